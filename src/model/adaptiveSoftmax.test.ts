@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff, randomize, useBackend } from '../testing/backends';
+import { AdaptiveSoftmax } from './adaptiveSoftmax';
+import { createConfig, itemBlocks, type ItemBlock } from './config';
+import { Parameters } from './parameters';
+
+const d = 8;
+
+function build(numItems: number, cutoffs: number[]) {
+  const blocks = itemBlocks(createConfig({ numItems, cutoffs, d, blockFactor: 2 }));
+  const params = new Parameters(5);
+  const softmax = new AdaptiveSoftmax(params, blocks, d);
+  randomize(params, 17);
+  return { blocks, params, softmax };
+}
+
+async function matrix(params: Parameters, name: string): Promise<number[][]> {
+  return (await params.get(name).array()) as number[][];
+}
+
+function logSoftmax(logits: number[]): number[] {
+  const max = Math.max(...logits);
+  const lse = max + Math.log(logits.reduce((s, v) => s + Math.exp(v - max), 0));
+  return logits.map((v) => v - lse);
+}
+
+/** x [n] times m [n, k] plus bias [k], in plain JS. */
+function affine(x: number[], m: number[][], bias?: number[]): number[] {
+  return m[0].map((_, c) => x.reduce((s, v, r) => s + v * m[r][c], bias ? bias[c] : 0));
+}
+
+/** The tree's log-probabilities written out by hand from the weights. */
+async function naiveLogProbs(
+  params: Parameters,
+  blocks: ItemBlock[],
+  h: number[],
+): Promise<number[]> {
+  const headBias = Array.from(await params.get('softmax/head/bias').data());
+  const head = logSoftmax(affine(h, await matrix(params, 'softmax/head/kernel'), headBias));
+  const out = [-Infinity, ...head.slice(0, blocks[0].size)];
+  for (let j = 1; j < blocks.length; j++) {
+    const projected = affine(h, await matrix(params, `softmax/tail${j}/projection`));
+    const bias = Array.from(await params.get(`softmax/tail${j}/bias`).data());
+    const tail = logSoftmax(
+      affine(projected, await matrix(params, `softmax/tail${j}/kernel`), bias),
+    );
+    out.push(...tail.map((v) => v + head[blocks[0].size + j - 1]));
+  }
+  return out;
+}
+
+describe('AdaptiveSoftmax', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it.each([[[]], [[6]], [[4, 11]], [[3, 9, 15]]])(
+    'with cut-offs %j matches a naive tree and sums to 1',
+    async (cutoffs) => {
+      const { blocks, params, softmax } = build(20, cutoffs);
+      const h = tf.randomNormal([3, d], 0, 1, 'float32', 23) as tf.Tensor2D;
+      const rows = (await h.array()) as number[][];
+      const logp = softmax.logProbs(h);
+      expect(logp.shape).toEqual([3, 21]);
+      const ours = (await logp.array()) as number[][];
+      for (let i = 0; i < 3; i++) {
+        expect(ours[i][0]).toBe(-Infinity);
+        const naive = await naiveLogProbs(params, blocks, rows[i]);
+        expect(maxAbsDiff(ours[i].slice(1), naive.slice(1))).toBeLessThan(1e-4);
+        expect(ours[i].slice(1).reduce((s, v) => s + Math.exp(v), 0)).toBeCloseTo(1, 5);
+      }
+      expect(params.count()).toBe(AdaptiveSoftmax.parameterCount(blocks, d));
+    },
+  );
+
+  it('with one block is a plain full softmax', async () => {
+    const { params, softmax } = build(12, []);
+    const h = tf.randomNormal([4, d], 0, 1, 'float32', 29) as tf.Tensor2D;
+    const full = tf.logSoftmax(
+      tf.add(tf.matMul(h, params.get('softmax/head/kernel')), params.get('softmax/head/bias')),
+    );
+    const ours = tf.slice(softmax.logProbs(h), [0, 1], [4, 12]);
+    expect(maxAbsDiff(await ours.data(), await full.data())).toBeLessThan(1e-5);
+  });
+
+  it('trains on -log p(target), skipping padding, touching only the tails it needs', async () => {
+    const { params, softmax } = build(20, [4, 11]);
+    const h = tf.randomNormal([5, d], 0, 1, 'float32', 31) as tf.Tensor2D;
+    const targets = [2, 0, 7, 9, 1]; // blocks 0, pad, 1, 1, 0: tail 2 is never needed
+    const logp = (await softmax.logProbs(h).array()) as number[][];
+    const expected = -[0, 2, 3, 4].reduce((s, i) => s + logp[i][targets[i]], 0) / 4;
+    expect(await softmax.loss(h, targets).data()).toHaveLength(1);
+    expect((await softmax.loss(h, targets).data())[0]).toBeCloseTo(expected, 4);
+
+    const { grads } = tf.variableGrads(() => softmax.loss(h, targets), params.variables());
+    const touched = params
+      .entries()
+      .filter(([, v]) => v.name in grads)
+      .map(([name]) => name);
+    expect(touched).toEqual([
+      'softmax/head/kernel',
+      'softmax/head/bias',
+      'softmax/tail1/projection',
+      'softmax/tail1/kernel',
+      'softmax/tail1/bias',
+    ]);
+    expect(() => softmax.loss(h, [0, 0, 0, 0, 0])).toThrow(/padding/);
+  });
+});

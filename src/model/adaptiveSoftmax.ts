@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { blockOf, type ItemBlock } from './config';
+import { gatherRows, pickColumns } from './gatherRows';
+import type { Parameters } from './parameters';
+
+interface TailCluster {
+  projection: tf.Variable; // [d, width_j]
+  kernel: tf.Variable; // [width_j, size_j]
+  bias: tf.Variable; // [size_j]
+}
+
+/**
+ * Block-wise adaptive softmax, a two-level tree: the head scores the block-0 items plus one token
+ * per tail block; tail block j scores its own items from h projected to width_j. With one block it
+ * is a plain full softmax.
+ *
+ * p(item) = p_head(item)                                   for block 0
+ *         = p_head(token_j) * p_j(item | block j)          for block j > 0
+ */
+export class AdaptiveSoftmax {
+  private readonly headKernel: tf.Variable; // [d, headSize]
+  private readonly headBias: tf.Variable; // [headSize]
+  private readonly tails: (TailCluster | null)[];
+  private readonly headSize: number;
+
+  constructor(
+    params: Parameters,
+    private readonly blocks: readonly ItemBlock[],
+    d: number,
+  ) {
+    this.headSize = blocks[0].size + blocks.length - 1;
+    this.headKernel = params.glorot('softmax/head/kernel', [d, this.headSize]);
+    this.headBias = params.constant('softmax/head/bias', [this.headSize], 0);
+    this.tails = blocks.map((b, j) =>
+      j === 0
+        ? null
+        : {
+            projection: params.glorot(`softmax/tail${j}/projection`, [d, b.width]),
+            kernel: params.glorot(`softmax/tail${j}/kernel`, [b.width, b.size]),
+            bias: params.constant(`softmax/tail${j}/bias`, [b.size], 0),
+          },
+    );
+  }
+
+  static parameterCount(blocks: readonly ItemBlock[], d: number): number {
+    const head = blocks[0].size + blocks.length - 1;
+    return blocks.reduce(
+      (n, b, j) => (j === 0 ? n : n + d * b.width + b.width * b.size + b.size),
+      (d + 1) * head,
+    );
+  }
+
+  /**
+   * Mean negative log-likelihood of the non-zero `targets` (host ids, 0 = no target) given
+   * h [N, d]. Computes a tail block only for the rows whose target falls in it.
+   */
+  loss(h: tf.Tensor2D, targets: ArrayLike<number>): tf.Scalar {
+    const [n] = h.shape;
+    if (targets.length !== n) throw new RangeError(`loss: ${targets.length} targets for ${n} rows`);
+    const rows: number[] = [];
+    const headColumns: number[] = [];
+    const tailRows: number[][] = this.blocks.map(() => []);
+    const tailColumns: number[][] = this.blocks.map(() => []);
+    for (let i = 0; i < n; i++) {
+      const target = targets[i];
+      if (target === 0) continue;
+      const j = blockOf(this.blocks, target);
+      headColumns.push(j === 0 ? target - this.blocks[0].start : this.blocks[0].size + j - 1);
+      if (j > 0) {
+        tailRows[j].push(rows.length);
+        tailColumns[j].push(target - this.blocks[j].start);
+      }
+      rows.push(i);
+    }
+    if (rows.length === 0) throw new RangeError('loss: every target is padding (0)');
+    const hv = gatherRows(h, tf.tensor1d(rows, 'int32')); // [M, d]
+    let total = nllSum(
+      tf.add(tf.matMul(hv, this.headKernel as tf.Tensor2D), this.headBias),
+      headColumns,
+    );
+    this.tails.forEach((tail, j) => {
+      if (!tail || tailRows[j].length === 0) return;
+      const hj = gatherRows(hv, tf.tensor1d(tailRows[j], 'int32')); // [Mj, d]
+      total = tf.add(total, nllSum(this.tailLogits(hj, tail), tailColumns[j]));
+    });
+    return tf.div(total, rows.length);
+  }
+
+  /** Exact log-probability of every item: h [N, d] -> [N, numItems + 1], column 0 (padding) = -Inf. */
+  logProbs(h: tf.Tensor2D): tf.Tensor2D {
+    const [n] = h.shape;
+    const logits = tf.add(tf.matMul(h, this.headKernel as tf.Tensor2D), this.headBias);
+    const head = tf.logSoftmax(logits) as tf.Tensor2D; // [N, headSize]
+    const parts: tf.Tensor2D[] = [
+      tf.fill([n, 1], -Infinity) as tf.Tensor2D,
+      tf.slice(head, [0, 0], [n, this.blocks[0].size]),
+    ];
+    this.tails.forEach((tail, j) => {
+      if (!tail) return;
+      const token = tf.slice(head, [0, this.blocks[0].size + j - 1], [n, 1]); // [N, 1]
+      parts.push(tf.add(token, tf.logSoftmax(this.tailLogits(h, tail)))); // [N, size_j]
+    });
+    return tf.concat(parts, 1) as tf.Tensor2D;
+  }
+
+  private tailLogits(h: tf.Tensor2D, tail: TailCluster): tf.Tensor2D {
+    const projected = tf.matMul(h, tail.projection as tf.Tensor2D); // [N, width_j]
+    return tf.add(tf.matMul(projected, tail.kernel as tf.Tensor2D), tail.bias); // [N, size_j]
+  }
+}
+
+/** Sum over rows of -log softmax(logits)[row, column]. logits [M, C] -> scalar */
+function nllSum(logits: tf.Tensor2D, columns: ArrayLike<number>): tf.Scalar {
+  return tf.sum(tf.sub(tf.logSumExp(logits, 1), pickColumns(logits, columns)));
+}

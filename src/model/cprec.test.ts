@@ -1,0 +1,164 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { maxAbsDiff, randomize, useBackend } from '../testing/backends';
+import { SHARING_SCHEMES, type CpRecConfig, type SharingScheme } from './config';
+import { countParameters, CpRec } from './cprec';
+
+const small: Partial<CpRecConfig> = {
+  numItems: 30,
+  cutoffs: [10, 20],
+  d: 16,
+  blockFactor: 2,
+  numBlocks: 2,
+  maxLength: 12,
+};
+
+// Distinct conv layers per scheme for B = 1..5 residual blocks, written out by hand.
+const expectedLayers: Record<SharingScheme, number[]> = {
+  none: [2, 4, 6, 8, 10],
+  'cross-layer': [1, 1, 1, 1, 1],
+  'cross-block': [2, 2, 2, 2, 2],
+  'adjacent-layer': [1, 2, 3, 4, 5],
+  'adjacent-block': [2, 2, 4, 4, 6],
+};
+
+let model: CpRec | undefined;
+afterEach(() => {
+  model?.dispose();
+  model = undefined;
+});
+
+describe('CpRec structure', () => {
+  it.each(SHARING_SCHEMES.flatMap((s) => [1, 2, 3, 4, 5].map((b) => [s, b] as const)))(
+    '%s with %i blocks creates the expected distinct layers and analytic count',
+    async (sharing, numBlocks) => {
+      await useBackend('cpu');
+      for (const cutoffs of [[], [10], [8, 20]]) {
+        model = new CpRec({ ...small, sharing, numBlocks, cutoffs });
+        const kernels = model.params.entries().filter(([name]) => name.endsWith('/kernel'));
+        const layerKernels = kernels.filter(([name]) => name.startsWith('layer'));
+        expect(layerKernels).toHaveLength(expectedLayers[sharing][numBlocks - 1]);
+        expect(new Set(model.params.variables()).size).toBe(model.params.entries().length);
+        expect(model.parameterCount).toBe(countParameters(model.config));
+        model.dispose();
+      }
+      model = undefined;
+    },
+  );
+
+  it('is the uncompressed NextItNet with one block and no sharing: d*N + N + conv layers', async () => {
+    await useBackend('cpu');
+    const c = { ...small, cutoffs: [], sharing: 'none' as const };
+    const { d, numItems, numBlocks } = { d: 16, numItems: 30, numBlocks: 2 };
+    const conv = 2 * numBlocks * (3 * d * d + 3 * d);
+    expect(countParameters(new CpRec(c).config)).toBe(
+      numItems * d + conv + d * numItems + numItems,
+    );
+  });
+});
+
+describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
+  it('is causal: later items never change earlier outputs', async () => {
+    await useBackend(backend);
+    model = new CpRec({ ...small, numBlocks: 3, sharing: 'adjacent-block' });
+    randomize(model.params, 3);
+    const base = [3, 14, 25, 7, 7, 1, 30, 22, 9, 18];
+    const a = await model.hidden(tf.tensor2d(base, [1, 10], 'int32')).data();
+    for (const t of [0, 4, 8]) {
+      const changed = base.map((id, i) => (i > t ? ((id + 5) % 30) + 1 : id));
+      const b = await model.hidden(tf.tensor2d(changed, [1, 10], 'int32')).data();
+      expect(maxAbsDiff(a.slice(0, (t + 1) * 16), b.slice(0, (t + 1) * 16))).toBe(0);
+      expect(maxAbsDiff(a, b)).toBeGreaterThan(1e-3);
+    }
+  });
+
+  it('reads the last maxLength items, batched or alone, and ranks top-k by log-probability', async () => {
+    await useBackend(backend);
+    model = new CpRec(small);
+    randomize(model.params, 5);
+    const long = Array.from({ length: 20 }, (_, i) => ((i * 7) % 30) + 1);
+    const short = [4, 9];
+    const both = (await model.logProbs([long, short]).array()) as number[][];
+    const tail = (await model.logProbs([long.slice(-12)]).array()) as number[][];
+    const alone = (await model.logProbs([short]).array()) as number[][];
+    expect(maxAbsDiff(both[0].slice(1), tail[0].slice(1))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(both[1].slice(1), alone[0].slice(1))).toBeLessThan(1e-5);
+
+    const exclude = [long[19], 1, 2];
+    const top = await model.topK(long, 5, exclude);
+    const ranked = both[0]
+      .map((score, id) => ({ score, id }))
+      .filter(({ id }) => id > 0 && !exclude.includes(id))
+      .sort((x, y) => y.score - x.score);
+    expect(top.ids).toEqual(ranked.slice(0, 5).map((r) => r.id));
+    expect(
+      maxAbsDiff(
+        top.scores,
+        ranked.slice(0, 5).map((r) => r.score),
+      ),
+    ).toBeLessThan(1e-5);
+    expect((await model.topK(short, 100)).ids).toHaveLength(30);
+    expect(() => model!.logProbs([[31]])).toThrow(/id 31/);
+  });
+
+  it('learns a synthetic next-item rule in a few Adam steps', async () => {
+    await useBackend(backend);
+    model = new CpRec({ ...small, sharing: 'cross-block', dropout: 0.1 });
+    // Each sequence counts up by one (30 wraps to 1): the next item is always predictable.
+    const batch = 8;
+    const t = 12;
+    const inputs = new Int32Array(batch * t);
+    const targets = new Int32Array(batch * t);
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < t; i++) {
+        inputs[b * t + i] = ((b * 3 + i) % 30) + 1;
+        targets[b * t + i] = ((b * 3 + i + 1) % 30) + 1;
+      }
+    }
+    const optimizer = tf.train.adam(0.02);
+    const losses: number[] = [];
+    for (let step = 0; step < 40; step++) {
+      const loss = optimizer.minimize(
+        () => model!.loss(inputs, targets, batch, { dropoutSeed: step }),
+        true,
+        model!.params.variables(),
+      );
+      losses.push((await loss!.data())[0]);
+      loss!.dispose();
+    }
+    optimizer.dispose();
+    expect(losses[0]).toBeGreaterThan(Math.log(30) * 0.8);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.3);
+  });
+
+  it('leaks no tensors in a forward pass, a training step or a top-k call', async () => {
+    await useBackend(backend);
+    model = new CpRec(small);
+    const optimizer = tf.train.adam(0.01);
+    const inputs = Int32Array.from({ length: 24 }, (_, i) => (i % 30) + 1);
+    const targets = Int32Array.from({ length: 24 }, (_, i) => ((i + 1) % 30) + 1);
+    const step = () =>
+      optimizer.minimize(() => model!.loss(inputs, targets, 2), false, model!.params.variables());
+    step(); // Adam creates its moment variables on the first step.
+    const before = tf.memory().numTensors;
+    model.logProbs([[1, 2, 3]]).dispose();
+    step();
+    await model.topK([5, 6, 7], 10, [8]);
+    expect(tf.memory().numTensors).toBe(before);
+    optimizer.dispose();
+  });
+});
+
+describe('backends agree', () => {
+  it('cpu and wasm give the same log-probabilities', async () => {
+    const history = [2, 17, 29, 5, 11];
+    const results: Float32Array[] = [];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await useBackend(backend);
+      const m = new CpRec({ ...small, sharing: 'adjacent-layer' });
+      results.push((await m.logProbs([history]).data()) as Float32Array);
+      m.dispose();
+    }
+    expect(maxAbsDiff(results[0].slice(1), results[1].slice(1))).toBeLessThan(1e-4);
+  });
+});

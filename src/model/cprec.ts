@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { AdaptiveEmbedding } from './adaptiveEmbedding';
+import { AdaptiveSoftmax } from './adaptiveSoftmax';
+import { createConfig, itemBlocks, type CpRecConfig, type ItemBlock } from './config';
+import { convLayerSize, createConvLayer, dilatedBlock, type ConvLayer } from './dilatedBlock';
+import { Parameters } from './parameters';
+import { distinctLayerCount, layerSlots } from './sharing';
+
+export interface TrainingOptions {
+  /** Seed of this step's dropout masks; vary it per step. */
+  dropoutSeed?: number;
+}
+
+export interface TopK {
+  ids: number[]; // model ids, best first
+  scores: number[]; // log-probabilities
+}
+
+/** Trainable scalars of a config, computed from the config alone. */
+export function countParameters(config: CpRecConfig): number {
+  const blocks = itemBlocks(config);
+  return (
+    AdaptiveEmbedding.parameterCount(blocks, config.d) +
+    distinctLayerCount(config.numBlocks, config.sharing) *
+      convLayerSize(config.kernelSize, config.d) +
+    AdaptiveSoftmax.parameterCount(blocks, config.d)
+  );
+}
+
+/**
+ * The CpRec network: adaptive embedding -> residual blocks of dilated causal convolutions (with
+ * the configured sharing) -> adaptive softmax. Pure tensor math, on whichever backend is active.
+ */
+export class CpRec {
+  readonly config: CpRecConfig;
+  readonly blocks: readonly ItemBlock[];
+  readonly params: Parameters;
+  private readonly embedding: AdaptiveEmbedding;
+  private readonly layers: ConvLayer[]; // one per conv layer, shared objects where the scheme shares
+  private readonly softmax: AdaptiveSoftmax;
+
+  constructor(config: Partial<CpRecConfig>) {
+    this.config = createConfig(config);
+    const { d, kernelSize, numBlocks, sharing, seed } = this.config;
+    this.blocks = itemBlocks(this.config);
+    this.params = new Parameters(seed);
+    this.embedding = new AdaptiveEmbedding(this.params, this.blocks, d);
+    const sets = new Map<number, ConvLayer>();
+    this.layers = layerSlots(numBlocks, sharing).map((slot) => {
+      let set = sets.get(slot);
+      if (!set) {
+        set = createConvLayer(this.params, `layer${slot}`, kernelSize, d);
+        sets.set(slot, set);
+      }
+      return set;
+    });
+    this.softmax = new AdaptiveSoftmax(this.params, this.blocks, d);
+  }
+
+  get parameterCount(): number {
+    return this.params.count();
+  }
+
+  /** ids [B, T] int32 -> hidden states [B, T, d]; dropout only when `training`. */
+  hidden(ids: tf.Tensor2D, training?: TrainingOptions): tf.Tensor3D {
+    const { dilations, dropout, layerNormEpsilon } = this.config;
+    let seed = training?.dropoutSeed ?? 0;
+    const drop = (x: tf.Tensor3D): tf.Tensor3D =>
+      training && dropout > 0 ? (tf.dropout(x, dropout, undefined, seed++) as tf.Tensor3D) : x;
+    let x = drop(this.embedding.apply(ids));
+    for (let b = 0; b < this.config.numBlocks; b++) {
+      const r = dilations[b % dilations.length];
+      x = drop(dilatedBlock(x, this.layers[2 * b], this.layers[2 * b + 1], r, layerNormEpsilon));
+    }
+    return x;
+  }
+
+  /**
+   * Training loss: mean next-item NLL over every position with a non-zero target.
+   * inputs and targets are [B, T] row-major host arrays of model ids (0 = padding / no target).
+   */
+  loss(
+    inputs: Int32Array,
+    targets: Int32Array,
+    batchSize: number,
+    training?: TrainingOptions,
+  ): tf.Scalar {
+    const t = inputs.length / batchSize;
+    if (!Number.isInteger(t) || targets.length !== inputs.length) {
+      throw new RangeError(
+        `loss: ${inputs.length} inputs and ${targets.length} targets do not form ${batchSize} rows`,
+      );
+    }
+    return tf.tidy(() => {
+      const h = this.hidden(tf.tensor2d(inputs, [batchSize, t], 'int32'), training); // [B, T, d]
+      return this.softmax.loss(tf.reshape(h, [batchSize * t, this.config.d]), targets);
+    });
+  }
+
+  /**
+   * Log-probabilities of the next item after each history: [B] histories -> [B, numItems + 1]
+   * (column = model id; column 0 is padding at -Infinity). Each history keeps its last maxLength
+   * ids and is left-padded to maxLength, exactly as training windows are.
+   */
+  logProbs(histories: ArrayLike<number>[]): tf.Tensor2D {
+    const { maxLength, numItems } = this.config;
+    const ids = new Int32Array(histories.length * maxLength);
+    histories.forEach((history, row) => {
+      const kept = Math.min(history.length, maxLength);
+      for (let i = 0; i < kept; i++) {
+        const id = history[history.length - kept + i];
+        if (!(Number.isInteger(id) && id >= 0 && id <= numItems)) {
+          throw new RangeError(`history ${row} holds id ${id}, outside 0..${numItems}`);
+        }
+        ids[(row + 1) * maxLength - kept + i] = id;
+      }
+    });
+    return tf.tidy(() => {
+      const h = this.hidden(tf.tensor2d(ids, [histories.length, maxLength], 'int32')); // [B, T, d]
+      const last = tf.slice(h, [0, maxLength - 1, 0], [histories.length, 1, this.config.d]);
+      return this.softmax.logProbs(tf.reshape(last, [histories.length, this.config.d]));
+    });
+  }
+
+  /** The k most likely next items after `history`, never padding nor an id in `exclude`. */
+  async topK(history: ArrayLike<number>, k: number, exclude: Iterable<number> = []): Promise<TopK> {
+    if (!(Number.isInteger(k) && k >= 1))
+      throw new RangeError(`topK: k must be an integer >= 1, got ${k}`);
+    const excluded = new Set(exclude);
+    const candidates = Math.min(this.config.numItems, k + excluded.size);
+    const { values, indices } = tf.tidy(() =>
+      tf.topk(tf.reshape(this.logProbs([history]), [this.config.numItems + 1]), candidates),
+    );
+    try {
+      const [scores, ids] = await Promise.all([values.data(), indices.data()]);
+      const result: TopK = { ids: [], scores: [] };
+      for (let i = 0; i < ids.length && result.ids.length < k; i++) {
+        if (excluded.has(ids[i]) || ids[i] === 0) continue;
+        result.ids.push(ids[i]);
+        result.scores.push(scores[i]);
+      }
+      return result;
+    } finally {
+      values.dispose();
+      indices.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}
