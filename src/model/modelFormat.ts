@@ -1,0 +1,210 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { configFromJSON, configToJSON, type CpRecConfig } from './config';
+import { CpRec } from './cprec';
+
+/**
+ * The model files, the contract between the trainer and the browser (docs/model-format.md):
+ * model.json in the TensorFlow.js weights-manifest style plus the CpRec config, the item
+ * vocabulary, training metadata and a SHA-256 per weight file; weights as little-endian float32
+ * shards.
+ */
+export const MODEL_FORMAT = 'cprec-model';
+export const MODEL_FORMAT_VERSION = 1;
+const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
+
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+export interface WeightGroup {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+export interface WeightFileInfo {
+  sha256: string;
+  bytes: number;
+}
+
+export interface ModelJson {
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  name: string;
+  config: CpRecConfig;
+  weightsManifest: WeightGroup[];
+  /** Per weight file path: its SHA-256 (hex) and length. */
+  weightFiles: Record<string, WeightFileInfo>;
+  /** items[modelId] = the data's own item id; items[0] = '' (padding). Ordered by popularity. */
+  items: string[];
+  /** How the model was made: data set, date, epochs, metrics... free-form JSON. */
+  training: Record<string, unknown>;
+}
+
+/** A model.json that does not follow the format; the message names the field. */
+export class ModelFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelFormatError';
+  }
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Serialises a model's weights: model.json plus the shard bytes keyed by file name. */
+export async function encodeModel(
+  model: CpRec,
+  meta: { name: string; items: string[]; training: Record<string, unknown> },
+  shardBytes = DEFAULT_SHARD_BYTES,
+): Promise<{ modelJson: ModelJson; files: Map<string, Uint8Array> }> {
+  if (meta.items.length !== model.config.numItems + 1) {
+    throw new ModelFormatError(
+      `items has ${meta.items.length} entries, expected numItems + 1 = ${model.config.numItems + 1}`,
+    );
+  }
+  const weights: WeightSpec[] = [];
+  const chunks: Float32Array[] = [];
+  for (const [name, v] of model.params.entries()) {
+    weights.push({ name, shape: [...v.shape], dtype: 'float32' });
+    chunks.push((await v.data()) as Float32Array);
+  }
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    all.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), offset);
+    offset += c.byteLength;
+  }
+  const count = Math.max(1, Math.ceil(all.byteLength / shardBytes));
+  const files = new Map<string, Uint8Array>();
+  const weightFiles: Record<string, WeightFileInfo> = {};
+  for (let i = 0; i < count; i++) {
+    const path = `group1-shard${i + 1}of${count}.bin`;
+    const bytes = all.slice(i * shardBytes, Math.min(all.byteLength, (i + 1) * shardBytes));
+    files.set(path, bytes);
+    weightFiles[path] = { sha256: await sha256Hex(bytes), bytes: bytes.byteLength };
+  }
+  const modelJson: ModelJson = {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    name: meta.name,
+    config: configToJSON(model.config) as unknown as CpRecConfig,
+    weightsManifest: [{ paths: [...files.keys()], weights }],
+    weightFiles,
+    items: meta.items,
+    training: meta.training,
+  };
+  return { modelJson, files };
+}
+
+/** Checks a parsed model.json; throws ModelFormatError naming the first bad field. */
+export function parseModelJson(json: unknown): ModelJson {
+  const fail = (field: string, problem: string): never => {
+    throw new ModelFormatError(`model.json ${field}: ${problem}`);
+  };
+  if (typeof json !== 'object' || json === null) return fail('(root)', 'is not an object');
+  const m = json as Partial<ModelJson>;
+  if (m.format !== MODEL_FORMAT)
+    fail('format', `expected "${MODEL_FORMAT}", got ${JSON.stringify(m.format)}`);
+  if (m.formatVersion !== MODEL_FORMAT_VERSION) {
+    fail(
+      'formatVersion',
+      `this code reads version ${MODEL_FORMAT_VERSION}, got ${JSON.stringify(m.formatVersion)}`,
+    );
+  }
+  let config: CpRecConfig;
+  try {
+    config = configFromJSON(m.config);
+  } catch (e) {
+    return fail('config', (e as Error).message);
+  }
+  if (!Array.isArray(m.items) || m.items.length !== config.numItems + 1) {
+    fail(
+      'items',
+      `expected ${config.numItems + 1} entries (numItems + 1), got ${Array.isArray(m.items) ? m.items.length : typeof m.items}`,
+    );
+  }
+  if (!Array.isArray(m.weightsManifest) || m.weightsManifest.length === 0)
+    fail('weightsManifest', 'missing');
+  for (const group of m.weightsManifest!) {
+    for (const path of group.paths) {
+      const info = m.weightFiles?.[path];
+      if (!info || typeof info.sha256 !== 'string' || typeof info.bytes !== 'number') {
+        fail(`weightFiles["${path}"]`, 'missing sha256 or bytes');
+      }
+    }
+    for (const w of group.weights) {
+      if (w.dtype !== 'float32')
+        fail(`weight ${w.name}`, `dtype ${JSON.stringify(w.dtype)} is not float32`);
+    }
+  }
+  return { ...(m as ModelJson), config, name: String(m.name ?? ''), training: m.training ?? {} };
+}
+
+/** Verifies one weight file against model.json; throws naming the file. */
+export async function verifyWeightFile(
+  modelJson: ModelJson,
+  path: string,
+  bytes: Uint8Array,
+): Promise<void> {
+  const info = modelJson.weightFiles[path];
+  if (bytes.byteLength !== info.bytes) {
+    throw new ModelFormatError(
+      `weight file ${path} has ${bytes.byteLength} bytes, model.json says ${info.bytes} (truncated or wrong file)`,
+    );
+  }
+  const hash = await sha256Hex(bytes);
+  if (hash !== info.sha256) {
+    throw new ModelFormatError(
+      `weight file ${path} is corrupted: SHA-256 ${hash}, model.json says ${info.sha256}`,
+    );
+  }
+}
+
+/** Builds the model from model.json and its verified weight files (keyed by path). */
+export async function decodeModel(
+  modelJson: ModelJson,
+  files: Map<string, Uint8Array>,
+): Promise<CpRec> {
+  const values: Record<string, tf.Tensor> = {};
+  for (const group of modelJson.weightsManifest) {
+    const parts = group.paths.map((path) => {
+      const bytes = files.get(path);
+      if (!bytes) throw new ModelFormatError(`weight file ${path} was not provided`);
+      return bytes;
+    });
+    for (const [i, path] of group.paths.entries())
+      await verifyWeightFile(modelJson, path, parts[i]);
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+    let offset = 0;
+    for (const p of parts) {
+      all.set(p, offset);
+      offset += p.byteLength;
+    }
+    const floats = new Float32Array(all.buffer, 0, all.byteLength / 4);
+    let at = 0;
+    for (const w of group.weights) {
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      if (at + size > floats.length) {
+        throw new ModelFormatError(
+          `weight ${w.name} runs past the end of its shards (${floats.length} floats)`,
+        );
+      }
+      values[w.name] = tf.tensor(floats.subarray(at, at + size), w.shape, 'float32');
+      at += size;
+    }
+  }
+  const model = new CpRec(modelJson.config);
+  try {
+    model.params.assign(values);
+  } catch (e) {
+    model.dispose();
+    throw new ModelFormatError((e as Error).message);
+  } finally {
+    for (const t of Object.values(values)) t.dispose();
+  }
+  return model;
+}

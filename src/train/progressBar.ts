@@ -1,0 +1,54 @@
+/** A one-line training progress display: a redrawn bar on a terminal, periodic lines otherwise. */
+export interface ProgressState {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number;
+}
+
+export class ProgressBar {
+  private started = 0;
+  private lastLine = 0;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly lineEveryMs = 10_000,
+  ) {}
+
+  startEpoch(): void {
+    this.started = performance.now();
+  }
+
+  update(s: ProgressState): void {
+    const elapsed = (performance.now() - this.started) / 1000;
+    const speed = s.step / Math.max(elapsed, 1e-9);
+    const eta = (s.steps - s.step) / Math.max(speed, 1e-9);
+    const width = 24;
+    const filled = Math.round((width * s.step) / s.steps);
+    const text =
+      `epoch ${s.epoch}/${s.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` +
+      `step ${s.step}/${s.steps} loss ${s.loss.toFixed(4)} ${speed.toFixed(2)} steps/s ` +
+      `ETA ${formatDuration(eta)}`;
+    if (this.out.isTTY) {
+      this.out.write(`\r${text}\x1b[K`);
+    } else if (s.step === s.steps || performance.now() - this.lastLine >= this.lineEveryMs) {
+      this.out.write(`${text}\n`);
+      this.lastLine = performance.now();
+    }
+  }
+
+  /** Ends the bar's line and prints a message under it. */
+  log(message: string): void {
+    this.out.write(`${this.out.isTTY ? '\r\x1b[K' : ''}${message}\n`);
+  }
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--:--';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}

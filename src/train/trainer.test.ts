@@ -1,0 +1,122 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CpRec } from '../model/cprec';
+import { maxAbsDiff, useBackend } from '../testing/backends';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  train,
+  type TrainOptions,
+  type Validate,
+  type Windows,
+} from './trainer';
+
+const config = {
+  numItems: 20,
+  cutoffs: [8],
+  d: 8,
+  blockFactor: 2,
+  numBlocks: 1,
+  maxLength: 6,
+  dropout: 0.1,
+};
+const count = 10;
+const windows: Windows = {
+  inputs: Int32Array.from({ length: count * 6 }, (_, i) => (i % 20) + 1),
+  targets: Int32Array.from({ length: count * 6 }, (_, i) => ((i + 1) % 20) + 1),
+  count,
+  length: 6,
+};
+const options: TrainOptions = {
+  ...DEFAULT_TRAIN_OPTIONS,
+  batchSize: 4,
+  learningRate: 0.01,
+  epochs: 4,
+};
+const models: CpRec[] = [];
+let dir = '';
+
+beforeAll(async () => {
+  await useBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'cprec-train-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+afterEach(() => models.splice(0).forEach((m) => m.dispose()));
+
+function model(): CpRec {
+  const m = new CpRec(config);
+  models.push(m);
+  return m;
+}
+
+async function weights(m: CpRec): Promise<Float32Array> {
+  const parts = await Promise.all(
+    m.params.variables().map((v) => v.data() as Promise<Float32Array>),
+  );
+  return Float32Array.from(parts.flatMap((p) => Array.from(p)));
+}
+
+/** Scores epochs by a fixed list, recording the weights each epoch ended with. */
+function scripted(scores: number[], seen: Float32Array[]): Validate {
+  return async (m) => {
+    seen.push(await weights(m));
+    return { score: scores[seen.length - 1], metrics: { ndcg10: scores[seen.length - 1] } };
+  };
+}
+
+describe('train', () => {
+  it('is deterministic for a seed and lowers the loss', async () => {
+    const [a, b] = [model(), model()];
+    const ra = await train(a, windows, scripted([1, 2, 3, 4], []), options);
+    await train(b, windows, scripted([1, 2, 3, 4], []), options);
+    expect(maxAbsDiff(await weights(a), await weights(b))).toBe(0);
+    expect(ra.history.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
+    expect(ra.history[3].loss).toBeLessThan(ra.history[0].loss);
+  });
+
+  it('keeps the best epoch and stops after `patience` epochs without improvement', async () => {
+    const seen: Float32Array[] = [];
+    const m = model();
+    const result = await train(m, windows, scripted([1, 5, 2, 3, 4], seen), {
+      ...options,
+      epochs: 5,
+      patience: 2,
+    });
+    expect(result.bestEpoch).toBe(2);
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.history).toHaveLength(4);
+    expect(maxAbsDiff(await weights(m), seen[1])).toBe(0);
+  });
+
+  it('resumes from its checkpoint exactly as if never stopped', async () => {
+    const checkpointDir = join(dir, 'run');
+    const scores = [1, 2, 1.5, 3];
+    const straight = model();
+    await train(straight, windows, scripted(scores, []), options);
+
+    const seen: Float32Array[] = [];
+    await train(model(), windows, scripted(scores, seen), { ...options, epochs: 2, checkpointDir });
+    const resumed = model();
+    let resumedAt = -1;
+    const result = await train(
+      resumed,
+      windows,
+      scripted(scores, seen),
+      { ...options, checkpointDir },
+      {
+        onResume: (s) => (resumedAt = s.epochsDone),
+      },
+    );
+    expect(resumedAt).toBe(2);
+    expect(result.history.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
+    expect(maxAbsDiff(await weights(resumed), await weights(straight))).toBe(0);
+    await expect(
+      train(model(), windows, scripted(scores, []), {
+        ...options,
+        learningRate: 0.5,
+        checkpointDir,
+      }),
+    ).rejects.toThrow(/other settings/);
+  });
+});
