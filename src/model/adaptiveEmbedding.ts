@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ItemBlock } from './config';
 import { gatherRows } from './gatherRows';
+import { matMul } from './matMul';
 import type { Parameters } from './parameters';
 
 /**
@@ -43,7 +44,7 @@ export class AdaptiveEmbedding {
       const local = tf.mul(tf.sub(flat, tf.scalar(block.start, 'int32')), inBlock) as tf.Tensor1D;
       let e = gatherRows(this.tables[j] as tf.Tensor2D, local); // [N, width_j]
       const projection = this.projections[j];
-      if (projection) e = tf.matMul(e, projection as tf.Tensor2D); // [N, d]
+      if (projection) e = matMul(e, projection as tf.Tensor2D); // [N, d]
       sum = tf.add(sum, tf.mul(e, tf.expandDims(tf.cast(inBlock, 'float32'), 1)));
     });
     return tf.reshape(sum, [b, t, this.d]);

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { blockOf, type ItemBlock } from './config';
-import { gatherRows, pickColumns } from './gatherRows';
+import { softmaxCrossEntropy } from './crossEntropy';
+import { gatherRows } from './gatherRows';
+import { matMul } from './matMul';
 import type { Parameters } from './parameters';
 
 interface TailCluster {
@@ -75,7 +77,7 @@ export class AdaptiveSoftmax {
     if (rows.length === 0) throw new RangeError('loss: every target is padding (0)');
     const hv = gatherRows(h, tf.tensor1d(rows, 'int32')); // [M, d]
     let total = nllSum(
-      tf.add(tf.matMul(hv, this.headKernel as tf.Tensor2D), this.headBias),
+      tf.add(matMul(hv, this.headKernel as tf.Tensor2D), this.headBias),
       headColumns,
     );
     this.tails.forEach((tail, j) => {
@@ -89,7 +91,7 @@ export class AdaptiveSoftmax {
   /** Exact log-probability of every item: h [N, d] -> [N, numItems + 1], column 0 (padding) = -Inf. */
   logProbs(h: tf.Tensor2D): tf.Tensor2D {
     const [n] = h.shape;
-    const logits = tf.add(tf.matMul(h, this.headKernel as tf.Tensor2D), this.headBias);
+    const logits = tf.add(matMul(h, this.headKernel as tf.Tensor2D), this.headBias);
     const head = tf.logSoftmax(logits) as tf.Tensor2D; // [N, headSize]
     const parts: tf.Tensor2D[] = [
       tf.fill([n, 1], -Infinity) as tf.Tensor2D,
@@ -104,12 +106,11 @@ export class AdaptiveSoftmax {
   }
 
   private tailLogits(h: tf.Tensor2D, tail: TailCluster): tf.Tensor2D {
-    const projected = tf.matMul(h, tail.projection as tf.Tensor2D); // [N, width_j]
-    return tf.add(tf.matMul(projected, tail.kernel as tf.Tensor2D), tail.bias); // [N, size_j]
+    const projected = matMul(h, tail.projection as tf.Tensor2D); // [N, width_j]
+    return tf.add(matMul(projected, tail.kernel as tf.Tensor2D), tail.bias); // [N, size_j]
   }
 }
 
-/** Sum over rows of -log softmax(logits)[row, column]. logits [M, C] -> scalar */
 function nllSum(logits: tf.Tensor2D, columns: ArrayLike<number>): tf.Scalar {
-  return tf.sum(tf.sub(tf.logSumExp(logits, 1), pickColumns(logits, columns)));
+  return tf.sum(softmaxCrossEntropy(logits, columns));
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { matMul } from './matMul';
 
 /**
  * Causal dilated 1-D convolution written as k shifted slices and one matMul, because tfjs cannot
@@ -26,6 +27,9 @@ export function causalConv1d(
     tf.slice(padded, [0, i * dilation, 0], [b, t, c]),
   );
   const stacked = k === 1 ? taps[0] : tf.concat(taps, 2); // [B, T, k*C]
-  const y = tf.matMul(tf.reshape(stacked, [b * t, k * c]), tf.reshape(kernel, [k * c, cOut])); // [B*T, Cout]
+  const y = matMul(
+    tf.reshape(stacked, [b * t, k * c]) as tf.Tensor2D,
+    tf.reshape(kernel, [k * c, cOut]) as tf.Tensor2D,
+  ); // [B*T, Cout]
   return tf.reshape(tf.add(y, bias), [b, t, cOut]);
 }

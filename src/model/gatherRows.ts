@@ -19,20 +19,3 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   });
   return gather(table) as tf.Tensor2D;
 }
-
-/** logits[i, columns[i]] for every row i: [N, C] x N host ints -> [N]. Differentiable. */
-export function pickColumns(logits: tf.Tensor2D, columns: ArrayLike<number>): tf.Tensor1D {
-  const [n, c] = logits.shape;
-  if (columns.length !== n) {
-    throw new RangeError(`pickColumns: ${columns.length} columns for ${n} rows`);
-  }
-  const flat = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const col = columns[i];
-    if (!(col >= 0 && col < c))
-      throw new RangeError(`pickColumns: row ${i} column ${col} not in [0, ${c})`);
-    flat[i] = i * c + col;
-  }
-  const picked = gatherRows(tf.reshape(logits, [n * c, 1]), tf.tensor1d(flat, 'int32')); // [N, 1]
-  return tf.reshape(picked, [n]);
-}

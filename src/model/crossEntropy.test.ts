@@ -1,0 +1,21 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { maxAbsDiff, useBackend } from '../testing/backends';
+import { softmaxCrossEntropy } from './crossEntropy';
+
+describe.each(['cpu', 'wasm'] as const)('on %s', (backend) => {
+  it('softmaxCrossEntropy equals -logSoftmax picked by one-hot, value and gradient', async () => {
+    await useBackend(backend);
+    const logits = tf.randomNormal([5, 7], 0, 2, 'float32', 3) as tf.Tensor2D;
+    const columns = [6, 0, 3, 3, 1];
+    const weights = tf.tensor1d([1, -2, 0.5, 3, 1]);
+    const naive = (x: tf.Tensor) =>
+      tf.neg(tf.sum(tf.mul(tf.logSoftmax(x), tf.oneHot(tf.tensor1d(columns, 'int32'), 7)), 1));
+    const ours = (x: tf.Tensor) => softmaxCrossEntropy(x as tf.Tensor2D, columns);
+    expect(maxAbsDiff(await ours(logits).data(), await naive(logits).data())).toBeLessThan(1e-5);
+    const gOurs = tf.grad((x) => tf.sum(tf.mul(ours(x), weights)))(logits);
+    const gNaive = tf.grad((x) => tf.sum(tf.mul(naive(x), weights)))(logits);
+    expect(maxAbsDiff(await gOurs.data(), await gNaive.data())).toBeLessThan(1e-5);
+    expect(() => softmaxCrossEntropy(logits, [7, 0, 0, 0, 0])).toThrow(/row 0 column 7/);
+  });
+});

@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * -log softmax(logits)[i, columns[i]] for every row: [M, C] x M host ints -> [M].
+ * The gradient is written out (softmax - one-hot) because tf.logSumExp's generic gradient runs an
+ * Equal over the whole [M, C] matrix, and picking by gather needs a dense scatter back.
+ */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, columns: ArrayLike<number>): tf.Tensor1D {
+  const [m, c] = logits.shape;
+  if (columns.length !== m)
+    throw new RangeError(`softmaxCrossEntropy: ${columns.length} columns for ${m} rows`);
+  const flat = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    if (!(columns[i] >= 0 && columns[i] < c)) {
+      throw new RangeError(`softmaxCrossEntropy: row ${i} column ${columns[i]} not in [0, ${c})`);
+    }
+    flat[i] = i * c + columns[i];
+  }
+  const target = tf.tensor1d(Int32Array.from(columns), 'int32');
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const logp = tf.logSoftmax(x); // [M, C]
+    save([tf.exp(logp), target]);
+    return {
+      value: tf.neg(tf.gather(tf.reshape(logp, [m * c]), tf.tensor1d(flat, 'int32'))),
+      gradFunc: (dy: tf.Tensor, [probs, t]: tf.Tensor[]) =>
+        tf.mul(tf.sub(probs, tf.oneHot(t as tf.Tensor1D, c)), tf.expandDims(dy, 1)),
+    };
+  });
+  return op(logits) as tf.Tensor1D;
+}
