@@ -2,15 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TrainingWindows } from '../data/trainingWindows';
 import { CpRec } from '../model/cprec';
 import { maxAbsDiff, useBackend } from '../testing/backends';
-import {
-  DEFAULT_TRAIN_OPTIONS,
-  train,
-  type TrainOptions,
-  type Validate,
-  type Windows,
-} from './trainer';
+import { DEFAULT_TRAIN_OPTIONS, train, type TrainOptions, type Validate } from './trainer';
 
 const config = {
   numItems: 20,
@@ -22,11 +17,11 @@ const config = {
   dropout: 0.1,
 };
 const count = 10;
-const windows: Windows = {
+const windows: TrainingWindows = {
   inputs: Int32Array.from({ length: count * 6 }, (_, i) => (i % 20) + 1),
   targets: Int32Array.from({ length: count * 6 }, (_, i) => ((i + 1) % 20) + 1),
-  count,
-  length: 6,
+  numWindows: count,
+  maxLength: 6,
 };
 const options: TrainOptions = {
   ...DEFAULT_TRAIN_OPTIONS,

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { shuffledBatches } from '../data/batches';
+import type { TrainingWindows } from '../data/trainingWindows';
 import type { CpRec } from '../model/cprec';
 import { Adam } from './adam';
 import {
@@ -10,14 +12,6 @@ import {
   type RunState,
 } from './checkpoint';
 import type { ProgressState } from './progressBar';
-
-/** Training windows: row-major [count, length] model ids, targets = inputs shifted by one. */
-export interface Windows {
-  inputs: Int32Array;
-  targets: Int32Array;
-  count: number;
-  length: number;
-}
 
 export interface TrainOptions {
   epochs: number;
@@ -62,28 +56,6 @@ export interface TrainResult {
   stoppedEarly: boolean;
 }
 
-/** mulberry32: a small seeded PRNG, so a seed fixes the window order. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function permutation(n: number, seed: number): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const random = seededRandom(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
-}
-
 /**
  * Trains `model` in place with Adam on next-item loss at every position, validating after each
  * epoch, keeping the best epoch's weights (restored at the end) and stopping early. With a
@@ -91,17 +63,17 @@ function permutation(n: number, seed: number): Int32Array {
  */
 export async function train(
   model: CpRec,
-  windows: Windows,
+  windows: TrainingWindows,
   validate: Validate,
   options: TrainOptions,
   events: TrainEvents = {},
 ): Promise<TrainResult> {
   const { epochs, batchSize, learningRate, schedule, weightDecay, patience, seed, checkpointDir } =
     options;
-  if (windows.count === 0) throw new RangeError('train: no training windows');
-  if (windows.length !== model.config.maxLength) {
+  if (windows.numWindows === 0) throw new RangeError('train: no training windows');
+  if (windows.maxLength !== model.config.maxLength) {
     throw new RangeError(
-      `train: windows have length ${windows.length}, model maxLength is ${model.config.maxLength}`,
+      `train: windows have length ${windows.maxLength}, model maxLength is ${model.config.maxLength}`,
     );
   }
   const adam = new Adam(model.params, { learningRate, weightDecay });
@@ -124,7 +96,7 @@ export async function train(
       events.onResume?.(state);
     }
   }
-  const stepsPerEpoch = Math.ceil(windows.count / batchSize);
+  const stepsPerEpoch = Math.ceil(windows.numWindows / batchSize);
   const totalSteps = stepsPerEpoch * epochs;
   // The best epoch's weights, restored at the end; a resumed run reloads them from disk.
   let best: Record<string, tf.Tensor> | null =
@@ -133,19 +105,17 @@ export async function train(
   try {
     for (let epoch = state.epochsDone + 1; epoch <= epochs && !stoppedEarly; epoch++) {
       const started = performance.now();
-      const order = permutation(windows.count, seed * 1000 + epoch);
       let lossSum = 0;
-      for (let step = 0; step < stepsPerEpoch; step++) {
-        const rows = order.subarray(step * batchSize, (step + 1) * batchSize);
-        const { inputs, targets } = gatherWindows(windows, rows);
-        const globalStep = (epoch - 1) * stepsPerEpoch + step;
+      let step = 0;
+      for (const batch of shuffledBatches(windows, batchSize, seed * 1000 + epoch)) {
+        const globalStep = (epoch - 1) * stepsPerEpoch + step++;
         const lr =
           schedule === 'cosine'
             ? learningRate * 0.5 * (1 + Math.cos((Math.PI * globalStep) / totalSteps))
             : learningRate;
         const loss = adam.minimize(
           () =>
-            model.loss(inputs, targets, rows.length, {
+            model.loss(batch.inputs, batch.targets, batch.size, {
               dropoutSeed: seed * 1_000_003 + globalStep * 64,
             }),
           lr,
@@ -155,9 +125,9 @@ export async function train(
         events.onProgress?.({
           epoch,
           epochs,
-          step: step + 1,
+          step,
           steps: stepsPerEpoch,
-          loss: lossSum / (step + 1),
+          loss: lossSum / step,
         });
       }
       const { score, metrics } = await validate(model);
@@ -196,18 +166,4 @@ export async function train(
     bestScore: state.bestScore,
     stoppedEarly,
   };
-}
-
-function gatherWindows(
-  windows: Windows,
-  rows: Int32Array,
-): { inputs: Int32Array; targets: Int32Array } {
-  const t = windows.length;
-  const inputs = new Int32Array(rows.length * t);
-  const targets = new Int32Array(rows.length * t);
-  rows.forEach((row, i) => {
-    inputs.set(windows.inputs.subarray(row * t, (row + 1) * t), i * t);
-    targets.set(windows.targets.subarray(row * t, (row + 1) * t), i * t);
-  });
-  return { inputs, targets };
 }

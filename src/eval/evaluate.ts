@@ -1,0 +1,64 @@
+/** Runs a scorer over evaluation cases with the one protocol of DESIGN.md. */
+import type { Dataset, EvalCase } from '../data/dataset';
+import {
+  METRIC_NAMES,
+  MetricsAccumulator,
+  type EvaluationResult,
+  type MetricName,
+} from './metrics';
+import { rankOfTarget } from './ranking';
+
+/** Scores every model id for a history: index = model id, length numItems + 1. */
+export type Scorer = (history: Int32Array) => Float32Array | Promise<Float32Array>;
+
+export interface EvaluateOptions {
+  /** Rank the history's items too; default false (seen items are masked, except the target). */
+  keepSeen?: boolean;
+  /** Called after each case. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Ranks each case's target among all items (full ranking) and averages HR, NDCG and MRR. */
+export async function evaluateScorer(
+  dataset: Pick<Dataset, 'numItems'>,
+  cases: readonly EvalCase[],
+  scorer: Scorer,
+  options: EvaluateOptions = {},
+): Promise<EvaluationResult> {
+  const accumulator = new MetricsAccumulator();
+  for (const [i, c] of cases.entries()) {
+    const scores = await scorer(c.history);
+    const expected = dataset.numItems + 1;
+    if (scores.length !== expected) {
+      const got = `scorer returned ${scores.length} scores for user ${c.user}`;
+      throw new RangeError(`${got}; expected numItems + 1 = ${expected}`);
+    }
+    accumulator.add(rankOfTarget(scores, c.target, options.keepSeen ? null : c.history));
+    options.onProgress?.(i + 1, cases.length);
+  }
+  return accumulator.result();
+}
+
+/**
+ * A Markdown table: one row per named result, one column per metric (default all nine), values
+ * with `digits` decimals, and the number of cases.
+ */
+export function formatMetricsTable(
+  rows: readonly { name: string; result: EvaluationResult }[],
+  metrics: readonly MetricName[] = METRIC_NAMES,
+  digits = 4,
+): string {
+  const header = ['model', ...metrics, 'cases'];
+  const body = rows.map(({ name, result }) => [
+    name.replace(/\|/g, '\\|'),
+    ...metrics.map((m) => result.metrics[m].toFixed(digits)),
+    String(result.cases),
+  ]);
+  const widths = header.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
+  // Names left-aligned, numbers right-aligned.
+  const pad = (cell: string, j: number) =>
+    j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]);
+  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  const rule = line(widths.map((w, j) => (j === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)));
+  return [line(header), rule, ...body.map(line)].join('\n');
+}
