@@ -162,3 +162,15 @@ export function fitItemKnn(
     return scores;
   };
 }
+
+/** The three yardsticks every accuracy table carries, fitted on the same training sequences. */
+export function fitBaselines(
+  train: readonly Int32Array[],
+  numItems: number,
+): { name: string; scorer: BaselineScorer }[] {
+  return [
+    { name: 'most-popular', scorer: fitPopularity(train, numItems) },
+    { name: 'markov-chain', scorer: fitMarkovChain(train, numItems) },
+    { name: 'item-knn', scorer: fitItemKnn(train, numItems) },
+  ];
+}

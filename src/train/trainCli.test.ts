@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readModelFiles } from './modelFiles';
+import { useBackend } from '../testing/backends';
+
+const run = promisify(execFile);
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cprec-cli-'));
+  await useBackend('cpu');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const tsx = join('node_modules', '.bin', 'tsx');
+
+describe('npm run train / evaluate', () => {
+  it('trains on the Online Retail sample through the generic CSV loader and evaluates it', async () => {
+    const out = join(dir, 'retail');
+    const args = [
+      '--data',
+      'data/online-retail-sample/interactions.csv',
+      '--where',
+      'quantity>0',
+      '--item-pattern',
+      '^\\d{5}[A-Za-z]{0,2}$',
+      '--min-item-events',
+      '3',
+      '--keep-seen',
+      '--d',
+      '16',
+      '--blocks',
+      '1',
+      '--max-length',
+      '20',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '64',
+    ];
+    const trained = await run(tsx, [
+      'src/train/trainCli.ts',
+      ...args,
+      '--out',
+      out,
+      '--checkpoint',
+      join(dir, 'ckpt'),
+    ]);
+    expect(trained.stderr).toMatch(/where quantity>0/);
+    expect(trained.stderr).toMatch(/epoch 2: loss/);
+
+    const { model, modelJson } = await readModelFiles(out);
+    expect(modelJson.training).toMatchObject({ epochs: 2, dataset: 'online-retail-sample' });
+    const catalog = JSON.parse(await readFile(join(out, 'catalog.json'), 'utf8'));
+    expect(catalog.items).toHaveLength(model.config.numItems);
+    expect(catalog.items[0].id).toBe(modelJson.items[1]);
+    expect(catalog.items.every((i: { title: string }) => i.title.length > 0)).toBe(true);
+    expect(await readFile(join(out, 'learning-curve.svg'), 'utf8')).toMatch(/^<svg/);
+    model.dispose();
+
+    const json = join(dir, 'eval.json');
+    const evaluated = await run(tsx, [
+      'src/train/evaluateCli.ts',
+      '--model',
+      out,
+      ...args.slice(0, 8),
+      '--keep-seen',
+      '--json',
+      json,
+    ]);
+    expect(evaluated.stdout).toMatch(/\| item-knn/);
+    const results = JSON.parse(await readFile(json, 'utf8'));
+    const ndcg = (modelJson.training.validation as Record<string, number>)['NDCG@10'];
+    expect(Object.values(results.validation)[0]).toMatchObject({ metrics: { 'NDCG@10': ndcg } });
+  });
+
+  it('names a bad flag value and an unknown flag', async () => {
+    const fail = (args: string[]) =>
+      run(tsx, ['src/train/trainCli.ts', ...args]).then(
+        () => '',
+        (e) => e.stderr as string,
+      );
+    expect(await fail(['--data', 'x.csv', '--epochs', 'many'])).toMatch(
+      /--epochs must be a number, got "many"/,
+    );
+    expect(await fail(['--data', 'x.csv', '--colour', 'red'])).toMatch(/colour/);
+    expect(await fail(['--data', 'data/ml-latest-small/ratings.csv', '--d=-3'])).toMatch(
+      /CpRecConfig\.d/,
+    );
+  });
+});
