@@ -1,0 +1,150 @@
+/**
+ * npm run compare -- [flags]: trains the uncompressed NextItNet and the CpRec variants with the
+ * same d, depth and epoch budget on one data set, and writes the comparison table, chart and
+ * JSON. Each variant checkpoints under --runs, so an interrupted comparison resumes where it
+ * stopped; finished variants are read back, not retrained.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { arch, cpus, platform } from 'node:os';
+import type { EvaluationResult } from '../eval/metrics';
+import { createConfig, SHARING_SCHEMES, type CpRecConfig } from '../model/config';
+import { DATA_FLAGS, describeData, loadData } from './dataFlags';
+import { helpText, parseFlags, type FlagSpec } from './flags';
+import { configFromFlags, MODEL_FLAGS } from './presets';
+import { ProgressBar } from './progressBar';
+import { resultsMarkdown, type VariantResult } from './resultsReport';
+import {
+  evaluateBaselines,
+  trainAndEvaluate,
+  TRAIN_FLAGS,
+  trainOptionsFromFlags,
+  writeTrainedModel,
+} from './trainingRun';
+
+const COMPARE_FLAGS: Record<string, FlagSpec> = {
+  runs: { type: 'string', default: 'runs/compare', help: 'checkpoints and per-variant models' },
+  report: { type: 'string', default: 'docs/results', help: 'writes <report>.md, .svg and .json' },
+  variants: { type: 'string', help: 'comma-separated subset of the variants (default: all)' },
+};
+const GROUPS = {
+  Data: {
+    ...DATA_FLAGS,
+    data: { ...DATA_FLAGS.data, required: false, default: 'data/ml-latest-small/ratings.csv' },
+  },
+  Model: MODEL_FLAGS,
+  Training: TRAIN_FLAGS,
+  Compare: COMPARE_FLAGS,
+};
+
+/** The variants: the baseline network, decomposition alone, then decomposition plus each sharing. */
+function variants(compressed: CpRecConfig): { name: string; config: CpRecConfig }[] {
+  const shared = SHARING_SCHEMES.filter((s) => s !== 'none').map((sharing) => ({
+    name: `cprec-${sharing}`,
+    config: createConfig({ ...compressed, sharing }),
+  }));
+  return [
+    {
+      name: 'nextitnet',
+      config: createConfig({ ...compressed, cutoffs: [], blockFactor: 1, sharing: 'none' }),
+    },
+    { name: 'cprec-decomposition', config: createConfig({ ...compressed, sharing: 'none' }) },
+    ...shared,
+  ];
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2), GROUPS);
+  if (flags.help) {
+    console.log(helpText('npm run compare -- [flags]', GROUPS));
+    return;
+  }
+  await tf.setBackend(flags.backend as string);
+  const bar = new ProgressBar();
+  const data = loadData(flags);
+  bar.log(describeData(data));
+  const seed = flags.seed as number;
+  const defaultConfig = configFromFlags({ ...flags, preset: 'cprec' }, data.dataset.numItems, seed);
+  const all = variants(defaultConfig);
+  const wanted = flags.variants ? (flags.variants as string).split(',') : all.map((v) => v.name);
+  const unknown = wanted.filter((w) => !all.some((v) => v.name === w));
+  if (unknown.length)
+    throw new Error(
+      `--variants: unknown ${unknown.join(', ')} (known: ${all.map((v) => v.name).join(', ')})`,
+    );
+  const keepSeen = flags['keep-seen'] as boolean;
+  const stride = (flags.stride as number | undefined) ?? defaultConfig.maxLength;
+  const runsDir = flags.runs as string;
+  const baselines = await evaluateBaselines(data, keepSeen);
+  const results: VariantResult[] = [];
+  for (const { name, config } of all.filter((v) => wanted.includes(v.name))) {
+    const resultPath = join(runsDir, name, 'result.json');
+    if (existsSync(resultPath)) {
+      bar.log(`${name}: already trained, reading ${resultPath}`);
+      results.push(JSON.parse(await readFile(resultPath, 'utf8')) as VariantResult);
+      continue;
+    }
+    bar.log(`\n== ${name} ==`);
+    const options = trainOptionsFromFlags(flags, join(runsDir, name, 'checkpoint'));
+    const run = await trainAndEvaluate(data, config, { ...options, stride, keepSeen }, bar);
+    const bytes = await writeTrainedModel(
+      join(runsDir, name, 'model'),
+      name,
+      data,
+      run,
+      baselines,
+      {
+        ...options,
+        checkpointDir: undefined,
+        stride,
+        keepSeen,
+      },
+    );
+    const history = run.result.history;
+    const result: VariantResult = {
+      name,
+      isDefault: JSON.stringify(config) === JSON.stringify(defaultConfig),
+      sharing: config.sharing,
+      cutoffs: config.cutoffs,
+      parameters: run.model.parameterCount,
+      weightBytes: bytes,
+      secondsPerEpoch: history.reduce((s, r) => s + r.seconds, 0) / history.length,
+      epochs: history.length,
+      bestEpoch: run.result.bestEpoch,
+      validation: run.validation.metrics,
+      test: run.test.metrics,
+    };
+    run.model.dispose();
+    await writeFile(resultPath, `${JSON.stringify(result, null, 1)}\n`);
+    results.push(result);
+  }
+  const metricsOf = (r: EvaluationResult) => r.metrics;
+  const report = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, Node ${process.version}, tfjs ${tf.version.tfjs} on ${tf.getBackend()}`,
+    data: data.name,
+    config: defaultConfig,
+    training: { ...trainOptionsFromFlags(flags, ''), checkpointDir: undefined, stride, keepSeen },
+    variants: results,
+    baselines: baselines.map((b) => ({
+      name: b.name,
+      validation: metricsOf(b.validation),
+      test: metricsOf(b.test),
+    })),
+  };
+  const base = flags.report as string;
+  await mkdir(join(base, '..'), { recursive: true });
+  const { markdown, svg } = resultsMarkdown(report, `${base.split('/').pop()}.svg`);
+  await writeFile(`${base}.json`, `${JSON.stringify(report, null, 1)}\n`);
+  await writeFile(`${base}.svg`, svg);
+  await writeFile(`${base}.md`, markdown);
+  bar.log(`\n${markdown}\nwrote ${base}.md, ${base}.svg and ${base}.json`);
+}
+
+main().catch((e: Error) => {
+  console.error(`error: ${e.message}`);
+  process.exit(1);
+});

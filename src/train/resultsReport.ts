@@ -1,0 +1,106 @@
+import type { MetricName } from '../eval/metrics';
+import type { CpRecConfig } from '../model/config';
+import { svgChart } from './svgChart';
+
+type Metrics = Record<MetricName, number>;
+
+export interface VariantResult {
+  name: string;
+  /** The config the `cprec` preset gives: the shipped kind of model. */
+  isDefault: boolean;
+  sharing: string;
+  cutoffs: number[];
+  parameters: number;
+  weightBytes: number;
+  secondsPerEpoch: number;
+  epochs: number;
+  bestEpoch: number;
+  validation: Metrics;
+  test: Metrics;
+}
+
+export interface ComparisonReport {
+  date: string;
+  machine: string;
+  data: string;
+  config: CpRecConfig;
+  training: Record<string, unknown>;
+  variants: VariantResult[];
+  baselines: { name: string; validation: Metrics; test: Metrics }[];
+}
+
+const f4 = (x: number) => x.toFixed(4);
+
+/** docs/results.md and its chart: one table of every variant with the baselines beside it. */
+export function resultsMarkdown(
+  report: ComparisonReport,
+  svgName: string,
+): { markdown: string; svg: string } {
+  const reference = report.variants.find((v) => v.name === 'nextitnet');
+  const header =
+    '| model | parameters | compression | weight bytes | s / epoch | epochs (best) | val NDCG@10 | test NDCG@10 | test HR@10 | test MRR@5 |';
+  const rule = '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
+  const rows = report.variants.map((v) =>
+    [
+      v.isDefault ? `**${v.name}** (default)` : v.name,
+      v.parameters.toLocaleString('en'),
+      reference ? `${(reference.parameters / v.parameters).toFixed(2)}x` : '',
+      v.weightBytes.toLocaleString('en'),
+      v.secondsPerEpoch.toFixed(1),
+      `${v.epochs} (${v.bestEpoch})`,
+      f4(v.validation['NDCG@10']),
+      f4(v.test['NDCG@10']),
+      f4(v.test['HR@10']),
+      f4(v.test['MRR@5']),
+    ].join(' | '),
+  );
+  const baselineRows = report.baselines.map((b) =>
+    [
+      b.name,
+      '',
+      '',
+      '',
+      '',
+      '',
+      f4(b.validation['NDCG@10']),
+      f4(b.test['NDCG@10']),
+      f4(b.test['HR@10']),
+      f4(b.test['MRR@5']),
+    ].join(' | '),
+  );
+  const c = report.config;
+  const markdown = [
+    `# CpRec against NextItNet on ${report.data}`,
+    '',
+    `Measured ${report.date} on ${report.machine}, by \`npm run compare\`. Every variant has d = ${c.d}, ` +
+      `${c.numBlocks} residual blocks (dilations ${c.dilations.join(',')} doubled within a block), kernel ${c.kernelSize}, ` +
+      `history ${c.maxLength}, dropout ${c.dropout}; CpRec variants cut the items at ranks ${c.cutoffs.join(', ')} ` +
+      `with block factor ${c.blockFactor}. Training: ${JSON.stringify(report.training)}.`,
+    '',
+    'Full ranking over all items, seen items excluded, leave-one-out by time; validation picks the epoch. ' +
+      "Compression is NextItNet parameters over the variant's; seconds per epoch include the validation pass.",
+    '',
+    `| ${header.slice(2)}`.replace('| | ', '| '),
+    rule,
+    ...rows.map((r) => `| ${r} |`),
+    ...baselineRows.map((r) => `| ${r} |`),
+    '',
+    `![test NDCG@10 against weight bytes](${svgName})`,
+    '',
+  ].join('\n');
+  const svg = svgChart([
+    {
+      title: `${report.data}: test NDCG@10 against model size`,
+      xLabel: 'weight bytes (log scale)',
+      yLabel: 'test NDCG@10',
+      xLog: true,
+      series: report.variants.map((v) => ({
+        name: v.name,
+        kind: 'points',
+        points: [[v.weightBytes, v.test['NDCG@10']]],
+      })),
+      references: report.baselines.map((b) => ({ name: b.name, y: b.test['NDCG@10'] })),
+    },
+  ]);
+  return { markdown, svg };
+}

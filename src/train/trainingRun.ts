@@ -1,0 +1,221 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { makeTrainingWindows } from '../data/trainingWindows';
+import { fitBaselines } from '../eval/baselines';
+import {
+  evaluateScorer,
+  formatMetricsTable,
+  type BatchScorer,
+  type Scorer,
+} from '../eval/evaluate';
+import type { EvaluationResult, MetricName } from '../eval/metrics';
+import type { CpRecConfig } from '../model/config';
+import { countParameters, CpRec } from '../model/cprec';
+import { createConfig } from '../model/config';
+import { buildCatalogJson } from './catalogJson';
+import type { LoadedData } from './dataFlags';
+import type { FlagSpec, FlagValues } from './flags';
+import { learningCurveSvg } from './learningCurve';
+import { writeModelFiles } from './modelFiles';
+import { modelScorer } from './modelScorer';
+import { ProgressBar } from './progressBar';
+import { DEFAULT_TRAIN_OPTIONS, train, type TrainOptions, type TrainResult } from './trainer';
+
+const d = DEFAULT_TRAIN_OPTIONS;
+/** Flags of the optimisation itself; shared by `train` and `compare`. */
+export const TRAIN_FLAGS: Record<string, FlagSpec> = {
+  epochs: { type: 'number', default: d.epochs, help: 'most epochs to train' },
+  'batch-size': { type: 'number', default: d.batchSize, help: 'windows per step' },
+  lr: { type: 'number', default: d.learningRate, help: 'Adam learning rate' },
+  schedule: {
+    type: 'string',
+    choices: ['constant', 'cosine'],
+    default: d.schedule,
+    help: 'learning-rate schedule',
+  },
+  'weight-decay': {
+    type: 'number',
+    default: d.weightDecay,
+    help: 'decoupled weight decay (AdamW)',
+  },
+  patience: {
+    type: 'number',
+    default: d.patience,
+    help: 'stop after this many epochs without a better validation NDCG@10',
+  },
+  seed: {
+    type: 'number',
+    default: d.seed,
+    help: 'seed of initialisation, window order and dropout',
+  },
+  stride: {
+    type: 'number',
+    help: 'events between training windows of one user (default: max-length; smaller = overlapping windows)',
+  },
+  'keep-seen': {
+    type: 'boolean',
+    default: false,
+    help: 'rank items already in the history too (repeat-purchase data)',
+  },
+  backend: { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm', help: 'tfjs backend' },
+};
+
+export function trainOptionsFromFlags(flags: FlagValues, checkpointDir: string): TrainOptions {
+  return {
+    epochs: flags.epochs as number,
+    batchSize: flags['batch-size'] as number,
+    learningRate: flags.lr as number,
+    schedule: flags.schedule as TrainOptions['schedule'],
+    weightDecay: flags['weight-decay'] as number,
+    patience: flags.patience as number,
+    seed: flags.seed as number,
+    checkpointDir,
+  };
+}
+
+export interface BaselineResults {
+  name: string;
+  validation: EvaluationResult;
+  test: EvaluationResult;
+}
+
+export async function evaluateBaselines(
+  data: LoadedData,
+  keepSeen: boolean,
+): Promise<BaselineResults[]> {
+  const { dataset } = data;
+  return Promise.all(
+    fitBaselines(dataset.train, dataset.numItems).map(async ({ name, scorer }) => ({
+      name,
+      validation: await evaluateScorer(dataset, dataset.validation, scorer, { keepSeen }),
+      test: await evaluateScorer(dataset, dataset.test, scorer, { keepSeen }),
+    })),
+  );
+}
+
+export interface TrainedRun {
+  model: CpRec;
+  result: TrainResult;
+  validation: EvaluationResult;
+  test: EvaluationResult;
+  nextItNetParameters: number;
+}
+
+/** Trains one config on the data with progress on `bar`, then scores the best epoch. */
+export async function trainAndEvaluate(
+  data: LoadedData,
+  config: CpRecConfig,
+  options: TrainOptions & { stride: number; keepSeen: boolean },
+  bar: ProgressBar,
+): Promise<TrainedRun> {
+  const { dataset } = data;
+  const windows = makeTrainingWindows(dataset.train, {
+    maxLength: config.maxLength,
+    stride: options.stride,
+  });
+  const model = new CpRec(config);
+  const nextItNetParameters = countParameters(
+    createConfig({ ...config, cutoffs: [], sharing: 'none', blockFactor: 1 }),
+  );
+  bar.log(
+    `model: ${model.parameterCount.toLocaleString('en')} parameters ` +
+      `(${(nextItNetParameters / model.parameterCount).toFixed(2)}x fewer than NextItNet at this d and depth); ` +
+      `${windows.numWindows} training windows of ${config.maxLength}`,
+  );
+  const evaluate = (scorer: Scorer | BatchScorer, cases = dataset.validation) =>
+    evaluateScorer(dataset, cases, scorer, { keepSeen: options.keepSeen });
+  const result = await train(
+    model,
+    windows,
+    async (m) => {
+      const r = await evaluate(modelScorer(m));
+      return { score: r.metrics['NDCG@10'], metrics: r.metrics };
+    },
+    options,
+    {
+      onResume: (s) => bar.log(`resuming ${options.checkpointDir} after epoch ${s.epochsDone}`),
+      onProgress: (s) => {
+        if (s.step === 1) bar.startEpoch();
+        bar.update(s);
+      },
+      onEpoch: (r, improved) =>
+        bar.log(
+          `epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, validation NDCG@10 ${r.validation['NDCG@10'].toFixed(4)} ` +
+            `HR@10 ${r.validation['HR@10'].toFixed(4)} (${r.seconds.toFixed(0)} s)${improved ? ' *' : ''}`,
+        ),
+    },
+  );
+  return {
+    model,
+    result,
+    validation: await evaluate(modelScorer(model)),
+    test: await evaluate(modelScorer(model), dataset.test),
+    nextItNetParameters,
+  };
+}
+
+/** model.json + shards, catalog.json and learning-curve.svg; returns the weight bytes. */
+export async function writeTrainedModel(
+  out: string,
+  name: string,
+  data: LoadedData,
+  run: TrainedRun,
+  baselines: BaselineResults[],
+  settings: Record<string, unknown>,
+): Promise<number> {
+  const { model, result } = run;
+  const modelJson = await writeModelFiles(out, model, {
+    name,
+    items: data.dataset.itemIds,
+    training: {
+      dataset: data.name,
+      date: new Date().toISOString(),
+      settings,
+      parameters: model.parameterCount,
+      nextItNetParameters: run.nextItNetParameters,
+      epochs: result.history.length,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      history: result.history,
+      validation: run.validation.metrics,
+      test: run.test.metrics,
+      baselines: Object.fromEntries(
+        baselines.map((b) => [b.name, { validation: b.validation.metrics, test: b.test.metrics }]),
+      ),
+    },
+  });
+  await mkdir(out, { recursive: true });
+  await writeFile(
+    join(out, 'catalog.json'),
+    `${JSON.stringify(buildCatalogJson(data.dataset.itemIds, data.catalog))}\n`,
+  );
+  const references = baselines.map((b) => ({ name: b.name, y: b.validation.metrics['NDCG@10'] }));
+  await writeFile(
+    join(out, 'learning-curve.svg'),
+    learningCurveSvg(name, result.history, result.bestEpoch, references),
+  );
+  return Object.values(modelJson.weightFiles).reduce((n, f) => n + f.bytes, 0);
+}
+
+const SHOWN: MetricName[] = ['NDCG@10', 'HR@10', 'MRR@5', 'NDCG@20', 'HR@20'];
+
+/** Validation and test tables of the models against the baselines. */
+export function resultTables(
+  models: { name: string; validation: EvaluationResult; test: EvaluationResult }[],
+  baselines: BaselineResults[],
+): string {
+  const rows = [...models, ...baselines];
+  return (['validation', 'test'] as const)
+    .map(
+      (split) =>
+        `${split}\n${formatMetricsTable(
+          rows.map((r) => ({ name: r.name, result: r[split] })),
+          SHOWN,
+        )}`,
+    )
+    .join('\n\n');
+}
+
+export function defaultCheckpointDir(out: string): string {
+  return join('runs', 'checkpoints', basename(out));
+}
