@@ -146,6 +146,10 @@ export class CpRec {
     }
   }
 
+  get isDisposed(): boolean {
+    return this.params.variables().length === 0;
+  }
+
   dispose(): void {
     this.params.dispose();
   }

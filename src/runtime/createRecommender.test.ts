@@ -1,0 +1,206 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topK } from '../eval/ranking';
+import { CpRec } from '../model/cprec';
+import { encodeModel } from '../model/modelFormat';
+import { randomize, useBackend } from '../testing/backends';
+import { createLocalRecommender } from './createRecommender';
+import { ModelLoadError, type LoadProgress, type ModelCache } from './modelLoader';
+
+const ITEMS = 40;
+const itemIds = ['', ...Array.from({ length: ITEMS }, (_, i) => `m${100 + i}`)];
+let reference: CpRec;
+let served: Map<string, Uint8Array | string>;
+
+/** A server of the model directory at /models/tiny/, counting requests. */
+function server(files: Map<string, Uint8Array | string>, requests: string[] = []): typeof fetch {
+  return (async (input: RequestInfo | URL) => {
+    const url = new URL(String(input));
+    requests.push(url.pathname);
+    const body = files.get(url.pathname.replace('/models/tiny/', ''));
+    if (body === undefined) return new Response('not found', { status: 404 });
+    return new Response(typeof body === 'string' ? body : body.slice());
+  }) as typeof fetch;
+}
+
+function memoryCache(): ModelCache & { store: Map<string, Response> } {
+  const store = new Map<string, Response>();
+  return {
+    store,
+    async match(url) {
+      return store.get(url)?.clone();
+    },
+    async put(url, response) {
+      store.set(url, response);
+    },
+  };
+}
+
+async function serve(model: CpRec, shardBytes?: number): Promise<Map<string, Uint8Array | string>> {
+  const { modelJson, files } = await encodeModel(
+    model,
+    { name: 'tiny', items: itemIds, training: {} },
+    shardBytes,
+  );
+  const out = new Map<string, Uint8Array | string>(files);
+  out.set('model.json', JSON.stringify(modelJson));
+  out.set(
+    'catalog.json',
+    JSON.stringify({ items: itemIds.slice(1, 30).map((id) => ({ id, title: `Title ${id}` })) }),
+  );
+  return out;
+}
+
+const base = 'http://test.local/models/tiny/';
+const load = (extra: Parameters<typeof createLocalRecommender>[1] = {}) =>
+  createLocalRecommender(base, { fetch: server(served), cache: null, backend: 'cpu', ...extra });
+
+beforeAll(async () => {
+  await useBackend('cpu');
+  reference = new CpRec({ numItems: ITEMS, cutoffs: [10, 25], d: 16, numBlocks: 2, maxLength: 8 });
+  randomize(reference.params, 4);
+  served = await serve(reference, 2000);
+});
+afterAll(() => reference.dispose());
+
+describe('createLocalRecommender', () => {
+  it('ranks like the model, in catalog ids, skipping unknown ids and cutting to the window', async () => {
+    const rec = await load();
+    const history = [
+      'm105',
+      'nope',
+      'm131',
+      'm102',
+      'm102',
+      'm139',
+      'm110',
+      'm111',
+      'm112',
+      'm113',
+      'm114',
+    ];
+    const result = await rec.recommend(history, { k: 5 });
+    const ids = history.map((h) => itemIds.indexOf(h)).filter((i) => i > 0);
+    const scores = (await reference.logProbs([ids.slice(-8)]).data()) as Float32Array;
+    const expected = topK(scores, 5, ids);
+    expect(result.items.map((r) => r.itemId)).toEqual(Array.from(expected.ids, (i) => itemIds[i]));
+    expect(result).toMatchObject({ source: 'model', unknownIds: 1, historyUsed: 8 });
+    expect(result.items[0].item.title).toMatch(/^Title m1|^m1/);
+    expect(rec.info).toMatchObject({
+      backend: 'cpu',
+      modelName: 'tiny',
+      itemCount: ITEMS,
+      window: 8,
+    });
+    expect(rec.info.parameters).toBe(reference.parameterCount);
+    rec.dispose();
+  });
+
+  it('gives popular items for an empty or unknown history, and honours exclude, include and k', async () => {
+    const rec = await load();
+    const popular = await rec.recommend(['unknown'], { k: 3, exclude: ['m100'] });
+    expect(popular).toMatchObject({ source: 'popular', unknownIds: 1 });
+    expect(popular.items.map((r) => [r.itemId, r.score])).toEqual([
+      ['m101', null],
+      ['m102', null],
+      ['m103', null],
+    ]);
+    const only = await rec.recommend(['m120'], { k: 10, include: ['m130', 'm120', 'm107'] });
+    expect(only.items.map((r) => r.itemId).sort()).toEqual(['m107', 'm130']);
+    const repeat = await rec.recommend(['m120'], { k: ITEMS, excludeHistory: false });
+    expect(repeat.items.map((r) => r.itemId)).toContain('m120');
+    await expect(rec.recommend(['m120'], { k: 0 })).rejects.toThrow(
+      /k must be an integer >= 1, got 0/,
+    );
+    rec.dispose();
+  });
+
+  it('reports progress stage by stage up to every weight byte', async () => {
+    const events: LoadProgress[] = [];
+    const rec = await load({ onProgress: (p) => events.push(p) });
+    const stages = [...new Set(events.map((e) => e.stage))];
+    expect(stages).toEqual(['manifest', 'weights', 'catalog', 'backend', 'warmup', 'ready']);
+    const bytes = events.filter((e) => e.stage === 'weights').map((e) => e.loadedBytes);
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(events[events.length - 1].loadedBytes).toBe(rec.info.weightBytes);
+    expect(events[events.length - 1].totalBytes).toBe(rec.info.weightBytes);
+    rec.dispose();
+  });
+
+  it('names a corrupted or missing weight file', async () => {
+    const shard = [...served.keys()].find((k) => k.endsWith('.bin'))!;
+    const corrupted = new Map(served);
+    const bytes = (served.get(shard) as Uint8Array).slice();
+    bytes[3] ^= 0xff;
+    corrupted.set(shard, bytes);
+    const attempt = createLocalRecommender(base, {
+      fetch: server(corrupted),
+      cache: null,
+      backend: 'cpu',
+    });
+    await expect(attempt).rejects.toThrow(ModelLoadError);
+    await expect(
+      createLocalRecommender(base, { fetch: server(corrupted), cache: null, backend: 'cpu' }),
+    ).rejects.toThrow(new RegExp(`${shard} is corrupted`));
+    const missing = new Map(served);
+    missing.delete(shard);
+    await expect(
+      createLocalRecommender(base, { fetch: server(missing), cache: null, backend: 'cpu' }),
+    ).rejects.toThrow(new RegExp(`${shard} failed: HTTP 404`));
+  });
+
+  it('works offline from its cache and re-fetches weights when model.json changes', async () => {
+    const cache = memoryCache();
+    const requests: string[] = [];
+    (
+      await createLocalRecommender(base, { fetch: server(served, requests), cache, backend: 'cpu' })
+    ).dispose();
+    const offline = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    const rec = await createLocalRecommender(base, { fetch: offline, cache, backend: 'cpu' });
+    expect((await rec.recommend(['m101'])).items).toHaveLength(10);
+    rec.dispose();
+
+    const retrained = new CpRec({ ...reference.config, seed: 99 });
+    const next = await serve(retrained, 2000);
+    retrained.dispose();
+    requests.length = 0;
+    const updated = await createLocalRecommender(base, {
+      fetch: server(next, requests),
+      cache,
+      backend: 'cpu',
+    });
+    expect(requests.filter((r) => r.endsWith('.bin')).length).toBe(
+      [...next.keys()].filter((k) => k.endsWith('.bin')).length,
+    );
+    requests.length = 0;
+    (
+      await createLocalRecommender(base, { fetch: server(next, requests), cache, backend: 'cpu' })
+    ).dispose();
+    expect(requests.filter((r) => r.endsWith('.bin'))).toEqual([]);
+    updated.dispose();
+  });
+
+  it('leaks no tensors over many recommendations', async () => {
+    const rec = await load();
+    await rec.recommend(['m101', 'm102']);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 200; i++) await rec.recommend([`m${100 + (i % ITEMS)}`, 'm101'], { k: 5 });
+    expect(tf.memory().numTensors).toBe(before);
+    rec.dispose();
+  });
+
+  it('picks wasm on auto in Node (no WebGPU) and says why webgpu was skipped', async () => {
+    const rec = await createLocalRecommender(base, {
+      fetch: server(served),
+      cache: null,
+      rememberBackend: false,
+    });
+    expect(rec.info.backend).toBe('wasm');
+    expect(rec.info.backends.find((r) => r.name === 'webgpu')).toMatchObject({ status: 'skipped' });
+    expect(rec.info.backends.find((r) => r.name === 'webgpu')?.detail).toMatch(/WebGPU/);
+    rec.dispose();
+    await useBackend('cpu');
+  });
+});

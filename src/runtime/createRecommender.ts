@@ -1,0 +1,94 @@
+import type { CpRec } from '../model/cprec';
+import { decodeModel } from '../model/modelFormat';
+import { backendMemory } from './backendMemory';
+import { selectBackend, type BackendName, type BackendPreference } from './backends';
+import {
+  fetchModelFiles,
+  type LoadProgress,
+  type ModelCache,
+  type ModelFiles,
+} from './modelLoader';
+import { LocalRecommender } from './recommender';
+
+export interface LocalLoadOptions {
+  /** 'auto' (default) picks the fastest usable backend; a name forces it. */
+  backend?: BackendPreference;
+  onProgress?: (progress: LoadProgress) => void;
+  wasmPaths?: string | Record<string, string>;
+  /** Offline copy of the model files; default: the Cache API where present; null: none. */
+  cache?: ModelCache | null;
+  fetch?: typeof globalThis.fetch;
+  /** Remember the auto choice for this device (default true). */
+  rememberBackend?: boolean;
+}
+
+const now = () => globalThis.performance?.now() ?? Date.now();
+
+/** Runs the network once so shaders compile and kernels warm up before the first real request. */
+async function warmForward(model: CpRec): Promise<void> {
+  const out = model.logProbs([[1]]);
+  await out.data();
+  out.dispose();
+}
+
+/**
+ * Fetches and verifies the model files, picks the backend and builds the recommender in this
+ * thread (the worker runs this too). A lost WebGPU device falls back to WASM, keeping the request.
+ */
+export async function createLocalRecommender(
+  modelUrl: string,
+  options: LocalLoadOptions = {},
+): Promise<LocalRecommender> {
+  const progress = options.onProgress ?? (() => {});
+  const files: ModelFiles = await fetchModelFiles(modelUrl, {
+    fetch: options.fetch,
+    cache: options.cache,
+    onProgress: progress,
+  });
+  const weightBytes = Object.values(files.modelJson.weightFiles).reduce((n, f) => n + f.bytes, 0);
+  const build = () => decodeModel(files.modelJson, files.weights);
+  const memoryKey = `${files.modelJson.name}:${weightBytes}`;
+  const remember = (options.rememberBackend ?? true) && (options.backend ?? 'auto') === 'auto';
+  progress({ stage: 'backend', loadedBytes: weightBytes, totalBytes: weightBytes });
+  const { name, reports } = await selectBackend(options.backend ?? 'auto', {
+    wasmPaths: options.wasmPaths,
+    remembered: remember ? await backendMemory.get(memoryKey) : null,
+    timeForward: async () => {
+      const model = await build();
+      try {
+        await warmForward(model);
+        const started = now();
+        await warmForward(model);
+        return now() - started;
+      } finally {
+        model.dispose();
+      }
+    },
+  });
+  if (remember) await backendMemory.set(memoryKey, name);
+  const model = await build();
+  progress({ stage: 'warmup', loadedBytes: weightBytes, totalBytes: weightBytes });
+  await warmForward(model);
+  const recommender = new LocalRecommender(
+    model,
+    files,
+    {
+      backend: name,
+      backends: reports,
+      modelName: files.modelJson.name,
+      itemCount: files.modelJson.config.numItems,
+      parameters: model.parameterCount,
+      weightBytes,
+      window: files.modelJson.config.maxLength,
+      worker: false,
+    },
+    name === 'webgpu'
+      ? async (): Promise<{ model: CpRec; backend: BackendName }> => {
+          const fallback = await selectBackend('wasm', { wasmPaths: options.wasmPaths });
+          return { model: await build(), backend: fallback.name };
+        }
+      : undefined,
+  );
+  progress({ stage: 'ready', loadedBytes: weightBytes, totalBytes: weightBytes });
+  return recommender;
+}

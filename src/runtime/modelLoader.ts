@@ -1,0 +1,187 @@
+import { parseModelJson, verifyWeightFile, type ModelJson } from '../model/modelFormat';
+
+/** Display fields of one item, as in catalog.json (docs/model-format.md). */
+export interface CatalogItem {
+  id: string;
+  title: string;
+  genres?: string[];
+  year?: number;
+}
+
+export type LoadStage = 'manifest' | 'weights' | 'catalog' | 'backend' | 'warmup' | 'ready';
+
+/** A loading step; bytes count weight files only (model.json and catalog.json are small). */
+export interface LoadProgress {
+  stage: LoadStage;
+  loadedBytes: number;
+  totalBytes: number;
+  file?: string;
+  /** Whether the file came from the offline cache. */
+  cached?: boolean;
+}
+
+export interface ModelFiles {
+  baseUrl: string;
+  modelJson: ModelJson;
+  /** Weight file bytes by path, each verified against its SHA-256. */
+  weights: Map<string, Uint8Array>;
+  catalog: CatalogItem[];
+}
+
+/** The parts of the Cache API the loader uses; `caches.open(...)` gives one. */
+export interface ModelCache {
+  match(url: string): Promise<Response | undefined>;
+  put(url: string, response: Response): Promise<void>;
+}
+
+export interface FetchModelOptions {
+  fetch?: typeof globalThis.fetch;
+  /** Where model files are kept for offline use; null disables caching. Default: Cache API. */
+  cache?: ModelCache | null;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** A model file could not be fetched or is not what model.json promises; names the file. */
+export class ModelLoadError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ModelLoadError';
+  }
+}
+
+export const MODEL_CACHE_NAME = 'cprec-models-v1';
+
+async function defaultCache(): Promise<ModelCache | null> {
+  try {
+    return typeof caches === 'undefined' ? null : await caches.open(MODEL_CACHE_NAME);
+  } catch {
+    return null; // e.g. an opaque origin: caching is an optimisation, loading still works
+  }
+}
+
+async function readBody(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.byteLength;
+    onBytes(value.byteLength);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * Fetches model.json, its weight files and catalog.json from `baseUrl` (a directory URL).
+ * model.json and catalog.json are fetched network-first so a new model version is seen at once,
+ * falling back to the cache offline; a weight file is taken from the cache when its bytes still
+ * match the SHA-256 that model.json gives, else fetched and cached. Every weight file is verified.
+ */
+export async function fetchModelFiles(
+  baseUrl: string,
+  options: FetchModelOptions = {},
+): Promise<ModelFiles> {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const cache = options.cache === undefined ? await defaultCache() : options.cache;
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const progress = options.onProgress ?? (() => {});
+  const urlOf = (path: string) =>
+    new URL(path, new URL(base, globalThis.location?.href ?? 'http://localhost/')).href;
+
+  const get = async (path: string): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await doFetch(urlOf(path), { cache: 'no-cache' });
+    } catch (e) {
+      throw new ModelLoadError(path, `GET ${urlOf(path)} failed: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    if (!response.ok)
+      throw new ModelLoadError(path, `GET ${urlOf(path)} failed: HTTP ${response.status}`);
+    return response;
+  };
+
+  /** Network first, then the cache; returns the text and keeps a copy. */
+  const getJson = async (path: string): Promise<unknown> => {
+    let text: string;
+    try {
+      text = await (await get(path)).text();
+      await cache?.put(
+        urlOf(path),
+        new Response(text, { headers: { 'Content-Type': 'application/json' } }),
+      );
+    } catch (e) {
+      const cached = await cache?.match(urlOf(path));
+      if (!cached) throw e;
+      text = await cached.text();
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new ModelLoadError(path, `${path} is not valid JSON: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  };
+
+  progress({ stage: 'manifest', loadedBytes: 0, totalBytes: 0, file: 'model.json' });
+  let modelJson: ModelJson;
+  try {
+    modelJson = parseModelJson(await getJson('model.json'));
+  } catch (e) {
+    if (e instanceof ModelLoadError) throw e;
+    throw new ModelLoadError('model.json', (e as Error).message, { cause: e });
+  }
+  const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
+  const totalBytes = paths.reduce((n, p) => n + modelJson.weightFiles[p].bytes, 0);
+  let loadedBytes = 0;
+  const weights = new Map<string, Uint8Array>();
+  for (const path of paths) {
+    const cached = await cache?.match(urlOf(path));
+    if (cached) {
+      const bytes = new Uint8Array(await cached.arrayBuffer());
+      try {
+        await verifyWeightFile(modelJson, path, bytes);
+        loadedBytes += bytes.byteLength;
+        weights.set(path, bytes);
+        progress({ stage: 'weights', loadedBytes, totalBytes, file: path, cached: true });
+        continue;
+      } catch {
+        // A previous model version's file: fetch the current one below.
+      }
+    }
+    const before = loadedBytes;
+    const bytes = await readBody(await get(path), (n) => {
+      loadedBytes += n;
+      progress({ stage: 'weights', loadedBytes, totalBytes, file: path, cached: false });
+    });
+    try {
+      await verifyWeightFile(modelJson, path, bytes);
+    } catch (e) {
+      throw new ModelLoadError(path, (e as Error).message, { cause: e });
+    }
+    loadedBytes = before + bytes.byteLength;
+    weights.set(path, bytes);
+    await cache?.put(urlOf(path), new Response(bytes.slice().buffer as ArrayBuffer));
+  }
+  progress({ stage: 'catalog', loadedBytes, totalBytes, file: 'catalog.json' });
+  const catalogJson = (await getJson('catalog.json')) as { items?: CatalogItem[] };
+  if (!Array.isArray(catalogJson.items)) {
+    throw new ModelLoadError('catalog.json', 'catalog.json has no "items" array');
+  }
+  return { baseUrl: base, modelJson, weights, catalog: catalogJson.items };
+}

@@ -1,0 +1,174 @@
+import { topK } from '../eval/ranking';
+import type { CpRec } from '../model/cprec';
+import type { BackendName, BackendReport } from './backends';
+import type { CatalogItem, ModelFiles } from './modelLoader';
+
+export interface RecommendOptions {
+  /** How many items; default 10. */
+  k?: number;
+  /** Catalog ids never to return (e.g. out of stock). */
+  exclude?: Iterable<string>;
+  /** If given, only these catalog ids may be returned. */
+  include?: Iterable<string>;
+  /** Leave out items already in the history; default true (set false for repeat purchases). */
+  excludeHistory?: boolean;
+}
+
+export interface Recommendation {
+  itemId: string;
+  /** Log-probability that this is the next item; null for popularity picks (empty history). */
+  score: number | null;
+  item: CatalogItem;
+}
+
+export interface RecommendResult {
+  items: Recommendation[];
+  /** 'popular' when no history item is known to the model. */
+  source: 'model' | 'popular';
+  /** History ids the model does not know (skipped, never an error). */
+  unknownIds: number;
+  /** History items the model read (the most recent, at most its window). */
+  historyUsed: number;
+  millis: number;
+}
+
+export interface RecommenderInfo {
+  backend: BackendName;
+  backends: BackendReport[];
+  modelName: string;
+  itemCount: number;
+  parameters: number;
+  weightBytes: number;
+  /** Longest history the model reads. */
+  window: number;
+  worker: boolean;
+}
+
+export interface Recommender {
+  readonly info: RecommenderInfo;
+  /** Catalog entries in popularity order. */
+  readonly catalog: readonly CatalogItem[];
+  recommend(history: readonly string[], options?: RecommendOptions): Promise<RecommendResult>;
+  dispose(): void;
+}
+
+const now = () => globalThis.performance?.now() ?? Date.now();
+
+/** Maps catalog ids to model ids and back, and ranks. Runs wherever the model lives. */
+export class LocalRecommender implements Recommender {
+  readonly catalog: readonly CatalogItem[];
+  private readonly modelIds = new Map<string, number>();
+  private readonly items: readonly string[];
+  private readonly byId = new Map<string, CatalogItem>();
+
+  /**
+   * `fallback` rebuilds the network on another backend when this one fails mid-request (a lost
+   * WebGPU device); the request is then answered there.
+   */
+  constructor(
+    private model: CpRec,
+    files: ModelFiles,
+    readonly info: RecommenderInfo,
+    private fallback?: () => Promise<{ model: CpRec; backend: BackendName }>,
+  ) {
+    this.items = files.modelJson.items;
+    this.items.forEach((id, modelId) => modelId > 0 && this.modelIds.set(id, modelId));
+    for (const entry of files.catalog) this.byId.set(entry.id, entry);
+    this.catalog = this.items.slice(1).map((id) => this.itemOf(id));
+  }
+
+  async recommend(
+    history: readonly string[],
+    options: RecommendOptions = {},
+  ): Promise<RecommendResult> {
+    try {
+      return await this.rank(history, options);
+    } catch (e) {
+      if (!this.fallback || e instanceof RangeError || e instanceof TypeError) throw e;
+      const { model, backend } = await this.fallback();
+      this.fallback = undefined;
+      try {
+        this.model.dispose();
+      } catch {
+        // The failed backend may not even release memory any more.
+      }
+      this.model = model;
+      this.info.backend = backend;
+      this.info.backends.push({
+        name: backend,
+        status: 'used',
+        detail: `after ${(e as Error).message}`,
+      });
+      return this.rank(history, options);
+    }
+  }
+
+  private async rank(
+    history: readonly string[],
+    options: RecommendOptions,
+  ): Promise<RecommendResult> {
+    const started = now();
+    const k = options.k ?? 10;
+    if (!Number.isInteger(k) || k < 1)
+      throw new RangeError(`recommend: k must be an integer >= 1, got ${k}`);
+    if (!Array.isArray(history))
+      throw new TypeError(`recommend: history must be an array of item ids, got ${typeof history}`);
+    const known: number[] = [];
+    for (const id of history) {
+      const modelId = this.modelIds.get(String(id));
+      if (modelId !== undefined) known.push(modelId);
+    }
+    const used = known.slice(-this.model.config.maxLength);
+    const excluded = new Set<number>();
+    for (const id of options.exclude ?? []) {
+      const modelId = this.modelIds.get(id);
+      if (modelId !== undefined) excluded.add(modelId);
+    }
+    if (options.excludeHistory ?? true) for (const id of known) excluded.add(id);
+    if (options.include) {
+      const allowed = new Set<number>();
+      for (const id of options.include) {
+        const modelId = this.modelIds.get(id);
+        if (modelId !== undefined) allowed.add(modelId);
+      }
+      for (let id = 1; id < this.items.length; id++) if (!allowed.has(id)) excluded.add(id);
+    }
+    let picks: { id: number; score: number | null }[];
+    if (used.length === 0) {
+      // Model ids are in training-frequency order: the first ones are the most popular.
+      picks = [];
+      for (let id = 1; id < this.items.length && picks.length < k; id++) {
+        if (!excluded.has(id)) picks.push({ id, score: null });
+      }
+    } else {
+      const logProbs = this.model.logProbs([used]);
+      let scores: Float32Array;
+      try {
+        scores = (await logProbs.data()) as Float32Array;
+      } finally {
+        logProbs.dispose();
+      }
+      const best = topK(scores, k, excluded);
+      picks = Array.from(best.ids, (id, i) => ({ id, score: best.scores[i] }));
+    }
+    return {
+      items: picks.map(({ id, score }) => ({
+        itemId: this.items[id],
+        score,
+        item: this.itemOf(this.items[id]),
+      })),
+      source: used.length === 0 ? 'popular' : 'model',
+      unknownIds: history.length - known.length,
+      historyUsed: used.length,
+      millis: now() - started,
+    };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+
+  private itemOf(id: string): CatalogItem {
+    return this.byId.get(id) ?? { id, title: id };
+  }
+}
