@@ -22,8 +22,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx vite build && npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173',
+    command: 'npx vite build --mode e2e && npx vite preview --port 4173 --strictPort',
+    // Ready means the page tests open answers (Playwright waits for a 2xx).
+    url: 'http://localhost:4173/e2e/harness.html',
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },

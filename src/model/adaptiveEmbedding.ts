@@ -10,8 +10,8 @@ import type { Parameters } from './parameters';
  * zeros the causal convolutions pad with.
  */
 export class AdaptiveEmbedding {
-  private readonly tables: tf.Variable[];
-  private readonly projections: (tf.Variable | null)[];
+  readonly tables: tf.Variable[];
+  readonly projections: (tf.Variable | null)[];
 
   constructor(
     params: Parameters,

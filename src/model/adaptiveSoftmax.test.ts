@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff, randomize, useBackend } from '../testing/backends';
+import { AdaptiveEmbedding } from './adaptiveEmbedding';
 import { AdaptiveSoftmax } from './adaptiveSoftmax';
 import { createConfig, itemBlocks, type ItemBlock } from './config';
 import { Parameters } from './parameters';
@@ -104,5 +105,46 @@ describe('AdaptiveSoftmax', () => {
       'softmax/tail1/bias',
     ]);
     expect(() => softmax.loss(h, [0, 0, 0, 0, 0])).toThrow(/padding/);
+  });
+
+  it('tied to the embedding, equals an untied tree holding the transposed embedding weights', async () => {
+    const blocks = itemBlocks(createConfig({ numItems: 20, cutoffs: [4, 11], d, blockFactor: 2 }));
+    const tiedParams = new Parameters(8);
+    const embedding = new AdaptiveEmbedding(tiedParams, blocks, d);
+    const tied = new AdaptiveSoftmax(tiedParams, blocks, d, embedding);
+    randomize(tiedParams, 41);
+    expect(tiedParams.count()).toBe(
+      AdaptiveEmbedding.parameterCount(blocks, d) + AdaptiveSoftmax.parameterCount(blocks, d, true),
+    );
+    const { params: untiedParams, softmax: untied } = build(20, [4, 11]);
+    const get = (name: string) => tiedParams.get(name);
+    untiedParams.assign({
+      'softmax/head/kernel': tf.concat(
+        [tf.transpose(get('embedding/block0/table')), get('softmax/head/tokens')],
+        1,
+      ),
+      'softmax/head/bias': get('softmax/head/bias'),
+      ...Object.fromEntries(
+        [1, 2].flatMap((j) => [
+          [`softmax/tail${j}/projection`, tf.transpose(get(`embedding/block${j}/projection`))],
+          [`softmax/tail${j}/kernel`, tf.transpose(get(`embedding/block${j}/table`))],
+          [`softmax/tail${j}/bias`, get(`softmax/tail${j}/bias`)],
+        ]),
+      ),
+    });
+    const h = tf.randomNormal([3, d], 0, 1, 'float32', 43) as tf.Tensor2D;
+    // Column 0 (padding) is -Infinity in both: drop it from every row before comparing.
+    const items = (t: tf.Tensor2D) => tf.slice(t, [0, 1], [3, 20]).data();
+    expect(maxAbsDiff(await items(tied.logProbs(h)), await items(untied.logProbs(h)))).toBeLessThan(
+      1e-5,
+    );
+    const { grads } = tf.variableGrads(() => tied.loss(h, [1, 6, 15]), tiedParams.variables());
+    for (const name of [
+      'embedding/block0/table',
+      'embedding/block1/table',
+      'embedding/block2/projection',
+    ]) {
+      expect(get(name).name in grads, name).toBe(true);
+    }
   });
 });

@@ -6,9 +6,15 @@ import { matMul } from './matMul';
 import type { Parameters } from './parameters';
 
 interface TailCluster {
-  projection: tf.Variable; // [d, width_j]
-  kernel: tf.Variable; // [width_j, size_j]
+  projection: () => tf.Tensor2D; // [d, width_j]
+  kernel: () => tf.Tensor2D; // [width_j, size_j]
   bias: tf.Variable; // [size_j]
+}
+
+/** The input embedding's weights, for a softmax tied to them. */
+export interface TiedEmbedding {
+  tables: readonly tf.Variable[]; // block j: [size_j, width_j]
+  projections: readonly (tf.Variable | null)[]; // block j > 0: [width_j, d]
 }
 
 /**
@@ -18,9 +24,13 @@ interface TailCluster {
  *
  * p(item) = p_head(item)                                   for block 0
  *         = p_head(token_j) * p_j(item | block j)          for block j > 0
+ *
+ * Tied to the input embedding (Baevski & Auli's adaptive input/output tying), an item's output
+ * vector is its input embedding row and tail j's projection is the input projection transposed;
+ * only the block tokens and the biases are the softmax's own.
  */
 export class AdaptiveSoftmax {
-  private readonly headKernel: tf.Variable; // [d, headSize]
+  private readonly headKernel: () => tf.Tensor2D; // [d, headSize]
   private readonly headBias: tf.Variable; // [headSize]
   private readonly tails: (TailCluster | null)[];
   private readonly headSize: number;
@@ -29,23 +39,46 @@ export class AdaptiveSoftmax {
     params: Parameters,
     private readonly blocks: readonly ItemBlock[],
     d: number,
+    tied?: TiedEmbedding,
   ) {
     this.headSize = blocks[0].size + blocks.length - 1;
-    this.headKernel = params.glorot('softmax/head/kernel', [d, this.headSize]);
+    if (tied) {
+      const items = tied.tables[0];
+      const tokens =
+        blocks.length > 1 ? params.glorot('softmax/head/tokens', [d, blocks.length - 1]) : null;
+      this.headKernel = () =>
+        (tokens ? tf.concat([tf.transpose(items), tokens], 1) : tf.transpose(items)) as tf.Tensor2D;
+    } else {
+      const kernel = params.glorot('softmax/head/kernel', [d, this.headSize]);
+      this.headKernel = () => kernel as tf.Tensor2D;
+    }
     this.headBias = params.constant('softmax/head/bias', [this.headSize], 0);
-    this.tails = blocks.map((b, j) =>
-      j === 0
-        ? null
-        : {
-            projection: params.glorot(`softmax/tail${j}/projection`, [d, b.width]),
-            kernel: params.glorot(`softmax/tail${j}/kernel`, [b.width, b.size]),
-            bias: params.constant(`softmax/tail${j}/bias`, [b.size], 0),
-          },
-    );
+    this.tails = blocks.map((b, j) => {
+      if (j === 0) return null;
+      if (tied) {
+        const projection = tied.projections[j] as tf.Variable;
+        const table = tied.tables[j];
+        return {
+          projection: () => tf.transpose(projection) as tf.Tensor2D,
+          kernel: () => tf.transpose(table) as tf.Tensor2D,
+          bias: params.constant(`softmax/tail${j}/bias`, [b.size], 0),
+        };
+      }
+      const projection = params.glorot(`softmax/tail${j}/projection`, [d, b.width]);
+      const kernel = params.glorot(`softmax/tail${j}/kernel`, [b.width, b.size]);
+      return {
+        projection: () => projection as tf.Tensor2D,
+        kernel: () => kernel as tf.Tensor2D,
+        bias: params.constant(`softmax/tail${j}/bias`, [b.size], 0),
+      };
+    });
   }
 
-  static parameterCount(blocks: readonly ItemBlock[], d: number): number {
+  static parameterCount(blocks: readonly ItemBlock[], d: number, tied = false): number {
     const head = blocks[0].size + blocks.length - 1;
+    if (tied) {
+      return (blocks.length - 1) * d + head + blocks.slice(1).reduce((n, b) => n + b.size, 0);
+    }
     return blocks.reduce(
       (n, b, j) => (j === 0 ? n : n + d * b.width + b.width * b.size + b.size),
       (d + 1) * head,
@@ -76,10 +109,7 @@ export class AdaptiveSoftmax {
     }
     if (rows.length === 0) throw new RangeError('loss: every target is padding (0)');
     const hv = gatherRows(h, tf.tensor1d(rows, 'int32')); // [M, d]
-    let total = nllSum(
-      tf.add(matMul(hv, this.headKernel as tf.Tensor2D), this.headBias),
-      headColumns,
-    );
+    let total = nllSum(tf.add(matMul(hv, this.headKernel()), this.headBias), headColumns);
     this.tails.forEach((tail, j) => {
       if (!tail || tailRows[j].length === 0) return;
       const hj = gatherRows(hv, tf.tensor1d(tailRows[j], 'int32')); // [Mj, d]
@@ -91,7 +121,7 @@ export class AdaptiveSoftmax {
   /** Exact log-probability of every item: h [N, d] -> [N, numItems + 1], column 0 (padding) = -Inf. */
   logProbs(h: tf.Tensor2D): tf.Tensor2D {
     const [n] = h.shape;
-    const logits = tf.add(matMul(h, this.headKernel as tf.Tensor2D), this.headBias);
+    const logits = tf.add(matMul(h, this.headKernel()), this.headBias);
     const head = tf.logSoftmax(logits) as tf.Tensor2D; // [N, headSize]
     const parts: tf.Tensor2D[] = [
       tf.fill([n, 1], -Infinity) as tf.Tensor2D,
@@ -106,8 +136,8 @@ export class AdaptiveSoftmax {
   }
 
   private tailLogits(h: tf.Tensor2D, tail: TailCluster): tf.Tensor2D {
-    const projected = matMul(h, tail.projection as tf.Tensor2D); // [N, width_j]
-    return tf.add(matMul(projected, tail.kernel as tf.Tensor2D), tail.bias); // [N, size_j]
+    const projected = matMul(h, tail.projection()); // [N, width_j]
+    return tf.add(matMul(projected, tail.kernel()), tail.bias); // [N, size_j]
   }
 }
 

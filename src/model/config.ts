@@ -31,6 +31,8 @@ export interface CpRecConfig {
   dilations: number[];
   kernelSize: number;
   sharing: SharingScheme;
+  /** Output item vectors (and tail projections) are the input embedding's, transposed. */
+  tieWeights: boolean;
   layerNormEpsilon: number;
   /** Dropout rate on the embeddings and each block's output, during training only. */
   dropout: number;
@@ -49,6 +51,7 @@ export const DEFAULT_CONFIG: Readonly<CpRecConfig> = Object.freeze({
   dilations: [1, 4],
   kernelSize: 3,
   sharing: 'none',
+  tieWeights: false,
   layerNormEpsilon: 1e-5,
   dropout: 0,
   maxLength: 50,
@@ -113,6 +116,12 @@ export function validateConfig(config: CpRecConfig): void {
   finite('blockFactor', config.blockFactor, 1);
   finite('layerNormEpsilon', config.layerNormEpsilon, Number.MIN_VALUE);
   finite('dropout', config.dropout, 0, 1);
+  if (typeof config.tieWeights !== 'boolean') {
+    throw new ConfigError(
+      'tieWeights',
+      `must be true or false, got ${JSON.stringify(config.tieWeights)}`,
+    );
+  }
   if (!SHARING_SCHEMES.includes(config.sharing)) {
     throw new ConfigError(
       'sharing',

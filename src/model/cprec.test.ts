@@ -33,8 +33,13 @@ describe('CpRec structure', () => {
     '%s with %i blocks creates the expected distinct layers and analytic count',
     async (sharing, numBlocks) => {
       await useBackend('cpu');
-      for (const cutoffs of [[], [10], [8, 20]]) {
-        model = new CpRec({ ...small, sharing, numBlocks, cutoffs });
+      for (const [cutoffs, tieWeights] of [
+        [[], false],
+        [[10], true],
+        [[8, 20], false],
+        [[8, 20], true],
+      ] as const) {
+        model = new CpRec({ ...small, sharing, numBlocks, cutoffs: [...cutoffs], tieWeights });
         const kernels = model.params.entries().filter(([name]) => name.endsWith('/kernel'));
         const layerKernels = kernels.filter(([name]) => name.startsWith('layer'));
         expect(layerKernels).toHaveLength(expectedLayers[sharing][numBlocks - 1]);

@@ -23,7 +23,7 @@ export function countParameters(config: CpRecConfig): number {
     AdaptiveEmbedding.parameterCount(blocks, config.d) +
     distinctLayerCount(config.numBlocks, config.sharing) *
       convLayerSize(config.kernelSize, config.d) +
-    AdaptiveSoftmax.parameterCount(blocks, config.d)
+    AdaptiveSoftmax.parameterCount(blocks, config.d, config.tieWeights)
   );
 }
 
@@ -54,7 +54,12 @@ export class CpRec {
       }
       return set;
     });
-    this.softmax = new AdaptiveSoftmax(this.params, this.blocks, d);
+    this.softmax = new AdaptiveSoftmax(
+      this.params,
+      this.blocks,
+      d,
+      this.config.tieWeights ? this.embedding : undefined,
+    );
   }
 
   get parameterCount(): number {

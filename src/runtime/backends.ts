@@ -51,7 +51,12 @@ async function webgpuProblem(allowSoftware: boolean): Promise<string | null> {
 }
 
 async function activate(name: BackendName, options: BackendOptions): Promise<void> {
-  if (name === 'wasm' && options.wasmPaths) setWasmPaths(options.wasmPaths);
+  if (name === 'wasm') {
+    if (options.wasmPaths) setWasmPaths(options.wasmPaths);
+    // tfjs 4.22's threaded WASM hangs in a minified vite build (its pthread workers lose their
+    // globals), and measured no faster on a 2-core machine: single-threaded SIMD it is.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
   let ok: boolean;
   try {
     ok = await tf.setBackend(name);

@@ -30,6 +30,8 @@ export interface RecommendResult {
   /** History items the model read (the most recent, at most its window). */
   historyUsed: number;
   millis: number;
+  /** The backend that answered (it changes if WebGPU is lost). */
+  backend: BackendName;
 }
 
 export interface RecommenderInfo {
@@ -161,6 +163,7 @@ export class LocalRecommender implements Recommender {
       unknownIds: history.length - known.length,
       historyUsed: used.length,
       millis: now() - started,
+      backend: this.info.backend,
     };
   }
 

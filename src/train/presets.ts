@@ -6,11 +6,16 @@ import { parseIntList, type FlagSpec, type FlagValues } from './flags';
  * `nextitnet` is the uncompressed baseline; `cprec` the compressed default.
  */
 export const PRESETS = {
-  nextitnet: { cutoffFractions: [], blockFactor: 1, sharing: 'none' },
-  cprec: { cutoffFractions: [0.1, 0.4], blockFactor: 4, sharing: 'cross-block' },
+  nextitnet: { cutoffFractions: [], blockFactor: 1, sharing: 'none', tieWeights: false },
+  cprec: { cutoffFractions: [0.1, 0.4], blockFactor: 4, sharing: 'cross-block', tieWeights: false },
 } as const satisfies Record<
   string,
-  { cutoffFractions: readonly number[]; blockFactor: number; sharing: CpRecConfig['sharing'] }
+  {
+    cutoffFractions: readonly number[];
+    blockFactor: number;
+    sharing: CpRecConfig['sharing'];
+    tieWeights: boolean;
+  }
 >;
 export type PresetName = keyof typeof PRESETS;
 
@@ -46,6 +51,11 @@ export const MODEL_FLAGS: Record<string, FlagSpec> = {
     choices: SHARING_SCHEMES,
     help: 'layer sharing (default: from the preset)',
   },
+  'tie-weights': {
+    type: 'boolean',
+    help: 'output item vectors are the input embeddings (default: from the preset)',
+  },
+  'untie-weights': { type: 'boolean', help: 'separate output item vectors (overrides the preset)' },
   dropout: {
     type: 'number',
     help: 'dropout on embeddings and block outputs',
@@ -72,6 +82,7 @@ export function configFromFlags(flags: FlagValues, numItems: number, seed: numbe
     cutoffs: [...new Set(cutoffs)],
     blockFactor: (flags['block-factor'] as number | undefined) ?? preset.blockFactor,
     sharing: (flags.sharing as CpRecConfig['sharing'] | undefined) ?? preset.sharing,
+    tieWeights: flags['tie-weights'] ? true : flags['untie-weights'] ? false : preset.tieWeights,
     d: flags.d as number,
     numBlocks: flags.blocks as number,
     dilations: parseIntList('dilations', flags.dilations as string),

@@ -1,0 +1,156 @@
+import { expect, test, type Page } from '@playwright/test';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { topK } from '../src/eval/ranking';
+import { decodeModel, parseModelJson } from '../src/model/modelFormat';
+
+const MODEL_DIR = join('public', 'models', 'ml-latest-small');
+const MODEL_URL = '/models/ml-latest-small/';
+
+interface Harness {
+  loadRecommender: typeof import('../src/runtime').loadRecommender;
+  numTensors: () => number;
+}
+declare const harness: Harness;
+
+async function open(page: Page): Promise<void> {
+  await page.goto('/e2e/harness.html');
+  await expect(page.locator('#status')).toHaveText('ready');
+}
+
+/** The shipped model's own item ids for a few users' histories, and Node's top-10 for each. */
+async function nodeExpectations(): Promise<{ history: string[]; top: string[] }[]> {
+  await tf.setBackend('wasm');
+  const modelJson = parseModelJson(
+    JSON.parse(await readFile(join(MODEL_DIR, 'model.json'), 'utf8')),
+  );
+  const weights = new Map<string, Uint8Array>();
+  for (const path of modelJson.weightsManifest.flatMap((g) => g.paths)) {
+    weights.set(path, new Uint8Array(await readFile(join(MODEL_DIR, path))));
+  }
+  const model = await decodeModel(modelJson, weights);
+  const histories = [
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    Array.from({ length: 50 }, (_, i) => ((i * 37) % 500) + 1),
+    [300, 12, 4000, 77],
+  ];
+  const out = [];
+  for (const ids of histories) {
+    const scores = (await model.logProbs([ids]).data()) as Float32Array;
+    const best = topK(scores, 10, ids);
+    out.push({
+      history: ids.map((i) => modelJson.items[i]),
+      top: Array.from(best.ids, (i) => modelJson.items[i]),
+    });
+  }
+  model.dispose();
+  return out;
+}
+
+test('the same history gives the same top-10 on cpu, wasm, webgpu and in Node', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const expected = await nodeExpectations();
+  await open(page);
+  for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
+    const got = await page.evaluate(
+      async ({ url, backend, histories }) => {
+        const rec = await harness.loadRecommender(url, {
+          backend,
+          worker: false,
+          rememberBackend: false,
+        });
+        const tops = [];
+        for (const history of histories)
+          tops.push((await rec.recommend(history, { k: 10 })).items.map((r) => r.itemId));
+        const used = rec.info.backend;
+        rec.dispose();
+        return { tops, used };
+      },
+      { url: MODEL_URL, backend, histories: expected.map((e) => e.history) },
+    );
+    expect(got.used, backend).toBe(backend);
+    expect(got.tops, backend).toEqual(expected.map((e) => e.top));
+  }
+});
+
+test('auto skips the software WebGPU adapter, and the worker answers like the main thread', async ({
+  page,
+}) => {
+  await open(page);
+  const result = await page.evaluate(async (url) => {
+    const history = ['1', '50', '110', '260', '296'];
+    const inWorker = await harness.loadRecommender(url, { rememberBackend: false });
+    const local = await harness.loadRecommender(url, { worker: false, rememberBackend: false });
+    const a = await inWorker.recommend(history, { k: 10 });
+    const b = await local.recommend(history, { k: 10 });
+    const out = {
+      info: inWorker.info,
+      a: a.items.map((r) => r.itemId),
+      b: b.items.map((r) => r.itemId),
+    };
+    inWorker.dispose();
+    local.dispose();
+    return out;
+  }, MODEL_URL);
+  expect(result.info.worker).toBe(true);
+  expect(result.info.backend).toBe('wasm');
+  expect(result.info.backends.find((r) => r.name === 'webgpu')).toMatchObject({
+    status: 'skipped',
+  });
+  expect(result.a).toHaveLength(10);
+  expect(result.a).toEqual(result.b);
+});
+
+test('1,000 recommendations leave the tensor count unchanged', async ({ page }) => {
+  test.setTimeout(300_000);
+  await open(page);
+  const counts = await page.evaluate(async (url) => {
+    const rec = await harness.loadRecommender(url, {
+      backend: 'wasm',
+      worker: false,
+      rememberBackend: false,
+    });
+    await rec.recommend(['1', '2', '3']);
+    const before = harness.numTensors();
+    for (let i = 0; i < 1000; i++)
+      await rec.recommend([String(1 + (i % 50)), '296', '318'], { k: 10 });
+    const after = harness.numTensors();
+    rec.dispose();
+    return { before, after };
+  }, MODEL_URL);
+  expect(counts.after).toBe(counts.before);
+});
+
+test('a corrupted weight file gives an error naming it, and the page stays usable', async ({
+  page,
+}) => {
+  const modelJson = JSON.parse(await readFile(join(MODEL_DIR, 'model.json'), 'utf8'));
+  const shard: string = modelJson.weightsManifest[0].paths[0];
+  const bytes = await readFile(join(MODEL_DIR, shard));
+  bytes[100] ^= 0xff;
+  await open(page);
+  await page.route(`**/models/ml-latest-small/${shard}`, (route) => route.fulfill({ body: bytes }));
+  const error = await page.evaluate(async (url) => {
+    await caches.delete('cprec-models-v1');
+    try {
+      await harness.loadRecommender(url, { backend: 'wasm', worker: false });
+      return null;
+    } catch (e) {
+      return { name: (e as Error).name, message: (e as Error).message };
+    }
+  }, MODEL_URL);
+  expect(error?.name).toBe('ModelLoadError');
+  expect(error?.message).toContain(`weight file ${shard} is corrupted`);
+  await page.unroute(`**/models/ml-latest-small/${shard}`);
+  const ok = await page.evaluate(async (url) => {
+    const rec = await harness.loadRecommender(url, { backend: 'wasm', worker: false });
+    const n = (await rec.recommend(['1'])).items.length;
+    rec.dispose();
+    return n;
+  }, MODEL_URL);
+  expect(ok).toBe(10);
+});

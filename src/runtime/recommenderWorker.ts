@@ -1,0 +1,43 @@
+/// <reference lib="webworker" />
+import { createLocalRecommender } from './createRecommender';
+import type { LocalRecommender } from './recommender';
+import { WASM_PATHS } from './wasmAssets';
+import type { WorkerReply, WorkerRequest } from './workerProtocol';
+
+// Module worker: the model and every tensor live here, so the page never blocks on inference.
+declare const self: DedicatedWorkerGlobalScope;
+let recommender: LocalRecommender | null = null;
+const reply = (message: WorkerReply) => self.postMessage(message);
+
+self.onmessage = async ({ data }: MessageEvent<WorkerRequest>) => {
+  const id = data.type === 'recommend' ? data.id : null;
+  try {
+    if (data.type === 'load') {
+      recommender = await createLocalRecommender(data.modelUrl, {
+        backend: data.backend,
+        rememberBackend: data.rememberBackend,
+        wasmPaths: WASM_PATHS,
+        onProgress: (progress) => reply({ type: 'progress', progress }),
+      });
+      reply({
+        type: 'loaded',
+        info: { ...recommender.info, worker: true },
+        catalog: [...recommender.catalog],
+      });
+    } else if (data.type === 'recommend') {
+      if (!recommender) throw new Error('recommend before the model loaded');
+      reply({
+        type: 'result',
+        id: data.id,
+        result: await recommender.recommend(data.history, data.options),
+      });
+    } else {
+      recommender?.dispose();
+      recommender = null;
+      self.close();
+    }
+  } catch (e) {
+    const error = e as Error;
+    reply({ type: 'error', id, name: error.name, message: error.message });
+  }
+};
