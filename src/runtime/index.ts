@@ -13,6 +13,15 @@ export type { BackendName, BackendPreference, BackendReport } from './backends';
 export type { CatalogItem, LoadProgress, LoadStage } from './modelLoader';
 export { ModelLoadError } from './modelLoader';
 export { ModelFormatError } from '../model/modelFormat';
+export { openHistory } from './historyStore';
+export type {
+  HistoryEvent,
+  HistoryExport,
+  HistoryListener,
+  HistoryOptions,
+  HistoryStorageInfo,
+  HistoryStore,
+} from './historyStore';
 export type {
   Recommendation,
   RecommendOptions,
