@@ -7,14 +7,21 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// tfjs-backend-wasm's threaded build starts pthread workers from source text inside the bundle;
+// renaming or rewriting that code breaks them ("e is not defined"), so minify whitespace only.
+const noMangle = { mangle: false, compress: false };
+
 export default defineConfig(({ mode }) => ({
   plugins: [react()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { output: { minify: noMangle } } },
   build: {
     target: 'es2022',
-    // `--mode e2e` adds the browser-test harness page; it never ships otherwise.
-    rollupOptions: mode === 'e2e' ? { input: { harness: 'e2e/harness.html' } } : undefined,
+    rolldownOptions: {
+      // `--mode e2e` adds the browser-test harness page; it never ships otherwise.
+      ...(mode === 'e2e' ? { input: { harness: 'e2e/harness.html' } } : {}),
+      output: { minify: noMangle },
+    },
   },
 }));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
@@ -52,10 +52,8 @@ async function webgpuProblem(allowSoftware: boolean): Promise<string | null> {
 
 async function activate(name: BackendName, options: BackendOptions): Promise<void> {
   if (name === 'wasm') {
+    // Threads come on by themselves in a cross-origin isolated page (see vite.config.ts).
     if (options.wasmPaths) setWasmPaths(options.wasmPaths);
-    // tfjs 4.22's threaded WASM hangs in a minified vite build (its pthread workers lose their
-    // globals), and measured no faster on a 2-core machine: single-threaded SIMD it is.
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }
   let ok: boolean;
   try {
@@ -65,6 +63,13 @@ async function activate(name: BackendName, options: BackendOptions): Promise<voi
   }
   if (!ok) throw new Error(`${name} failed to start`);
   await tf.ready();
+}
+
+/** What a backend runs with, for reports: WASM's SIMD and thread count. */
+function describe(name: BackendName): string {
+  if (name !== 'wasm') return name;
+  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
+  return `wasm (${simd}, ${getThreadsCount()} thread${getThreadsCount() === 1 ? '' : 's'})`;
 }
 
 /**
@@ -142,5 +147,7 @@ export async function selectBackend(
     }
   }
   await activate(chosen, options);
+  const used = reports.find((r) => r.name === chosen && r.status === 'used');
+  if (used) used.detail += `; ${describe(chosen)}`;
   return { name: chosen, reports };
 }
