@@ -105,6 +105,31 @@ test('auto skips the software WebGPU adapter, and the worker answers like the ma
   expect(result.a).toEqual(result.b);
 });
 
+test('auto times WebGPU against WASM, keeps the faster and remembers it for the device', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await open(page);
+  const [first, second] = await page.evaluate(async (url) => {
+    indexedDB.deleteDatabase('cprec-settings');
+    const load = async () => {
+      const rec = await harness.loadRecommender(url, { worker: false, allowSoftwareWebGPU: true });
+      const { backend, backends } = rec.info;
+      rec.dispose();
+      return { backend, backends };
+    };
+    return [await load(), await load()];
+  }, MODEL_URL);
+  const timed = first.backends.filter((r) => r.millis !== undefined);
+  expect(timed.map((r) => r.name).sort()).toEqual(['wasm', 'webgpu']);
+  const fastest = [...timed].sort((a, b) => a.millis! - b.millis!)[0].name;
+  expect(first.backend).toBe(fastest);
+  expect(second.backend).toBe(first.backend);
+  expect(second.backends.find((r) => r.status === 'used')?.detail).toMatch(
+    /chosen earlier on this device/,
+  );
+});
+
 test('1,000 recommendations leave the tensor count unchanged', async ({ page }) => {
   test.setTimeout(300_000);
   await open(page);

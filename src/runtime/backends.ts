@@ -6,6 +6,19 @@ import '@tensorflow/tfjs-backend-webgpu';
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 
+/** How to choose the backend; one object from the page down to the worker. */
+export interface BackendSettings {
+  /** 'auto' (default): hardware WebGPU or WASM, whichever runs this model faster, else CPU. */
+  backend?: BackendPreference;
+  /** Remember the auto choice for this model on this device (default true). */
+  rememberBackend?: boolean;
+  /**
+   * Let `auto` consider a software WebGPU adapter (SwiftShader). Off by default, since it is far
+   * slower than WASM; tests use it to exercise the timed choice on machines without a GPU.
+   */
+  allowSoftwareWebGPU?: boolean;
+}
+
 /** What happened to one backend while choosing: used, usable but slower, or why not. */
 export interface BackendReport {
   name: BackendName;
@@ -22,6 +35,7 @@ export interface BackendOptions {
   timeForward?: () => Promise<number>;
   /** A choice made earlier on this device, tried first. */
   remembered?: BackendName | null;
+  allowSoftwareWebGPU?: boolean;
 }
 
 interface GpuAdapterLike {
@@ -94,7 +108,7 @@ export async function selectBackend(
   }
   const reports: BackendReport[] = [];
   const usable: BackendName[] = [];
-  const problem = await webgpuProblem(false);
+  const problem = await webgpuProblem(options.allowSoftwareWebGPU ?? false);
   if (problem) reports.push({ name: 'webgpu', status: 'skipped', detail: problem });
   for (const name of (problem ? ['wasm', 'cpu'] : ['webgpu', 'wasm', 'cpu']) as BackendName[]) {
     if (name === 'cpu' && usable.length > 0) {

@@ -1,7 +1,7 @@
 import type { CpRec } from '../model/cprec';
 import { decodeModel } from '../model/modelFormat';
 import { backendMemory } from './backendMemory';
-import { selectBackend, type BackendName, type BackendPreference } from './backends';
+import { selectBackend, type BackendName, type BackendSettings } from './backends';
 import {
   fetchModelFiles,
   type LoadProgress,
@@ -10,16 +10,12 @@ import {
 } from './modelLoader';
 import { LocalRecommender } from './recommender';
 
-export interface LocalLoadOptions {
-  /** 'auto' (default) picks the fastest usable backend; a name forces it. */
-  backend?: BackendPreference;
+export interface LocalLoadOptions extends BackendSettings {
   onProgress?: (progress: LoadProgress) => void;
   wasmPaths?: string | Record<string, string>;
   /** Offline copy of the model files; default: the Cache API where present; null: none. */
   cache?: ModelCache | null;
   fetch?: typeof globalThis.fetch;
-  /** Remember the auto choice for this device (default true). */
-  rememberBackend?: boolean;
 }
 
 const now = () => globalThis.performance?.now() ?? Date.now();
@@ -52,6 +48,7 @@ export async function createLocalRecommender(
   progress({ stage: 'backend', loadedBytes: weightBytes, totalBytes: weightBytes });
   const { name, reports } = await selectBackend(options.backend ?? 'auto', {
     wasmPaths: options.wasmPaths,
+    allowSoftwareWebGPU: options.allowSoftwareWebGPU,
     remembered: remember ? await backendMemory.get(memoryKey) : null,
     timeForward: async () => {
       const model = await build();

@@ -2,14 +2,14 @@
  * The public API of the browser runtime: load a recommender, keep the user's history on the
  * device. Everything else in src/runtime is internal.
  */
-import type { BackendPreference } from './backends';
+import type { BackendSettings } from './backends';
 import { createLocalRecommender } from './createRecommender';
 import type { LoadProgress } from './modelLoader';
 import type { Recommender } from './recommender';
 import { WASM_PATHS } from './wasmAssets';
 import { loadInWorker } from './workerRecommender';
 
-export type { BackendName, BackendPreference, BackendReport } from './backends';
+export type { BackendName, BackendPreference, BackendReport, BackendSettings } from './backends';
 export type { CatalogItem, LoadProgress, LoadStage } from './modelLoader';
 export { ModelLoadError } from './modelLoader';
 export { ModelFormatError } from '../model/modelFormat';
@@ -30,14 +30,10 @@ export type {
   RecommendResult,
 } from './recommender';
 
-export interface LoadRecommenderOptions {
-  /** 'auto' (default): hardware WebGPU or WASM, whichever runs this model faster, else CPU. */
-  backend?: BackendPreference;
+export interface LoadRecommenderOptions extends BackendSettings {
   /** Run the model in a module Web Worker so the page never blocks (default true). */
   worker?: boolean;
   onProgress?: (progress: LoadProgress) => void;
-  /** Remember the auto choice of backend on this device (default true). */
-  rememberBackend?: boolean;
 }
 
 /** Loads the model at `modelUrl` (a directory with model.json) and returns a recommender. */
@@ -45,15 +41,9 @@ export async function loadRecommender(
   modelUrl: string,
   options: LoadRecommenderOptions = {},
 ): Promise<Recommender> {
-  const backend = options.backend ?? 'auto';
-  const rememberBackend = options.rememberBackend ?? true;
-  if ((options.worker ?? true) && typeof Worker !== 'undefined') {
-    return loadInWorker(modelUrl, { backend, rememberBackend, onProgress: options.onProgress });
+  const { worker, onProgress, ...settings } = options;
+  if ((worker ?? true) && typeof Worker !== 'undefined') {
+    return loadInWorker(modelUrl, settings, onProgress);
   }
-  return createLocalRecommender(modelUrl, {
-    backend,
-    rememberBackend,
-    onProgress: options.onProgress,
-    wasmPaths: WASM_PATHS,
-  });
+  return createLocalRecommender(modelUrl, { ...settings, onProgress, wasmPaths: WASM_PATHS });
 }

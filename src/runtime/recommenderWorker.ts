@@ -14,8 +14,7 @@ self.onmessage = async ({ data }: MessageEvent<WorkerRequest>) => {
   try {
     if (data.type === 'load') {
       recommender = await createLocalRecommender(data.modelUrl, {
-        backend: data.backend,
-        rememberBackend: data.rememberBackend,
+        ...data.settings,
         wasmPaths: WASM_PATHS,
         onProgress: (progress) => reply({ type: 'progress', progress }),
       });

@@ -1,4 +1,4 @@
-import type { BackendPreference } from './backends';
+import type { BackendSettings } from './backends';
 import type { CatalogItem, LoadProgress } from './modelLoader';
 import type { RecommenderInfo, RecommendResult } from './recommender';
 
@@ -11,7 +11,7 @@ export interface WireRecommendOptions {
 }
 
 export type WorkerRequest =
-  | { type: 'load'; modelUrl: string; backend: BackendPreference; rememberBackend: boolean }
+  | { type: 'load'; modelUrl: string; settings: BackendSettings }
   | { type: 'recommend'; id: number; history: string[]; options: WireRecommendOptions }
   | { type: 'dispose' };
 

@@ -1,4 +1,4 @@
-import type { BackendPreference } from './backends';
+import type { BackendSettings } from './backends';
 import type { CatalogItem, LoadProgress } from './modelLoader';
 import type {
   RecommendOptions,
@@ -73,18 +73,15 @@ class WorkerRecommender implements Recommender {
 
 export async function loadInWorker(
   modelUrl: string,
-  options: {
-    backend: BackendPreference;
-    rememberBackend: boolean;
-    onProgress?: (p: LoadProgress) => void;
-  },
+  settings: BackendSettings,
+  onProgress?: (p: LoadProgress) => void,
 ): Promise<Recommender> {
   const worker = new Worker(new URL('./recommenderWorker.ts', import.meta.url), { type: 'module' });
   // The worker's own URL is an asset URL: resolve the model against the page.
   const absolute = new URL(modelUrl, globalThis.location.href).href;
   return new Promise((resolve, reject) => {
     const onMessage = ({ data }: MessageEvent<WorkerReply>) => {
-      if (data.type === 'progress') options.onProgress?.(data.progress);
+      if (data.type === 'progress') onProgress?.(data.progress);
       else if (data.type === 'loaded') {
         worker.removeEventListener('message', onMessage);
         resolve(new WorkerRecommender(worker, data.info, data.catalog));
@@ -100,12 +97,6 @@ export async function loadInWorker(
       (e) => reject(new Error(`recommender worker failed to start: ${e.message}`)),
       { once: true },
     );
-    const load: WorkerRequest = {
-      type: 'load',
-      modelUrl: absolute,
-      backend: options.backend,
-      rememberBackend: options.rememberBackend,
-    };
-    worker.postMessage(load);
+    worker.postMessage({ type: 'load', modelUrl: absolute, settings } satisfies WorkerRequest);
   });
 }
