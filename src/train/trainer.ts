@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shuffledBatches } from '../data/batches';
+import { futureTargets } from '../data/futureTargets';
+import { mulberry32 } from '../data/random';
 import type { TrainingWindows } from '../data/trainingWindows';
 import type { CpRec } from '../model/cprec';
 import { Adam } from './adam';
@@ -22,6 +24,8 @@ export interface TrainOptions {
   weightDecay: number;
   /** Stop after this many epochs without a better validation score. */
   patience: number;
+  /** Each target is one of the next `targetWindow` items (1 = plain next-item); see futureTargets. */
+  targetWindow: number;
   /** Seed of the window order and dropout masks. */
   seed: number;
   /** Directory to resume from and checkpoint to after each epoch; none = no checkpoints. */
@@ -35,6 +39,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   schedule: 'constant',
   weightDecay: 0,
   patience: 5,
+  targetWindow: 1,
   seed: 42,
 };
 
@@ -115,9 +120,19 @@ export async function train(
             : learningRate;
         const loss = adam.minimize(
           () =>
-            model.loss(batch.inputs, batch.targets, batch.size, {
-              dropoutSeed: seed * 1_000_003 + globalStep * 64,
-            }),
+            model.loss(
+              batch.inputs,
+              futureTargets(
+                batch.targets,
+                windows.maxLength,
+                options.targetWindow,
+                mulberry32(seed + globalStep),
+              ),
+              batch.size,
+              {
+                dropoutSeed: seed * 1_000_003 + globalStep * 64,
+              },
+            ),
           lr,
         );
         lossSum += (await loss.data())[0];

@@ -43,6 +43,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     default: d.patience,
     help: 'stop after this many epochs without a better validation NDCG@10',
   },
+  'target-window': {
+    type: 'number',
+    default: d.targetWindow,
+    help: 'each target is one of the next N items, nearer ones likelier (1 = next item only)',
+  },
   seed: {
     type: 'number',
     default: d.seed,
@@ -68,6 +73,7 @@ export function trainOptionsFromFlags(flags: FlagValues, checkpointDir: string):
     schedule: flags.schedule as TrainOptions['schedule'],
     weightDecay: flags['weight-decay'] as number,
     patience: flags.patience as number,
+    targetWindow: flags['target-window'] as number,
     seed: flags.seed as number,
     checkpointDir,
   };
