@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium';
 
-// Debian's Chromium: Playwright's own browser download cannot run here.
 export default defineConfig({
   testDir: 'e2e',
   timeout: 120_000,
@@ -8,23 +8,12 @@ export default defineConfig({
   use: {
     baseURL: 'http://localhost:4173',
     headless: true,
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        '--enable-unsafe-webgpu',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: 'npx vite build --mode e2e && npx vite preview --port 4173 --strictPort',
-    // Ready means the page tests open answers (Playwright waits for a 2xx).
-    url: 'http://localhost:4173/e2e/harness.html',
+    // Ready means the storefront answers (Playwright waits for a 2xx).
+    url: 'http://localhost:4173/',
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },

@@ -15,13 +15,13 @@ import { configFromJSON, createConfig } from '../src/model/config';
 import { CpRec } from '../src/model/cprec';
 import { parseModelJson } from '../src/model/modelFormat';
 import { writeModelFiles } from '../src/train/modelFiles';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import type { Harness } from '../e2e/harness';
 
 const PORT = 4174;
 const SHIPPED = 'ml-latest-small';
 const BASELINE = 'bench-nextitnet';
 const CALLS = 100;
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Row {
   model: string;
@@ -64,17 +64,9 @@ async function main(): Promise<void> {
     detached: true,
   });
   const browser = await chromium.launch({
-    executablePath: chromiumPath,
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--enable-unsafe-webgpu',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const rows: Row[] = [];
   try {
@@ -114,7 +106,7 @@ async function main(): Promise<void> {
     await browser.close();
     if (server.pid) process.kill(-server.pid);
   }
-  const version = execFileSync(chromiumPath, ['--version']).toString().trim();
+  const version = execFileSync(CHROMIUM_PATH, ['--version']).toString().trim();
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, ${version}, headless, no GPU (WebGPU = SwiftShader software)`;
   const ms = (x: number) => x.toFixed(1);
   const table = [

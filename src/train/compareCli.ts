@@ -5,7 +5,6 @@
  * stopped; finished variants are read back, not retrained.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +12,8 @@ import { arch, cpus, platform } from 'node:os';
 import type { EvaluationResult } from '../eval/metrics';
 import { createConfig, SHARING_SCHEMES, type CpRecConfig } from '../model/config';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
-import { helpText, parseFlags, type FlagSpec } from './flags';
+import { runCli } from './cli';
+import type { FlagSpec } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { ProgressBar } from './progressBar';
 import { resultsMarkdown, type VariantResult } from './resultsReport';
@@ -56,13 +56,7 @@ function variants(compressed: CpRecConfig): { name: string; config: CpRecConfig 
   ];
 }
 
-async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), GROUPS);
-  if (flags.help) {
-    console.log(helpText('npm run compare -- [flags]', GROUPS));
-    return;
-  }
-  await tf.setBackend(flags.backend as string);
+runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
   const bar = new ProgressBar();
   const data = loadData(flags);
   bar.log(describeData(data));
@@ -142,9 +136,4 @@ async function main(): Promise<void> {
   await writeFile(`${base}.svg`, svg);
   await writeFile(`${base}.md`, markdown);
   bar.log(`\n${markdown}\nwrote ${base}.md, ${base}.svg and ${base}.json`);
-}
-
-main().catch((e: Error) => {
-  console.error(`error: ${e.message}`);
-  process.exit(1);
 });

@@ -2,15 +2,14 @@
  * npm run evaluate -- --model <dir> --data <file>: full-ranking evaluation of a trained model and
  * the three baselines on the same leave-one-out split, as a Markdown table and optional JSON.
  */
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { writeFile } from 'node:fs/promises';
 import { fitBaselines } from '../eval/baselines';
 import { evaluateScorer, formatMetricsTable } from '../eval/evaluate';
 import type { EvaluationResult } from '../eval/metrics';
 import { checkVocabulary } from './checkVocabulary';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
-import { helpText, parseFlags, type FlagSpec } from './flags';
+import { runCli } from './cli';
+import type { FlagSpec } from './flags';
 import { readModelFiles } from './modelFiles';
 import { modelScorer } from './modelScorer';
 
@@ -27,13 +26,7 @@ const EVAL_FLAGS: Record<string, FlagSpec> = {
 };
 const GROUPS = { Model: EVAL_FLAGS, Data: DATA_FLAGS };
 
-async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), GROUPS);
-  if (flags.help) {
-    console.log(helpText('npm run evaluate -- --model <dir> --data <file> [flags]', GROUPS));
-    return;
-  }
-  await tf.setBackend(flags.backend as string);
+runCli('npm run evaluate -- --model <dir> --data <file> [flags]', GROUPS, async (flags) => {
   const { model, modelJson } = await readModelFiles(flags.model as string);
   const data = loadData(flags);
   console.error(describeData(data));
@@ -82,9 +75,4 @@ async function main(): Promise<void> {
     await writeFile(flags.json as string, `${JSON.stringify(json, null, 1)}\n`);
   }
   model.dispose();
-}
-
-main().catch((e: Error) => {
-  console.error(`error: ${e.message}`);
-  process.exit(1);
 });

@@ -2,10 +2,9 @@
  * npm run train -- --data <file> [flags]: trains a CpRec (or NextItNet) model on the wasm backend
  * and writes model.json, weight shards, catalog.json and learning-curve.svg to --out.
  */
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
-import { helpText, parseFlags, type FlagSpec } from './flags';
+import { runCli } from './cli';
+import type { FlagSpec } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { ProgressBar } from './progressBar';
 import {
@@ -33,13 +32,7 @@ const GROUPS = {
   Output: OUTPUT_FLAGS,
 };
 
-async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), GROUPS);
-  if (flags.help) {
-    console.log(helpText('npm run train -- --data <file> [flags]', GROUPS));
-    return;
-  }
-  await tf.setBackend(flags.backend as string);
+runCli('npm run train -- --data <file> [flags]', GROUPS, async (flags) => {
   const bar = new ProgressBar();
   const data = loadData(flags);
   bar.log(describeData(data));
@@ -65,9 +58,4 @@ async function main(): Promise<void> {
   bar.log(`\n${resultTables([{ name: label, ...run }], baselines)}`);
   bar.log(`\nwrote ${out}/model.json, weights, catalog.json and learning-curve.svg`);
   run.model.dispose();
-}
-
-main().catch((e: Error) => {
-  console.error(`error: ${e.message}`);
-  process.exit(1);
 });
