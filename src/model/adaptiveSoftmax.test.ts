@@ -147,4 +147,32 @@ describe('AdaptiveSoftmax', () => {
       expect(get(name).name in grads, name).toBe(true);
     }
   });
+
+  it('leaves excluded items out of the softmax, renormalising the head and the tail', async () => {
+    const { blocks, softmax } = build(20, [4, 11]);
+    const h = tf.randomNormal([3, d], 0, 1, 'float32', 47) as tf.Tensor2D;
+    const lp = (await softmax.logProbs(h).array()) as number[][];
+    const targets = [2, 7, 9];
+    const exclude = [[1, 3, 8], [2, 6, 7, 15], [9]]; // a row's own target (7, 9) stays in
+    const p = (row: number, id: number) => Math.exp(lp[row][id]);
+    const inBlock = (j: number) =>
+      Array.from({ length: blocks[j].size }, (_, i) => blocks[j].start + i);
+    const token = (row: number, j: number) => inBlock(j).reduce((sum, id) => sum + p(row, id), 0);
+    const expected = [
+      // Head target: the head renormalises without items 1 and 3 (8 sits in another block).
+      -(lp[0][2] - Math.log(1 - p(0, 1) - p(0, 3))),
+      // Tail target: head without item 2, tail 1 without item 6 (15 is in tail 2).
+      -(
+        Math.log(token(1, 1) / (1 - p(1, 2))) +
+        Math.log(p(1, 7) / token(1, 1) / (1 - p(1, 6) / token(1, 1)))
+      ),
+      -lp[2][9],
+    ];
+    const loss = (await softmax.loss(h, targets, exclude).data())[0];
+    expect(loss).toBeCloseTo(expected.reduce((a, b) => a + b) / 3, 4);
+    expect((await softmax.loss(h, targets).data())[0]).toBeCloseTo(
+      -(lp[0][2] + lp[1][7] + lp[2][9]) / 3,
+      4,
+    );
+  });
 });

@@ -87,15 +87,23 @@ export class AdaptiveSoftmax {
 
   /**
    * Mean negative log-likelihood of the non-zero `targets` (host ids, 0 = no target) given
-   * h [N, d]. Computes a tail block only for the rows whose target falls in it.
+   * h [N, d]. Computes a tail block only for the rows whose target falls in it. `exclude[i]` lists
+   * items that row i's softmax leaves out (e.g. items already seen), so training ranks like an
+   * evaluation that masks them; a row's own target is never left out.
    */
-  loss(h: tf.Tensor2D, targets: ArrayLike<number>): tf.Scalar {
+  loss(
+    h: tf.Tensor2D,
+    targets: ArrayLike<number>,
+    exclude?: readonly (readonly number[])[],
+  ): tf.Scalar {
     const [n] = h.shape;
     if (targets.length !== n) throw new RangeError(`loss: ${targets.length} targets for ${n} rows`);
     const rows: number[] = [];
     const headColumns: number[] = [];
     const tailRows: number[][] = this.blocks.map(() => []);
     const tailColumns: number[][] = this.blocks.map(() => []);
+    // Masked cells as [row, column] pairs, per block (block 0 in the head).
+    const masked: number[][] = this.blocks.map(() => []);
     for (let i = 0; i < n; i++) {
       const target = targets[i];
       if (target === 0) continue;
@@ -105,15 +113,22 @@ export class AdaptiveSoftmax {
         tailRows[j].push(rows.length);
         tailColumns[j].push(target - this.blocks[j].start);
       }
+      for (const id of exclude?.[i] ?? []) {
+        if (id === target) continue;
+        const b = blockOf(this.blocks, id);
+        if (b === 0) masked[0].push(rows.length, id - this.blocks[0].start);
+        else if (b === j) masked[j].push(tailRows[j].length - 1, id - this.blocks[j].start);
+      }
       rows.push(i);
     }
     if (rows.length === 0) throw new RangeError('loss: every target is padding (0)');
     const hv = gatherRows(h, tf.tensor1d(rows, 'int32')); // [M, d]
-    let total = nllSum(tf.add(matMul(hv, this.headKernel()), this.headBias), headColumns);
+    const headLogits = tf.add(matMul(hv, this.headKernel()), this.headBias) as tf.Tensor2D; // [M, headSize]
+    let total = nllSum(withMask(headLogits, masked[0]), headColumns);
     this.tails.forEach((tail, j) => {
       if (!tail || tailRows[j].length === 0) return;
       const hj = gatherRows(hv, tf.tensor1d(tailRows[j], 'int32')); // [Mj, d]
-      total = tf.add(total, nllSum(this.tailLogits(hj, tail), tailColumns[j]));
+      total = tf.add(total, nllSum(withMask(this.tailLogits(hj, tail), masked[j]), tailColumns[j]));
     });
     return tf.div(total, rows.length);
   }
@@ -139,6 +154,14 @@ export class AdaptiveSoftmax {
     const projected = matMul(h, tail.projection()); // [N, width_j]
     return tf.add(matMul(projected, tail.kernel()), tail.bias); // [N, size_j]
   }
+}
+
+/** logits with the [row, column] `cells` pushed to -1e9 (a constant: no gradient reaches them). */
+function withMask(logits: tf.Tensor2D, cells: number[]): tf.Tensor2D {
+  if (cells.length === 0) return logits;
+  const indices = tf.tensor2d(cells, [cells.length / 2, 2], 'int32');
+  const mask = tf.scatterND(indices, tf.fill([cells.length / 2], -1e9), logits.shape);
+  return tf.add(logits, mask);
 }
 
 function nllSum(logits: tf.Tensor2D, columns: ArrayLike<number>): tf.Scalar {

@@ -136,6 +136,17 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.3);
   });
 
+  it("masks the items already seen in a row out of each position's softmax on request", async () => {
+    await useBackend(backend);
+    model = new CpRec(small);
+    randomize(model.params, 8);
+    const inputs = Int32Array.from([3, 14, 25, 3, 7, 1, 0, 0, 2, 9, 2, 30]);
+    const targets = Int32Array.from([14, 25, 3, 7, 1, 5, 0, 2, 9, 2, 30, 4]);
+    const plain = (await model.loss(inputs, targets, 2).data())[0];
+    const masked = (await model.loss(inputs, targets, 2, { maskSeen: true }).data())[0];
+    expect(masked).toBeLessThan(plain);
+  });
+
   it('leaks no tensors in a forward pass, a training step or a top-k call', async () => {
     await useBackend(backend);
     model = new CpRec(small);

@@ -9,11 +9,30 @@ import { distinctLayerCount, layerSlots } from './sharing';
 export interface TrainingOptions {
   /** Seed of this step's dropout masks; vary it per step. */
   dropoutSeed?: number;
+  /**
+   * Leave the items already in a row's window out of each position's softmax, as evaluation on
+   * data without repeats does (MovieLens). Off for repeat-purchase data.
+   */
+  maskSeen?: boolean;
 }
 
 export interface TopK {
   ids: number[]; // model ids, best first
   scores: number[]; // log-probabilities
+}
+
+/** For every position of [B, T] row-major inputs: the non-padding ids of its row up to it. */
+function seenBefore(inputs: Int32Array, t: number): number[][] {
+  const out: number[][] = [];
+  for (let row = 0; row < inputs.length / t; row++) {
+    const seen: number[] = [];
+    for (let i = 0; i < t; i++) {
+      const id = inputs[row * t + i];
+      if (id !== 0 && !seen.includes(id)) seen.push(id);
+      out.push([...seen]);
+    }
+  }
+  return out;
 }
 
 /** Trainable scalars of a config, computed from the config alone. */
@@ -98,7 +117,12 @@ export class CpRec {
     }
     return tf.tidy(() => {
       const h = this.hidden(tf.tensor2d(inputs, [batchSize, t], 'int32'), training); // [B, T, d]
-      return this.softmax.loss(tf.reshape(h, [batchSize * t, this.config.d]), targets);
+      const flat = tf.reshape(h, [batchSize * t, this.config.d]) as tf.Tensor2D;
+      return this.softmax.loss(
+        flat,
+        targets,
+        training?.maskSeen ? seenBefore(inputs, t) : undefined,
+      );
     });
   }
 

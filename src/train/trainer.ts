@@ -26,6 +26,8 @@ export interface TrainOptions {
   patience: number;
   /** Each target is one of the next `targetWindow` items (1 = plain next-item); see futureTargets. */
   targetWindow: number;
+  /** Leave each position's already-seen items out of its softmax (see CpRec.loss). */
+  maskSeen: boolean;
   /** Seed of the window order and dropout masks. */
   seed: number;
   /** Directory to resume from and checkpoint to after each epoch; none = no checkpoints. */
@@ -40,6 +42,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   weightDecay: 0,
   patience: 5,
   targetWindow: 1,
+  maskSeen: false,
   seed: 42,
 };
 
@@ -131,6 +134,7 @@ export async function train(
               batch.size,
               {
                 dropoutSeed: seed * 1_000_003 + globalStep * 64,
+                maskSeen: options.maskSeen,
               },
             ),
           lr,

@@ -48,6 +48,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     default: d.targetWindow,
     help: 'each target is one of the next N items, nearer ones likelier (1 = next item only)',
   },
+  'mask-seen': {
+    type: 'boolean',
+    default: false,
+    help: "train each position's softmax without the items already in its window (data without repeats)",
+  },
   seed: {
     type: 'number',
     default: d.seed,
@@ -74,6 +79,7 @@ export function trainOptionsFromFlags(flags: FlagValues, checkpointDir: string):
     weightDecay: flags['weight-decay'] as number,
     patience: flags.patience as number,
     targetWindow: flags['target-window'] as number,
+    maskSeen: flags['mask-seen'] as boolean,
     seed: flags.seed as number,
     checkpointDir,
   };
