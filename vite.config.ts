@@ -19,8 +19,12 @@ export default defineConfig(({ mode }) => ({
   build: {
     target: 'es2022',
     rolldownOptions: {
-      // `--mode e2e` adds the browser-test harness page; it never ships otherwise.
-      ...(mode === 'e2e' ? { input: { harness: 'e2e/harness.html' } } : {}),
+      // The storefront is the app; `--mode e2e` adds the browser-test harness page, which never
+      // ships otherwise.
+      input: {
+        main: 'index.html',
+        ...(mode === 'e2e' ? { harness: 'e2e/harness.html' } : {}),
+      },
       output: { minify: noMangle },
     },
   },

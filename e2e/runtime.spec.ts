@@ -169,6 +169,14 @@ test('a corrupted weight file gives an error naming it, and the page stays usabl
     }
   }, MODEL_URL);
   expect(error?.name).toBe('ModelLoadError');
+  const fromWorker = await page.evaluate(async (url) => {
+    await caches.delete('cprec-models-v1');
+    return harness.loadRecommender(url).then(
+      () => null,
+      (e) => ({ file: (e as { file?: string }).file, message: (e as Error).message }),
+    );
+  }, MODEL_URL);
+  expect(fromWorker).toEqual({ file: shard, message: expect.stringContaining('is corrupted') });
   expect(error?.message).toContain(`weight file ${shard} is corrupted`);
   await page.unroute(`**/models/ml-latest-small/${shard}`);
   const ok = await page.evaluate(async (url) => {

@@ -5,7 +5,8 @@ import { CpRec } from '../model/cprec';
 import { encodeModel } from '../model/modelFormat';
 import { randomize, useBackend } from '../testing/backends';
 import { createLocalRecommender } from './createRecommender';
-import { ModelLoadError, type LoadProgress, type ModelCache } from './modelLoader';
+import { ModelLoadError } from './modelLoadError';
+import type { LoadProgress, ModelCache } from './modelLoader';
 
 const ITEMS = 40;
 const itemIds = ['', ...Array.from({ length: ITEMS }, (_, i) => `m${100 + i}`)];

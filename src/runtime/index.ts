@@ -3,16 +3,13 @@
  * device. Everything else in src/runtime is internal.
  */
 import type { BackendSettings } from './backends';
-import { createLocalRecommender } from './createRecommender';
 import type { LoadProgress } from './modelLoader';
 import type { Recommender } from './recommender';
-import { WASM_PATHS } from './wasmAssets';
 import { loadInWorker } from './workerRecommender';
 
 export type { BackendName, BackendPreference, BackendReport, BackendSettings } from './backends';
 export type { CatalogItem, LoadProgress, LoadStage } from './modelLoader';
-export { ModelLoadError } from './modelLoader';
-export { ModelFormatError } from '../model/modelFormat';
+export { ModelLoadError } from './modelLoadError';
 export { openHistory } from './historyStore';
 export type {
   HistoryEvent,
@@ -45,5 +42,10 @@ export async function loadRecommender(
   if ((worker ?? true) && typeof Worker !== 'undefined') {
     return loadInWorker(modelUrl, settings, onProgress);
   }
+  // Loaded on demand: in worker mode the page itself never downloads tfjs.
+  const [{ createLocalRecommender }, { WASM_PATHS }] = await Promise.all([
+    import('./createRecommender'),
+    import('./wasmAssets'),
+  ]);
   return createLocalRecommender(modelUrl, { ...settings, onProgress, wasmPaths: WASM_PATHS });
 }

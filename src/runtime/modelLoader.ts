@@ -1,4 +1,5 @@
 import { parseModelJson, verifyWeightFile, type ModelJson } from '../model/modelFormat';
+import { ModelLoadError } from './modelLoadError';
 
 /** Display fields of one item, as in catalog.json (docs/model-format.md). */
 export interface CatalogItem {
@@ -39,18 +40,6 @@ export interface FetchModelOptions {
   /** Where model files are kept for offline use; null disables caching. Default: Cache API. */
   cache?: ModelCache | null;
   onProgress?: (progress: LoadProgress) => void;
-}
-
-/** A model file could not be fetched or is not what model.json promises; names the file. */
-export class ModelLoadError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ModelLoadError';
-  }
 }
 
 export const MODEL_CACHE_NAME = 'cprec-models-v1';

@@ -36,7 +36,7 @@ self.onmessage = async ({ data }: MessageEvent<WorkerRequest>) => {
       self.close();
     }
   } catch (e) {
-    const error = e as Error;
-    reply({ type: 'error', id, name: error.name, message: error.message });
+    const error = e as Error & { file?: string };
+    reply({ type: 'error', id, name: error.name, message: error.message, file: error.file });
   }
 };

@@ -19,4 +19,4 @@ export type WorkerReply =
   | { type: 'progress'; progress: LoadProgress }
   | { type: 'loaded'; info: RecommenderInfo; catalog: CatalogItem[] }
   | { type: 'result'; id: number; result: RecommendResult }
-  | { type: 'error'; id: number | null; name: string; message: string };
+  | { type: 'error'; id: number | null; name: string; message: string; file?: string };

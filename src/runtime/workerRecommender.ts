@@ -1,4 +1,5 @@
 import type { BackendSettings } from './backends';
+import { ModelLoadError } from './modelLoadError';
 import type { CatalogItem, LoadProgress } from './modelLoader';
 import type {
   RecommendOptions,
@@ -8,8 +9,9 @@ import type {
 } from './recommender';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
-/** An error thrown in the worker, re-thrown here with its original name. */
-function revive(name: string, message: string): Error {
+/** An error thrown in the worker, re-thrown here as the same class where the page knows it. */
+function revive({ name, message, file }: { name: string; message: string; file?: string }): Error {
+  if (name === 'ModelLoadError') return new ModelLoadError(file ?? '', message);
   const error =
     name === 'RangeError'
       ? new RangeError(message)
@@ -41,7 +43,7 @@ class WorkerRecommender implements Recommender {
       if (data.type === 'result') {
         this.info.backend = data.result.backend;
         call.resolve(data.result);
-      } else call.reject(revive(data.name, data.message));
+      } else call.reject(revive(data));
     });
   }
 
@@ -88,7 +90,7 @@ export async function loadInWorker(
       } else if (data.type === 'error' && data.id === null) {
         worker.removeEventListener('message', onMessage);
         worker.terminate();
-        reject(revive(data.name, data.message));
+        reject(revive(data));
       }
     };
     worker.addEventListener('message', onMessage);
