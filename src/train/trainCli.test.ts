@@ -77,6 +77,45 @@ describe('npm run train / evaluate', () => {
     expect(Object.values(results.validation)[0]).toMatchObject({ metrics: { 'NDCG@10': ndcg } });
   });
 
+  it('compares variants, writes the report, and reads finished variants back on a rerun', async () => {
+    const args = [
+      'src/train/compareCli.ts',
+      '--data',
+      'data/online-retail-sample/interactions.csv',
+      '--where',
+      'quantity>0',
+      '--min-item-events',
+      '3',
+      '--keep-seen',
+      '--d',
+      '16',
+      '--blocks',
+      '1',
+      '--max-length',
+      '20',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '64',
+      '--variants',
+      'nextitnet,cprec-cross-layer',
+      '--runs',
+      join(dir, 'compare'),
+      '--report',
+      join(dir, 'results'),
+    ];
+    const first = await run(tsx, args);
+    expect(first.stderr).toMatch(/== nextitnet ==/);
+    const markdown = await readFile(join(dir, 'results.md'), 'utf8');
+    expect(markdown).toMatch(/\| nextitnet \| [\d,]+ \| 1\.00x \|/);
+    expect(markdown).toMatch(/\| cprec-cross-layer \| [\d,]+ \| \d+\.\d\dx \|/);
+    expect(markdown).toMatch(/\| item-knn \|/);
+    expect(await readFile(join(dir, 'results.svg'), 'utf8')).toMatch(/^<svg/);
+    const again = await run(tsx, args);
+    expect(again.stderr).toMatch(/nextitnet: already trained/);
+    expect(again.stderr).not.toMatch(/== nextitnet ==/);
+  });
+
   it('names a bad flag value and an unknown flag', async () => {
     const fail = (args: string[]) =>
       run(tsx, ['src/train/trainCli.ts', ...args]).then(
