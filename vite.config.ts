@@ -7,6 +7,22 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// The built app runs under a strict Content-Security-Policy: scripts only from the app itself,
+// WebAssembly compilation allowed, no eval and no inline script. tfjs's WASM threads are workers
+// whose code the app hands over as blob: URLs (worker-src and, for their importScripts,
+// script-src). Inline styles are allowed (the widget's Shadow DOM styles); inline scripts are not.
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self' 'unsafe-inline'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 // tfjs-backend-wasm's threaded build starts pthread workers from source text inside the bundle;
 // renaming or rewriting that code breaks them ("e is not defined"), so minify whitespace only.
 const noMangle = { mangle: false, compress: false };
@@ -14,7 +30,9 @@ const noMangle = { mangle: false, compress: false };
 export default defineConfig(({ mode }) => ({
   plugins: [react()],
   server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  preview: {
+    headers: { ...isolationHeaders, 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+  },
   worker: { format: 'es', rolldownOptions: { output: { minify: noMangle } } },
   build: {
     target: 'es2022',

@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+
+// The storefront's whole promise: clicks stay on the device, and the page runs under the strict
+// Content-Security-Policy that vite preview serves (vite.config.ts).
+
+const STATIC = [
+  /^\/$/,
+  /^\/index\.html$/,
+  /^\/assets\/[\w.-]+$/,
+  /^\/models\/ml-latest-small\/[\w.-]+$/,
+];
+
+test('only GETs of static files, no history in any request, no CSP violation', async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  const requests: { method: string; url: string; body: string | null }[] = [];
+  context.on('request', (r) =>
+    requests.push({ method: r.method(), url: r.url(), body: r.postData() }),
+  );
+  await page.addInitScript(() => {
+    const violations: string[] = [];
+    Object.assign(globalThis, { cspViolations: violations });
+    document.addEventListener('securitypolicyviolation', (e) =>
+      violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  const response = await page.goto('/');
+  expect(response?.headers()['content-security-policy']).toContain(
+    "script-src 'self' 'wasm-unsafe-eval'",
+  );
+  const recommendations = page.getByTestId('recommendations');
+  await expect(recommendations).toHaveAttribute('data-source', 'popular');
+
+  const clicked: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const link = recommendations.getByTestId('recommendation').nth(i + 1);
+    const id = (await link.getAttribute('data-item-id'))!;
+    clicked.push(id);
+    await link.click();
+    await expect(recommendations).toHaveAttribute('data-based-on', clicked.join(' '));
+  }
+  await expect(recommendations).toHaveAttribute('data-source', 'model');
+
+  expect(
+    await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
+  ).toEqual([]);
+  expect(requests.length).toBeGreaterThan(5);
+  for (const r of requests) {
+    if (r.url.startsWith('blob:') || r.url.startsWith('data:')) continue;
+    const url = new URL(r.url);
+    expect(url.origin, r.url).toBe(new URL(baseURL!).origin);
+    expect(r.method, r.url).toBe('GET');
+    expect(r.body, r.url).toBeNull();
+    expect(url.search, r.url).toBe('');
+    expect(
+      STATIC.some((p) => p.test(url.pathname)),
+      r.url,
+    ).toBe(true);
+    for (const id of clicked) expect(url.pathname.split(/[/.?#=&-]/), r.url).not.toContain(id);
+  }
+});
