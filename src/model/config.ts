@@ -47,7 +47,7 @@ export const DEFAULT_CONFIG: Readonly<CpRecConfig> = Object.freeze({
   cutoffs: [],
   blockFactor: 4,
   d: 64,
-  numBlocks: 4,
+  numBlocks: 2,
   dilations: [1, 4],
   kernelSize: 3,
   sharing: 'none',

@@ -7,7 +7,7 @@ import { parseIntList, type FlagSpec, type FlagValues } from './flags';
  */
 export const PRESETS = {
   nextitnet: { cutoffFractions: [], blockFactor: 1, sharing: 'none', tieWeights: false },
-  cprec: { cutoffFractions: [0.1, 0.4], blockFactor: 4, sharing: 'cross-block', tieWeights: false },
+  cprec: { cutoffFractions: [0.1, 0.4], blockFactor: 4, sharing: 'cross-block', tieWeights: true },
 } as const satisfies Record<
   string,
   {
@@ -24,7 +24,7 @@ export const MODEL_FLAGS: Record<string, FlagSpec> = {
     type: 'string',
     choices: Object.keys(PRESETS),
     default: 'cprec',
-    help: 'cprec: cut-offs at 10%/40% of items, factor 4, cross-block sharing; nextitnet: uncompressed',
+    help: 'cprec: cut-offs at 10%/40% of items, factor 4, cross-block sharing, tied softmax; nextitnet: uncompressed',
   },
   d: { type: 'number', help: 'embedding size and channels', default: createConfig().d },
   blocks: {

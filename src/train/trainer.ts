@@ -36,12 +36,12 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   epochs: 30,
-  batchSize: 32,
-  learningRate: 1e-3,
+  batchSize: 16,
+  learningRate: 2e-3,
   schedule: 'constant',
   weightDecay: 0,
   patience: 5,
-  targetWindow: 1,
+  targetWindow: 3,
   maskSeen: false,
   seed: 42,
 };

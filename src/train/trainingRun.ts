@@ -48,11 +48,6 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     default: d.targetWindow,
     help: 'each target is one of the next N items, nearer ones likelier (1 = next item only)',
   },
-  'mask-seen': {
-    type: 'boolean',
-    default: false,
-    help: "train each position's softmax without the items already in its window (data without repeats)",
-  },
   seed: {
     type: 'number',
     default: d.seed,
@@ -65,7 +60,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'keep-seen': {
     type: 'boolean',
     default: false,
-    help: 'rank items already in the history too (repeat-purchase data)',
+    help: 'rank items already in the history too, in evaluation and in the training softmax (repeat-purchase data)',
   },
   backend: { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm', help: 'tfjs backend' },
 };
@@ -79,7 +74,8 @@ export function trainOptionsFromFlags(flags: FlagValues, checkpointDir: string):
     weightDecay: flags['weight-decay'] as number,
     patience: flags.patience as number,
     targetWindow: flags['target-window'] as number,
-    maskSeen: flags['mask-seen'] as boolean,
+    // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
+    maskSeen: !(flags['keep-seen'] as boolean),
     seed: flags.seed as number,
     checkpointDir,
   };
