@@ -41,7 +41,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   schedule: 'constant',
   weightDecay: 0,
   patience: 5,
-  targetWindow: 3,
+  targetWindow: 5,
   maskSeen: false,
   seed: 42,
 };
