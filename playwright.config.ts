@@ -8,10 +8,15 @@ export default defineConfig({
   use: {
     baseURL: 'http://localhost:4173',
     headless: true,
+    // The storefront registers a service worker; only the offline test lets it run, so the others
+    // see (and can intercept) every request.
+    serviceWorkers: 'block',
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
-    command: 'npx vite build --mode e2e && npx vite preview --port 4173 --strictPort',
+    // The storefront (with the test harness), then the widget into dist/widget/.
+    command:
+      'npx vite build --mode e2e && npx vite build --config vite.widget.config.ts && npx vite preview --port 4173 --strictPort',
     // Ready means the storefront answers (Playwright waits for a 2xx).
     url: 'http://localhost:4173/',
     reuseExistingServer: !process.env.CI,

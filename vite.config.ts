@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation lets the WASM backend use threads where the browser allows them.
 const isolationHeaders = {
@@ -28,7 +29,35 @@ export const CONTENT_SECURITY_POLICY = [
 const noMangle = { mangle: false, compress: false };
 
 export default defineConfig(({ mode }) => ({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // Offline after one visit: the service worker precaches the app shell, the WASM binaries and
+    // the shipped model. Precache entries carry content hashes, so a new model version installs a
+    // new worker that replaces the old files on the next load.
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: 'script', // an external registerSW.js: the CSP allows no inline script
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,wasm,json,bin,svg,png,webmanifest}'],
+        globIgnores: ['e2e/**', 'examples/**', 'widget/**'],
+        // The model shard and the WASM binaries exceed Workbox's 2 MiB default.
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/^\/e2e\//, /^\/examples\//],
+      },
+      manifest: {
+        name: 'Reel Corner: on-device movie recommendations',
+        short_name: 'Reel Corner',
+        description:
+          'A demo shop whose recommendations are computed in the browser; clicks never leave the device.',
+        start_url: '/',
+        display: 'standalone',
+        background_color: '#f6f3ee',
+        theme_color: '#c2410c',
+        icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+    }),
+  ],
   server: { headers: isolationHeaders },
   preview: {
     headers: { ...isolationHeaders, 'Content-Security-Policy': CONTENT_SECURITY_POLICY },

@@ -1,0 +1,252 @@
+import {
+  loadRecommender,
+  openHistory,
+  type CatalogItem,
+  type HistoryStore,
+  type Recommendation,
+  type Recommender,
+  type RecommenderInfo,
+} from '../src/runtime';
+import { parseK } from './parseK';
+import { WIDGET_CSS } from './widgetStyles';
+
+export const TAG_NAME = 'cprec-recommendations';
+const DEFAULT_HISTORY_DB = 'cprec-history';
+
+/** `cprec-select`: the user picked a recommendation; the host decides what happens next. */
+export interface CprecSelectDetail {
+  itemId: string;
+  item: CatalogItem;
+}
+
+/** `cprec-error`: the model or the history could not be loaded. */
+export interface CprecErrorDetail {
+  message: string;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
+/**
+ * `<cprec-recommendations model="/models/ml-latest-small/" k="6" history-db="cprec-history">`
+ *
+ * Shows the top-k recommendations for the user's on-device click history and re-renders after
+ * every history change (in this tab or another). Attributes: `model` (directory of model.json,
+ * required), `k` (positive integer, default 6), `history-db` (IndexedDB name, default
+ * 'cprec-history'). Events (bubbling, composed): `cprec-ready` (detail: recommender info),
+ * `cprec-select` (detail: { itemId, item }), `cprec-error` (detail: { message }).
+ */
+export class CprecRecommendations extends HTMLElement {
+  static readonly observedAttributes = ['model', 'k', 'history-db'];
+
+  readonly #content: HTMLElement;
+  #recommender: Recommender | undefined;
+  #history: HistoryStore | undefined;
+  #historyReady: Promise<HistoryStore> | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #items = new Map<string, CatalogItem>();
+  #started = false;
+  /** Bumped by every (re)load and teardown: a load that finishes late is thrown away. */
+  #session = 0;
+  /** Bumped by every render: only the latest one may write to the DOM. */
+  #renderSeq = 0;
+  #lastKError: string | undefined;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = WIDGET_CSS;
+    this.#content = document.createElement('div');
+    this.#content.setAttribute('aria-live', 'polite');
+    root.append(style, this.#content);
+    root.addEventListener('click', (event) => this.#onClick(event));
+  }
+
+  /** The loaded recommender, once `cprec-ready` has fired (undefined before and after failure). */
+  get recommender(): Recommender | undefined {
+    return this.#recommender;
+  }
+
+  /** Records a click on `itemId` in the history; the widget re-renders through its subscription. */
+  async track(itemId: string): Promise<void> {
+    const history = this.#history ?? (await this.#historyReady);
+    if (!history) {
+      throw new Error(`${TAG_NAME}: track() needs the element to be in the document`);
+    }
+    await history.add(itemId);
+  }
+
+  connectedCallback(): void {
+    if (!this.#started) void this.#start();
+  }
+
+  disconnectedCallback(): void {
+    this.#teardown();
+  }
+
+  attributeChangedCallback(name: string, oldValue: string | null, newValue: string | null): void {
+    if (oldValue === newValue || !this.#started) return;
+    if (name === 'k') {
+      void this.#render();
+    } else {
+      this.#teardown();
+      void this.#start();
+    }
+  }
+
+  async #start(): Promise<void> {
+    this.#started = true;
+    const session = ++this.#session;
+    this.#showStatus('Loading recommendations…', 'loading');
+    const model = this.getAttribute('model');
+    if (!model) {
+      this.#fail('the "model" attribute is missing (the URL of the model directory)');
+      return;
+    }
+    const historyReady = openHistory({
+      dbName: this.getAttribute('history-db') || DEFAULT_HISTORY_DB,
+    });
+    this.#historyReady = historyReady;
+    const [loaded, opened] = await Promise.allSettled([
+      loadRecommender(model, { backend: 'auto', worker: true }),
+      historyReady,
+    ]);
+    const stale = session !== this.#session;
+    if (stale || loaded.status === 'rejected' || opened.status === 'rejected') {
+      if (loaded.status === 'fulfilled') loaded.value.dispose();
+      if (opened.status === 'fulfilled') opened.value.close();
+      if (stale) return;
+      const reason =
+        loaded.status === 'rejected' ? loaded.reason : (opened as PromiseRejectedResult).reason;
+      console.error(reason);
+      this.#fail(messageOf(reason));
+      return;
+    }
+    this.#recommender = loaded.value;
+    this.#history = opened.value;
+    this.#unsubscribe = opened.value.subscribe(() => void this.#render());
+    this.#dispatch<RecommenderInfo>('cprec-ready', loaded.value.info);
+    await this.#render();
+  }
+
+  #teardown(): void {
+    this.#session++;
+    this.#renderSeq++;
+    this.#started = false;
+    this.#unsubscribe?.();
+    this.#recommender?.dispose();
+    this.#history?.close();
+    this.#unsubscribe = this.#recommender = this.#history = this.#historyReady = undefined;
+    this.#items.clear();
+  }
+
+  async #render(): Promise<void> {
+    const recommender = this.#recommender;
+    const history = this.#history;
+    if (!recommender || !history) return;
+    const seq = ++this.#renderSeq;
+    const { k, error } = parseK(this.getAttribute('k'));
+    if (error && error !== this.#lastKError) console.error(error);
+    this.#lastKError = error;
+    this.#content.setAttribute('aria-busy', 'true');
+    try {
+      const ids = (await history.recent(recommender.info.window)).map((event) => event.itemId);
+      const result = await recommender.recommend(ids, { k });
+      if (seq !== this.#renderSeq) return;
+      this.#showList(result.items, ids, result.source, error);
+    } catch (reason) {
+      if (seq !== this.#renderSeq) return;
+      console.error(reason);
+      this.#showStatus(`Recommendations are unavailable: ${messageOf(reason)}`, 'error');
+    }
+  }
+
+  #showList(
+    items: readonly Recommendation[],
+    basedOn: readonly string[],
+    source: string,
+    warning: string | undefined,
+  ): void {
+    this.#items = new Map(items.map((r) => [r.itemId, r.item]));
+    const list = document.createElement('ol');
+    list.setAttribute('part', 'list');
+    list.setAttribute('aria-label', this.getAttribute('label') || 'Recommendations');
+    list.dataset.source = source;
+    list.dataset.basedOn = basedOn.join(' ');
+    for (const { itemId, item } of items) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.setAttribute('part', 'item');
+      button.dataset.itemId = itemId;
+      // Catalog data is text, never markup.
+      const title = document.createElement('span');
+      title.setAttribute('part', 'title');
+      title.textContent = item.title;
+      button.append(title);
+      if (item.year !== undefined) {
+        const year = document.createElement('span');
+        year.setAttribute('part', 'year');
+        year.textContent = String(item.year);
+        button.append(year);
+      }
+      const li = document.createElement('li');
+      li.append(button);
+      list.append(li);
+    }
+    const nodes: Node[] = [];
+    if (warning) nodes.push(this.#status(warning, 'warning'));
+    nodes.push(items.length > 0 ? list : this.#status('No recommendations yet.', 'empty'));
+    this.#content.replaceChildren(...nodes);
+    this.#content.setAttribute('aria-busy', 'false');
+  }
+
+  #status(text: string, kind: string): HTMLElement {
+    const p = document.createElement('p');
+    p.setAttribute('part', 'status');
+    p.dataset.kind = kind;
+    p.textContent = text;
+    return p;
+  }
+
+  #showStatus(text: string, kind: string): void {
+    this.#content.replaceChildren(this.#status(text, kind));
+    this.#content.setAttribute('aria-busy', String(kind === 'loading'));
+  }
+
+  #fail(message: string): void {
+    this.#showStatus('Recommendations are unavailable right now.', 'error');
+    this.#dispatch<CprecErrorDetail>('cprec-error', { message });
+  }
+
+  #onClick(event: Event): void {
+    const target = event.target instanceof Element ? event.target : null;
+    const button = target?.closest<HTMLElement>('[part~="item"]');
+    const itemId = button?.dataset.itemId;
+    const item = itemId === undefined ? undefined : this.#items.get(itemId);
+    if (!itemId || !item) return;
+    event.preventDefault();
+    this.#dispatch<CprecSelectDetail>('cprec-select', { itemId, item });
+  }
+
+  #dispatch<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+/** Registers the element under `cprec-recommendations` unless something already is. */
+export function defineCprecRecommendations(registry: CustomElementRegistry = customElements): void {
+  if (!registry.get(TAG_NAME)) registry.define(TAG_NAME, CprecRecommendations);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cprec-recommendations': CprecRecommendations;
+  }
+  interface HTMLElementEventMap {
+    'cprec-ready': CustomEvent<RecommenderInfo>;
+    'cprec-select': CustomEvent<CprecSelectDetail>;
+    'cprec-error': CustomEvent<CprecErrorDetail>;
+  }
+}
