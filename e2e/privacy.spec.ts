@@ -63,3 +63,29 @@ test('only GETs of static files, no history in any request, no CSP violation', a
     for (const id of clicked) expect(url.pathname.split(/[/.?#=&-]/), r.url).not.toContain(id);
   }
 });
+
+test('the widget on its plain host page runs under the same CSP without a violation', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    const violations: string[] = [];
+    Object.assign(globalThis, { cspViolations: violations });
+    document.addEventListener('securitypolicyviolation', (e) =>
+      violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  const response = await page.goto('/examples/widget-host.html');
+  expect(response?.headers()['content-security-policy']).toContain(
+    "script-src 'self' 'wasm-unsafe-eval' blob:",
+  );
+  await page
+    .locator('cprec-recommendations')
+    .evaluate((el) => (el as unknown as { track(id: string): Promise<void> }).track('1'));
+  await expect(
+    page.locator('cprec-recommendations [part="list"][data-source="model"]'),
+  ).toHaveAttribute('data-based-on', '1', { timeout: 60_000 });
+  await expect(page.locator('cprec-recommendations [part="item"]')).toHaveCount(6);
+  expect(
+    await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
+  ).toEqual([]);
+});
