@@ -1,7 +1,20 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 
 // The storefront's whole promise: clicks stay on the device, and the page runs under the strict
 // Content-Security-Policy that vite preview serves (vite.config.ts).
+
+/** Collects every CSP violation the page reports; read with cspViolations(page). */
+const watchCspViolations = (page: Page) =>
+  page.addInitScript(() => {
+    const violations: string[] = [];
+    Object.assign(globalThis, { cspViolations: violations });
+    document.addEventListener('securitypolicyviolation', (e) =>
+      violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+
+const cspViolations = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations);
 
 const STATIC = [
   /^\/$/,
@@ -21,13 +34,7 @@ test('only GETs of static files, no history in any request, no CSP violation', a
   context.on('request', (r) =>
     requests.push({ method: r.method(), url: r.url(), body: r.postData() }),
   );
-  await page.addInitScript(() => {
-    const violations: string[] = [];
-    Object.assign(globalThis, { cspViolations: violations });
-    document.addEventListener('securitypolicyviolation', (e) =>
-      violations.push(`${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
+  await watchCspViolations(page);
   const response = await page.goto('/');
   expect(response?.headers()['content-security-policy']).toContain(
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -45,9 +52,7 @@ test('only GETs of static files, no history in any request, no CSP violation', a
   }
   await expect(recommendations).toHaveAttribute('data-source', 'model');
 
-  expect(
-    await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
-  ).toEqual([]);
+  expect(await cspViolations(page)).toEqual([]);
   expect(requests.length).toBeGreaterThan(5);
   for (const r of requests) {
     if (r.url.startsWith('blob:') || r.url.startsWith('data:')) continue;
@@ -67,13 +72,7 @@ test('only GETs of static files, no history in any request, no CSP violation', a
 test('the widget on its plain host page runs under the same CSP without a violation', async ({
   page,
 }) => {
-  await page.addInitScript(() => {
-    const violations: string[] = [];
-    Object.assign(globalThis, { cspViolations: violations });
-    document.addEventListener('securitypolicyviolation', (e) =>
-      violations.push(`${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
+  await watchCspViolations(page);
   const response = await page.goto('/examples/widget-host.html');
   expect(response?.headers()['content-security-policy']).toContain(
     "script-src 'self' 'wasm-unsafe-eval' blob:",
@@ -85,7 +84,5 @@ test('the widget on its plain host page runs under the same CSP without a violat
     page.locator('cprec-recommendations [part="list"][data-source="model"]'),
   ).toHaveAttribute('data-based-on', '1', { timeout: 60_000 });
   await expect(page.locator('cprec-recommendations [part="item"]')).toHaveCount(6);
-  expect(
-    await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
-  ).toEqual([]);
+  expect(await cspViolations(page)).toEqual([]);
 });

@@ -17,30 +17,24 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const tsx = join('node_modules', '.bin', 'tsx');
 
+/** The Online Retail sample through the generic loader, and a model small enough for a test. */
+const DATA = [
+  '--data',
+  'data/online-retail-sample/interactions.csv',
+  '--where',
+  'quantity>0',
+  '--item-pattern',
+  '^\\d{5}[A-Za-z]{0,2}$',
+  '--min-item-events',
+  '3',
+  '--keep-seen',
+];
+const TINY = ['--d', '16', '--blocks', '1', '--max-length', '20', '--batch-size', '64'];
+
 describe('npm run train / evaluate', () => {
   it('trains on the Online Retail sample through the generic CSV loader and evaluates it', async () => {
     const out = join(dir, 'retail');
-    const args = [
-      '--data',
-      'data/online-retail-sample/interactions.csv',
-      '--where',
-      'quantity>0',
-      '--item-pattern',
-      '^\\d{5}[A-Za-z]{0,2}$',
-      '--min-item-events',
-      '3',
-      '--keep-seen',
-      '--d',
-      '16',
-      '--blocks',
-      '1',
-      '--max-length',
-      '20',
-      '--epochs',
-      '2',
-      '--batch-size',
-      '64',
-    ];
+    const args = [...DATA, ...TINY, '--epochs', '2'];
     const trained = await run(tsx, [
       'src/train/trainCli.ts',
       ...args,
@@ -66,8 +60,7 @@ describe('npm run train / evaluate', () => {
       'src/train/evaluateCli.ts',
       '--model',
       out,
-      ...args.slice(0, 8),
-      '--keep-seen',
+      ...DATA,
       '--json',
       json,
     ]);
@@ -80,23 +73,10 @@ describe('npm run train / evaluate', () => {
   it('compares variants, writes the report, and reads finished variants back on a rerun', async () => {
     const args = [
       'src/train/compareCli.ts',
-      '--data',
-      'data/online-retail-sample/interactions.csv',
-      '--where',
-      'quantity>0',
-      '--min-item-events',
-      '3',
-      '--keep-seen',
-      '--d',
-      '16',
-      '--blocks',
-      '1',
-      '--max-length',
-      '20',
+      ...DATA,
+      ...TINY,
       '--epochs',
       '1',
-      '--batch-size',
-      '64',
       '--variants',
       'nextitnet,cprec-cross-layer',
       '--runs',
