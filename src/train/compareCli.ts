@@ -40,7 +40,10 @@ const GROUPS = {
   Compare: COMPARE_FLAGS,
 };
 
-/** The variants: the baseline network, decomposition alone, then decomposition plus each sharing. */
+/**
+ * The variants: the uncompressed network (full softmax, untied), decomposition alone, then
+ * decomposition plus each sharing; all but the first keep the default's choice of tying.
+ */
 function variants(compressed: CpRecConfig): { name: string; config: CpRecConfig }[] {
   const shared = SHARING_SCHEMES.filter((s) => s !== 'none').map((sharing) => ({
     name: `cprec-${sharing}`,
@@ -49,7 +52,13 @@ function variants(compressed: CpRecConfig): { name: string; config: CpRecConfig 
   return [
     {
       name: 'nextitnet',
-      config: createConfig({ ...compressed, cutoffs: [], blockFactor: 1, sharing: 'none' }),
+      config: createConfig({
+        ...compressed,
+        cutoffs: [],
+        blockFactor: 1,
+        sharing: 'none',
+        tieWeights: false,
+      }),
     },
     { name: 'cprec-decomposition', config: createConfig({ ...compressed, sharing: 'none' }) },
     ...shared,
@@ -103,6 +112,7 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
       isDefault: JSON.stringify(config) === JSON.stringify(defaultConfig),
       sharing: config.sharing,
       cutoffs: config.cutoffs,
+      tieWeights: config.tieWeights,
       parameters: run.model.parameterCount,
       weightBytes: bytes,
       secondsPerEpoch: history.reduce((s, r) => s + r.seconds, 0) / history.length,

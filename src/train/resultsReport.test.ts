@@ -15,6 +15,7 @@ function variant(name: string, parameters: number, ndcg: number, isDefault = fal
     isDefault,
     sharing: 'none',
     cutoffs: [],
+    tieWeights: isDefault,
     parameters,
     weightBytes: parameters * 4,
     secondsPerEpoch: 12.345,
@@ -40,9 +41,9 @@ describe('resultsMarkdown', () => {
       'results.svg',
     );
     expect(markdown).toContain(
-      '| nextitnet | 1,000 | 1.00x | 4,000 | 12.3 | 10 (7) | 0.2000 | 0.1000 |',
+      '| nextitnet | no | 1,000 | 1.00x | 4,000 | 12.3 | 10 (7) | 0.2000 | 0.1000 |',
     );
-    expect(markdown).toContain('| **cprec-cross-block** (default) | 250 | 4.00x | 1,000 |');
+    expect(markdown).toContain('| **cprec-cross-block** (default) | yes | 250 | 4.00x | 1,000 |');
     expect(markdown).toMatch(/\| item-knn \|.*\| 0\.4000 \| 0\.1000 \|/);
     expect(markdown).toContain('test machine');
     expect(markdown).toContain('![test NDCG@10 against weight bytes](results.svg)');

@@ -10,6 +10,8 @@ export interface VariantResult {
   isDefault: boolean;
   sharing: string;
   cutoffs: number[];
+  /** Output item vectors are the input embeddings. */
+  tieWeights: boolean;
   parameters: number;
   weightBytes: number;
   secondsPerEpoch: number;
@@ -38,11 +40,12 @@ export function resultsMarkdown(
 ): { markdown: string; svg: string } {
   const reference = report.variants.find((v) => v.name === 'nextitnet');
   const header =
-    '| model | parameters | compression | weight bytes | s / epoch | epochs (best) | val NDCG@10 | test NDCG@10 | test HR@10 | test MRR@5 |';
-  const rule = '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
+    '| model | tied softmax | parameters | compression | weight bytes | s / epoch | epochs (best) | val NDCG@10 | test NDCG@10 | test HR@10 | test MRR@5 |';
+  const rule = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
   const rows = report.variants.map((v) =>
     [
       v.isDefault ? `**${v.name}** (default)` : v.name,
+      v.tieWeights ? 'yes' : 'no',
       v.parameters.toLocaleString('en'),
       reference ? `${(reference.parameters / v.parameters).toFixed(2)}x` : '',
       v.weightBytes.toLocaleString('en'),
@@ -57,6 +60,7 @@ export function resultsMarkdown(
   const baselineRows = report.baselines.map((b) =>
     [
       b.name,
+      '',
       '',
       '',
       '',
