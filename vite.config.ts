@@ -32,17 +32,21 @@ export default defineConfig(({ mode }) => ({
   plugins: [
     react(),
     // Offline after one visit: the service worker precaches the app shell, the WASM binaries and
-    // the shipped model. Precache entries carry content hashes, so a new model version installs a
-    // new worker that replaces the old files on the next load.
+    // the shipped model. Precache entries carry content hashes, so a new deployment (a new model
+    // version included) installs a new worker, which takes over at once; app/main.tsx then
+    // reloads the page so that it runs the new files.
     VitePWA({
       registerType: 'autoUpdate',
-      injectRegister: 'script', // an external registerSW.js: the CSP allows no inline script
+      injectRegister: false, // app/main.tsx registers it: the CSP allows no inline script
       workbox: {
         globPatterns: ['**/*.{js,css,html,wasm,json,bin,svg,png,webmanifest}'],
         globIgnores: ['e2e/**', 'examples/**', 'widget/**'],
         // The model shard and the WASM binaries exceed Workbox's 2 MiB default.
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         navigateFallback: 'index.html',
+        // Set by hand: the plugin sets these only when it injects its own registration.
+        skipWaiting: true,
+        clientsClaim: true,
         navigateFallbackDenylist: [/^\/e2e\//, /^\/examples\//],
       },
       manifest: {

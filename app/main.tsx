@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { registerSW } from 'virtual:pwa-register';
 import { App } from './App';
 import './styles.css';
 
@@ -8,3 +9,7 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// Offline use and updates: when a new deployment's service worker takes over, this reloads the
+// page, so a new model version replaces the old one on the next load.
+registerSW({ immediate: true });

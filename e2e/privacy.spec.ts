@@ -21,8 +21,8 @@ const STATIC = [
   /^\/index\.html$/,
   /^\/assets\/[\w.-]+$/,
   /^\/models\/ml-latest-small\/[\w.-]+$/,
-  // The PWA's own files: service-worker registration, manifest, icon.
-  /^\/(registerSW\.js|sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest|icon\.svg)$/,
+  // The PWA's own files: service worker, manifest, icon.
+  /^\/(sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest|icon\.svg)$/,
 ];
 
 test('only GETs of static files, no history in any request, no CSP violation', async ({
