@@ -29,6 +29,11 @@ const COMPARE_FLAGS: Record<string, FlagSpec> = {
   runs: { type: 'string', default: 'runs/compare', help: 'checkpoints and per-variant models' },
   report: { type: 'string', default: 'docs/results', help: 'writes <report>.md, .svg and .json' },
   variants: { type: 'string', help: 'comma-separated subset of the variants (default: all)' },
+  sweep: {
+    type: 'string',
+    default: 'docs/tuning.md',
+    help: 'Markdown appended to the report, the tuning sweep ("" = none)',
+  },
 };
 const GROUPS = {
   Data: {
@@ -141,7 +146,12 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
   };
   const base = flags.report as string;
   await mkdir(join(base, '..'), { recursive: true });
-  const { markdown, svg } = resultsMarkdown(report, `${base.split('/').pop()}.svg`);
+  const sweep = flags.sweep as string;
+  const { markdown, svg } = resultsMarkdown(
+    report,
+    `${base.split('/').pop()}.svg`,
+    sweep ? await readFile(sweep, 'utf8') : '',
+  );
   await writeFile(`${base}.json`, `${JSON.stringify(report, null, 1)}\n`);
   await writeFile(`${base}.svg`, svg);
   await writeFile(`${base}.md`, markdown);

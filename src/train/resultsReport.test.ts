@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { METRIC_NAMES, type MetricName } from '../eval/metrics';
 import { createConfig } from '../model/config';
-import { resultsMarkdown, type VariantResult } from './resultsReport';
+import { resultsMarkdown, verdict, type VariantResult } from './resultsReport';
 
 const metrics = (ndcg: number) =>
   Object.fromEntries(METRIC_NAMES.map((m) => [m, m === 'NDCG@10' ? ndcg : 0.5])) as Record<
@@ -39,6 +39,7 @@ describe('resultsMarkdown', () => {
         baselines: [{ name: 'item-knn', validation: metrics(0.4), test: metrics(0.1) }],
       },
       'results.svg',
+      '# Tuning log\n\n## Sweep\n\n| run |\n',
     );
     expect(markdown).toContain(
       '| nextitnet | no | 1,000 | 1.00x | 4,000 | 12.3 | 10 (7) | 0.2000 | 0.1000 |',
@@ -47,8 +48,48 @@ describe('resultsMarkdown', () => {
     expect(markdown).toMatch(/\| item-knn \|.*\| 0\.4000 \| 0\.1000 \|/);
     expect(markdown).toContain('test machine');
     expect(markdown).toContain('![test NDCG@10 against weight bytes](results.svg)');
+    expect(markdown).toContain(
+      '- The default, cprec-cross-block, has 4.00x fewer parameters than NextItNet and 1.50x its test NDCG@10 (0.1500 against 0.1000).',
+    );
+    expect(markdown).toContain(
+      '- Against item-knn: test NDCG@10 0.1500 against 0.1000 (1.50x), HR@10 0.5000 against 0.5000: ahead on one, behind on the other.',
+    );
+    expect(markdown).toMatch(/\n## Tuning log\n\n### Sweep\n\n\| run \|\n$/);
     expect(svg).toMatch(/^<svg/);
     expect(svg.match(/<circle/g)).toHaveLength(2);
     expect(svg).toContain('item-knn');
+  });
+});
+
+describe('verdict', () => {
+  /** Every metric at `x`. */
+  const all = (x: number) =>
+    Object.fromEntries(METRIC_NAMES.map((m) => [m, x])) as Record<MetricName, number>;
+  const report = (model: Record<MetricName, number>, knn: Record<MetricName, number>) => ({
+    date: '',
+    machine: '',
+    data: 'toy',
+    config: createConfig({ numItems: 100 }),
+    training: {},
+    variants: [
+      { ...variant('nextitnet', 1000, 0), test: all(0.25) },
+      { ...variant('cprec-cross-block', 100, 0, true), test: model },
+    ],
+    baselines: [{ name: 'item-knn', validation: knn, test: knn }],
+  });
+
+  it('says ahead, behind or split from the figures', () => {
+    const [size, knn] = verdict(report(all(0.2), all(0.6)));
+    expect(size).toContain('10.00x fewer parameters than NextItNet and 0.80x its test NDCG@10');
+    expect(knn).toMatch(/\(0\.33x\).*: behind\.$/);
+    expect(verdict(report(all(0.7), all(0.6)))[1]).toMatch(/\(1\.17x\).*: ahead\.$/);
+    expect(verdict(report({ ...all(0.7), 'HR@10': 0.1 }, all(0.6)))[1]).toMatch(
+      /: ahead on one, behind on the other\.$/,
+    );
+  });
+
+  it('says nothing without a default variant', () => {
+    const r = report(all(0.2), all(0.6));
+    expect(verdict({ ...r, variants: r.variants.filter((v) => !v.isDefault) })).toEqual([]);
   });
 });

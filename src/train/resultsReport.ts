@@ -32,11 +32,47 @@ export interface ComparisonReport {
 }
 
 const f4 = (x: number) => x.toFixed(4);
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+
+/**
+ * What the default variant achieves, in plain sentences computed from the figures: its size and
+ * accuracy against NextItNet, and whether it is ahead of or behind each baseline.
+ */
+export function verdict(report: ComparisonReport): string[] {
+  const model = report.variants.find((v) => v.isDefault);
+  if (!model) return [];
+  const lines: string[] = [];
+  const reference = report.variants.find((v) => v.name === 'nextitnet');
+  if (reference)
+    lines.push(
+      `The default, ${model.name}, has ${ratio(reference.parameters, model.parameters)} fewer parameters than ` +
+        `NextItNet and ${ratio(model.test['NDCG@10'], reference.test['NDCG@10'])} its test NDCG@10 ` +
+        `(${f4(model.test['NDCG@10'])} against ${f4(reference.test['NDCG@10'])}).`,
+    );
+  for (const b of report.baselines) {
+    const ndcg = model.test['NDCG@10'] - b.test['NDCG@10'];
+    const hr = model.test['HR@10'] - b.test['HR@10'];
+    const standing =
+      ndcg > 0 && hr > 0
+        ? 'ahead'
+        : ndcg < 0 && hr < 0
+          ? 'behind'
+          : 'ahead on one, behind on the other';
+    lines.push(
+      `Against ${b.name}: test NDCG@10 ${f4(model.test['NDCG@10'])} against ${f4(b.test['NDCG@10'])} ` +
+        `(${ratio(model.test['NDCG@10'], b.test['NDCG@10'])}), HR@10 ${f4(model.test['HR@10'])} against ` +
+        `${f4(b.test['HR@10'])}: ${standing}.`,
+    );
+  }
+  return lines;
+}
 
 /** docs/results.md and its chart: one table of every variant with the baselines beside it. */
 export function resultsMarkdown(
   report: ComparisonReport,
   svgName: string,
+  /** Markdown placed after the table and chart (the tuning sweep); its headings move one level down. */
+  appendix = '',
 ): { markdown: string; svg: string } {
   const reference = report.variants.find((v) => v.name === 'nextitnet');
   const header =
@@ -91,6 +127,9 @@ export function resultsMarkdown(
     '',
     `![test NDCG@10 against weight bytes](${svgName})`,
     '',
+    ...verdict(report).map((line) => `- ${line}`),
+    '',
+    ...(appendix ? [appendix.replace(/^#/gm, '##').trimEnd(), ''] : []),
   ].join('\n');
   const svg = svgChart([
     {

@@ -87,9 +87,11 @@ describe('npm run train / evaluate', () => {
     const first = await run(tsx, args);
     expect(first.stderr).toMatch(/== nextitnet ==/);
     const markdown = await readFile(join(dir, 'results.md'), 'utf8');
-    expect(markdown).toMatch(/\| nextitnet \| [\d,]+ \| 1\.00x \|/);
-    expect(markdown).toMatch(/\| cprec-cross-layer \| [\d,]+ \| \d+\.\d\dx \|/);
+    expect(markdown).toMatch(/\| nextitnet \| no \| [\d,]+ \| 1\.00x \|/);
+    expect(markdown).toMatch(/\| cprec-cross-layer \| yes \| [\d,]+ \| \d+\.\d\dx \|/);
     expect(markdown).toMatch(/\| item-knn \|/);
+    // The tuning sweep, docs/tuning.md by default, follows the table one heading level down.
+    expect(markdown).toContain('\n## Tuning log');
     expect(await readFile(join(dir, 'results.svg'), 'utf8')).toMatch(/^<svg/);
     const again = await run(tsx, args);
     expect(again.stderr).toMatch(/nextitnet: already trained/);
