@@ -33,5 +33,26 @@ describe('futureTargets', () => {
       expect(futureTargets(targets, 6, 4, mulberry32(seed))[11]).toBe(12);
     }
     expect(() => futureTargets(targets, 6, 0, mulberry32(1))).toThrow(/got 0/);
+    expect(() => futureTargets(targets, 6, 3, mulberry32(1), 1.5)).toThrow(/decay .*got 1\.5/);
+    expect(() => futureTargets(targets, 6, 3, mulberry32(1), 0)).toThrow(/got 0/);
+  });
+
+  it('draws offset o with probability decay^(o-1) / sum', () => {
+    const long = Int32Array.from({ length: 40 }, (_, t) => t + 1);
+    for (const decay of [0.5, 0.8, 1]) {
+      const window = 4;
+      const counts = new Float64Array(window);
+      const draws = 500;
+      for (let seed = 0; seed < draws; seed++) {
+        const out = futureTargets(long, 40, window, mulberry32(seed), decay);
+        // Positions 0..35 all have `window` items ahead: 36 draws per seed.
+        for (let t = 0; t < 36; t++) counts[out[t] - long[t]]++;
+      }
+      const weights = Array.from({ length: window }, (_, o) => decay ** o);
+      const sum = weights.reduce((a, b) => a + b);
+      for (let o = 0; o < window; o++) {
+        expect(counts[o] / (draws * 36)).toBeCloseTo(weights[o] / sum, 2);
+      }
+    }
   });
 });

@@ -5,7 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingWindows } from '../data/trainingWindows';
 import { CpRec } from '../model/cprec';
 import { maxAbsDiff, useBackend } from '../testing/backends';
-import { DEFAULT_TRAIN_OPTIONS, train, type TrainOptions, type Validate } from './trainer';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  train,
+  validateTrainOptions,
+  type TrainOptions,
+  type Validate,
+} from './trainer';
 
 const config = {
   numItems: 20,
@@ -59,6 +65,21 @@ function scripted(scores: number[], seen: Float32Array[]): Validate {
     return { score: scores[seen.length - 1], metrics: { ndcg10: scores[seen.length - 1] } };
   };
 }
+
+describe('validateTrainOptions', () => {
+  it('accepts the defaults and names an option out of range with its value', () => {
+    expect(validateTrainOptions(DEFAULT_TRAIN_OPTIONS)).toBe(DEFAULT_TRAIN_OPTIONS);
+    const bad = (change: Partial<TrainOptions>) => () =>
+      validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, ...change });
+    expect(bad({ targetDecay: 1.5 })).toThrow(
+      'training option targetDecay must be in (0, 1], got 1.5',
+    );
+    expect(bad({ targetWindow: 2.5 })).toThrow(/targetWindow must be an integer >= 1, got 2\.5/);
+    expect(bad({ batchSize: 0 })).toThrow(/batchSize .* got 0/);
+    expect(bad({ learningRate: -1 })).toThrow(/learningRate must be > 0, got -1/);
+    expect(bad({ epochs: NaN })).toThrow(/epochs .* got NaN/);
+  });
+});
 
 describe('train', () => {
   it('is deterministic for a seed and lowers the loss', async () => {

@@ -26,6 +26,8 @@ export interface TrainOptions {
   patience: number;
   /** Each target is one of the next `targetWindow` items (1 = plain next-item); see futureTargets. */
   targetWindow: number;
+  /** Weight ratio between successive offsets in the target window (0.5 halves, 1 = uniform). */
+  targetDecay: number;
   /** Leave each position's already-seen items out of its softmax (see CpRec.loss). */
   maskSeen: boolean;
   /** Seed of the window order and dropout masks. */
@@ -42,9 +44,31 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   weightDecay: 0,
   patience: 5,
   targetWindow: 5,
+  targetDecay: 0.5,
   maskSeen: false,
   seed: 42,
 };
+
+/** Throws a RangeError naming the first option out of range; returns the options. */
+export function validateTrainOptions(options: TrainOptions): TrainOptions {
+  const checks: [keyof TrainOptions, boolean, string][] = [
+    ['epochs', Number.isInteger(options.epochs) && options.epochs >= 1, 'an integer >= 1'],
+    ['batchSize', Number.isInteger(options.batchSize) && options.batchSize >= 1, 'an integer >= 1'],
+    ['learningRate', options.learningRate > 0, '> 0'],
+    ['weightDecay', options.weightDecay >= 0, '>= 0'],
+    ['patience', Number.isInteger(options.patience) && options.patience >= 1, 'an integer >= 1'],
+    [
+      'targetWindow',
+      Number.isInteger(options.targetWindow) && options.targetWindow >= 1,
+      'an integer >= 1',
+    ],
+    ['targetDecay', options.targetDecay > 0 && options.targetDecay <= 1, 'in (0, 1]'],
+  ];
+  for (const [name, ok, rule] of checks) {
+    if (!ok) throw new RangeError(`training option ${name} must be ${rule}, got ${options[name]}`);
+  }
+  return options;
+}
 
 export interface TrainEvents {
   onProgress?: (state: ProgressState) => void;
@@ -77,7 +101,7 @@ export async function train(
   events: TrainEvents = {},
 ): Promise<TrainResult> {
   const { epochs, batchSize, learningRate, schedule, weightDecay, patience, seed, checkpointDir } =
-    options;
+    validateTrainOptions(options);
   if (windows.numWindows === 0) throw new RangeError('train: no training windows');
   if (windows.maxLength !== model.config.maxLength) {
     throw new RangeError(
@@ -130,6 +154,7 @@ export async function train(
                 windows.maxLength,
                 options.targetWindow,
                 mulberry32(seed + globalStep),
+                options.targetDecay,
               ),
               batch.size,
               {

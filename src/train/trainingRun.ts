@@ -19,7 +19,13 @@ import { learningCurveSvg } from './learningCurve';
 import { writeModelFiles } from './modelFiles';
 import { modelScorer } from './modelScorer';
 import { ProgressBar } from './progressBar';
-import { DEFAULT_TRAIN_OPTIONS, train, type TrainOptions, type TrainResult } from './trainer';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  train,
+  validateTrainOptions,
+  type TrainOptions,
+  type TrainResult,
+} from './trainer';
 
 const d = DEFAULT_TRAIN_OPTIONS;
 /** Flags of the optimisation itself; shared by `train` and `compare`. */
@@ -48,6 +54,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     default: d.targetWindow,
     help: 'each target is one of the next N items, nearer ones likelier (1 = next item only)',
   },
+  'target-decay': {
+    type: 'number',
+    default: d.targetDecay,
+    help: 'weight ratio between successive items of the target window (1 = all equally likely)',
+  },
   seed: {
     type: 'number',
     default: d.seed,
@@ -66,7 +77,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
 };
 
 export function trainOptionsFromFlags(flags: FlagValues, checkpointDir: string): TrainOptions {
-  return {
+  return validateTrainOptions({
     epochs: flags.epochs as number,
     batchSize: flags['batch-size'] as number,
     learningRate: flags.lr as number,
@@ -74,11 +85,12 @@ export function trainOptionsFromFlags(flags: FlagValues, checkpointDir: string):
     weightDecay: flags['weight-decay'] as number,
     patience: flags.patience as number,
     targetWindow: flags['target-window'] as number,
+    targetDecay: flags['target-decay'] as number,
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !(flags['keep-seen'] as boolean),
     seed: flags.seed as number,
     checkpointDir,
-  };
+  });
 }
 
 export interface BaselineResults {
