@@ -88,6 +88,29 @@ describe('verdict', () => {
     );
   });
 
+  it('says which variants are one network at this depth', () => {
+    const r = report(all(0.2), all(0.6));
+    const shared = (sharing: VariantResult['sharing']) => ({
+      ...variant(`cprec-${sharing}`, 100, 0),
+      sharing,
+      cutoffs: [10, 40],
+    });
+    const variants = [
+      ...r.variants,
+      shared('cross-block'),
+      shared('adjacent-block'),
+      shared('adjacent-layer'),
+    ];
+    const note = (numBlocks: number) =>
+      verdict({ ...r, config: createConfig({ numItems: 100, numBlocks }), variants }).filter((l) =>
+        l.includes('same network'),
+      );
+    expect(note(2)).toEqual([
+      'cprec-cross-block and cprec-adjacent-block are the same network at 2 residual blocks (their sharing schemes tie the same layers), so their rows match.',
+    ]);
+    expect(note(4)).toEqual([]);
+  });
+
   it('says nothing without a default variant', () => {
     const r = report(all(0.2), all(0.6));
     expect(verdict({ ...r, variants: r.variants.filter((v) => !v.isDefault) })).toEqual([]);

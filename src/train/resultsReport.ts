@@ -1,5 +1,6 @@
 import type { MetricName } from '../eval/metrics';
-import type { CpRecConfig } from '../model/config';
+import type { CpRecConfig, SharingScheme } from '../model/config';
+import { layerSlots } from '../model/sharing';
 import { svgChart } from './svgChart';
 
 type Metrics = Record<MetricName, number>;
@@ -8,7 +9,7 @@ export interface VariantResult {
   name: string;
   /** The config the `cprec` preset gives: the shipped kind of model. */
   isDefault: boolean;
-  sharing: string;
+  sharing: SharingScheme;
   cutoffs: number[];
   /** Output item vectors are the input embeddings. */
   tieWeights: boolean;
@@ -49,6 +50,7 @@ export function verdict(report: ComparisonReport): string[] {
         `NextItNet and ${ratio(model.test['NDCG@10'], reference.test['NDCG@10'])} its test NDCG@10 ` +
         `(${f4(model.test['NDCG@10'])} against ${f4(reference.test['NDCG@10'])}).`,
     );
+  lines.push(...sameNetworks(report));
   for (const b of report.baselines) {
     const ndcg = model.test['NDCG@10'] - b.test['NDCG@10'];
     const hr = model.test['HR@10'] - b.test['HR@10'];
@@ -65,6 +67,24 @@ export function verdict(report: ComparisonReport): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * Variants whose sharing schemes tie the same layers at this depth (adjacent-block and cross-block
+ * with two blocks) are one network, so their rows match: said, lest it read as a copying slip.
+ */
+function sameNetworks(report: ComparisonReport): string[] {
+  const key = (v: VariantResult) =>
+    JSON.stringify([v.cutoffs, v.tieWeights, layerSlots(report.config.numBlocks, v.sharing)]);
+  const groups = new Map<string, string[]>();
+  for (const v of report.variants) groups.set(key(v), [...(groups.get(key(v)) ?? []), v.name]);
+  return [...groups.values()]
+    .filter((names) => names.length > 1)
+    .map(
+      (names) =>
+        `${names.join(' and ')} are the same network at ${report.config.numBlocks} residual blocks ` +
+        '(their sharing schemes tie the same layers), so their rows match.',
+    );
 }
 
 /** docs/results.md and its chart: one table of every variant with the baselines beside it. */
