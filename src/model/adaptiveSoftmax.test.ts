@@ -148,6 +148,31 @@ describe('AdaptiveSoftmax', () => {
     }
   });
 
+  it('frozen, scores as before from derived kernels computed once, refuses to train, and frees them', async () => {
+    const blocks = itemBlocks(createConfig({ numItems: 20, cutoffs: [4, 11], d, blockFactor: 2 }));
+    const params = new Parameters(9);
+    const softmax = new AdaptiveSoftmax(
+      params,
+      blocks,
+      d,
+      new AdaptiveEmbedding(params, blocks, d),
+    );
+    randomize(params, 47);
+    const h = tf.randomNormal([3, d], 0, 1, 'float32', 53) as tf.Tensor2D;
+    const live = await softmax.logProbs(h).data();
+    const before = tf.memory().numTensors;
+    softmax.freeze();
+    // The head kernel and two tails' projection and kernel: five derived tensors.
+    expect(tf.memory().numTensors - before).toBe(5);
+    const frozen = tf.tidy(() => softmax.logProbs(h));
+    expect(tf.memory().numTensors - before).toBe(6);
+    expect(Array.from(await frozen.data())).toEqual(Array.from(live));
+    frozen.dispose();
+    expect(() => softmax.loss(h, [1, 6, 15])).toThrow(/frozen/);
+    softmax.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('leaves excluded items out of the softmax, renormalising the head and the tail', async () => {
     const { blocks, softmax } = build(20, [4, 11]);
     const h = tf.randomNormal([3, d], 0, 1, 'float32', 47) as tf.Tensor2D;

@@ -6,10 +6,19 @@ import { matMul } from './matMul';
 import type { Parameters } from './parameters';
 
 interface TailCluster {
-  projection: () => tf.Tensor2D; // [d, width_j]
-  kernel: () => tf.Tensor2D; // [width_j, size_j]
+  projection: Kernel; // [d, width_j]
+  kernel: Kernel; // [width_j, size_j]
   bias: tf.Variable; // [size_j]
 }
+
+/** A kernel as the products need it; `derived` when computed from other weights (tying). */
+interface Kernel {
+  (): tf.Tensor2D;
+  derived?: true;
+}
+
+const derived = (compute: () => tf.Tensor2D): Kernel =>
+  Object.assign(compute, { derived: true as const });
 
 /** The input embedding's weights, for a softmax tied to them. */
 export interface TiedEmbedding {
@@ -30,10 +39,12 @@ export interface TiedEmbedding {
  * only the block tokens and the biases are the softmax's own.
  */
 export class AdaptiveSoftmax {
-  private readonly headKernel: () => tf.Tensor2D; // [d, headSize]
+  private headKernel: Kernel; // [d, headSize]
   private readonly headBias: tf.Variable; // [headSize]
   private readonly tails: (TailCluster | null)[];
   private readonly headSize: number;
+  /** The derived kernels, computed once, after `freeze()`. */
+  private frozen: tf.Tensor[] | null = null;
 
   constructor(
     params: Parameters,
@@ -46,8 +57,12 @@ export class AdaptiveSoftmax {
       const items = tied.tables[0];
       const tokens =
         blocks.length > 1 ? params.glorot('softmax/head/tokens', [d, blocks.length - 1]) : null;
-      this.headKernel = () =>
-        (tokens ? tf.concat([tf.transpose(items), tokens], 1) : tf.transpose(items)) as tf.Tensor2D;
+      this.headKernel = derived(
+        () =>
+          (tokens
+            ? tf.concat([tf.transpose(items), tokens], 1)
+            : tf.transpose(items)) as tf.Tensor2D,
+      );
     } else {
       const kernel = params.glorot('softmax/head/kernel', [d, this.headSize]);
       this.headKernel = () => kernel as tf.Tensor2D;
@@ -59,8 +74,8 @@ export class AdaptiveSoftmax {
         const projection = tied.projections[j] as tf.Variable;
         const table = tied.tables[j];
         return {
-          projection: () => tf.transpose(projection) as tf.Tensor2D,
-          kernel: () => tf.transpose(table) as tf.Tensor2D,
+          projection: derived(() => tf.transpose(projection) as tf.Tensor2D),
+          kernel: derived(() => tf.transpose(table) as tf.Tensor2D),
           bias: params.constant(`softmax/tail${j}/bias`, [b.size], 0),
         };
       }
@@ -86,6 +101,34 @@ export class AdaptiveSoftmax {
   }
 
   /**
+   * Inference only from here: the derived kernels of a tied softmax (transposed item tables) are
+   * computed once instead of at every call, which for one history is most of the softmax's time.
+   * `loss` then throws, as its gradients would no longer reach the tables.
+   */
+  freeze(): void {
+    if (this.frozen) return;
+    const frozen: tf.Tensor[] = [];
+    const fix = (kernel: Kernel): Kernel => {
+      if (!kernel.derived) return kernel;
+      const value = tf.tidy(kernel);
+      frozen.push(value);
+      return () => value;
+    };
+    this.headKernel = fix(this.headKernel);
+    for (const tail of this.tails) {
+      if (!tail) continue;
+      tail.projection = fix(tail.projection);
+      tail.kernel = fix(tail.kernel);
+    }
+    this.frozen = frozen;
+  }
+
+  /** Releases what `freeze` computed (the weights themselves belong to the Parameters). */
+  dispose(): void {
+    for (const t of this.frozen ?? []) t.dispose();
+  }
+
+  /**
    * Mean negative log-likelihood of the non-zero `targets` (host ids, 0 = no target) given
    * h [N, d]. Computes a tail block only for the rows whose target falls in it. `exclude[i]` lists
    * items that row i's softmax leaves out (e.g. items already seen), so training ranks like an
@@ -96,6 +139,7 @@ export class AdaptiveSoftmax {
     targets: ArrayLike<number>,
     exclude?: readonly (readonly number[])[],
   ): tf.Scalar {
+    if (this.frozen) throw new Error('loss: the softmax is frozen for inference (freeze())');
     const [n] = h.shape;
     if (targets.length !== n) throw new RangeError(`loss: ${targets.length} targets for ${n} rows`);
     const rows: number[] = [];

@@ -179,7 +179,13 @@ export class CpRec {
     return this.params.variables().length === 0;
   }
 
+  /** Inference only from here (see AdaptiveSoftmax.freeze): faster scoring, `loss` throws. */
+  freeze(): void {
+    this.softmax.freeze();
+  }
+
   dispose(): void {
+    this.softmax.dispose();
     this.params.dispose();
   }
 }

@@ -42,7 +42,12 @@ export async function createLocalRecommender(
     onProgress: progress,
   });
   const weightBytes = Object.values(files.modelJson.weightFiles).reduce((n, f) => n + f.bytes, 0);
-  const build = () => decodeModel(files.modelJson, files.weights);
+  // Frozen: the runtime never trains, and a tied softmax then scores without re-deriving kernels.
+  const build = async () => {
+    const model = await decodeModel(files.modelJson, files.weights);
+    model.freeze();
+    return model;
+  };
   const memoryKey = `${files.modelJson.name}:${weightBytes}`;
   const remember = (options.rememberBackend ?? true) && (options.backend ?? 'auto') === 'auto';
   progress({ stage: 'backend', loadedBytes: weightBytes, totalBytes: weightBytes });
