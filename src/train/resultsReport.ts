@@ -138,7 +138,9 @@ export function resultsMarkdown(
       `with block factor ${c.blockFactor}. Training: ${JSON.stringify(report.training)}.`,
     '',
     'Full ranking over all items, seen items excluded, leave-one-out by time; validation picks the epoch. ' +
-      "Compression is NextItNet parameters over the variant's; seconds per epoch include the validation pass.",
+      "Compression is NextItNet parameters over the variant's. Seconds per epoch are wall-clock, validation " +
+      'pass included, as each run found the machine (runs may share it; `npm run bench:training` times ' +
+      'steps side by side).',
     '',
     `| ${header.slice(2)}`.replace('| | ', '| '),
     rule,
