@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const markdown = [
     '# Browser benchmark',
     '',
-    `${new Date().toISOString().slice(0, 10)}, ${machine}. Recommend calls go through the Web Worker (the default); p50/p95 over ${CALLS} calls on wasm and ${Math.ceil(CALLS / 5)} elsewhere, for histories of 10 and 50 items. "load" is fetch + SHA-256 + backend start + warm-up from an empty cache; "first" is the first recommend after load.`,
+    `${new Date().toISOString().slice(0, 10)}, ${machine}. Recommend calls go through the Web Worker (the default); p50/p95 over ${CALLS} calls on wasm and ${Math.ceil(CALLS / 5)} elsewhere, for histories of 10 and 50 items, each series after a fifth as many unmeasured calls. "load" is fetch + SHA-256 + backend start + warm-up from an empty cache; "first" is the first recommend after load.`,
     '',
     ...table,
     '',
