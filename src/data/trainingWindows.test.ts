@@ -69,6 +69,23 @@ describe('makeTrainingWindows', () => {
     ]);
   });
 
+  it('reversed, adds every sequence read backwards after the forward ones', () => {
+    const w = makeTrainingWindows([seq(1, 6), Int32Array.of(9)], { maxLength: 3, reversed: true });
+    // Forward 1..6: [3..6], [1..3]; 9 alone has nothing to predict; backward 6..1: [4..1], [6..4].
+    expect(rows(w, 'inputs')).toEqual([
+      [3, 4, 5],
+      [0, 1, 2],
+      [4, 3, 2],
+      [0, 6, 5],
+    ]);
+    expect(rows(w, 'targets')).toEqual([
+      [4, 5, 6],
+      [0, 2, 3],
+      [3, 2, 1],
+      [0, 5, 4],
+    ]);
+  });
+
   it('uses maxLength 50 by default', () => {
     const w = makeTrainingWindows([seq(1, 120)]);
     expect(w.maxLength).toBe(50);

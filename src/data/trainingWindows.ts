@@ -20,6 +20,11 @@ export interface WindowOptions {
    * event is a target exactly once. Smaller = overlapping windows (data augmentation).
    */
   stride?: number;
+  /**
+   * Also cut every sequence read backwards: twice the windows, for data whose order within a
+   * session says little (MovieLens ratings entered in one sitting). Default false.
+   */
+  reversed?: boolean;
 }
 
 /**
@@ -52,12 +57,15 @@ export function makeTrainingWindows(
   if (!Number.isInteger(stride) || stride < 1 || stride > maxLength) {
     throw new RangeError(`stride must be an integer in 1..maxLength (${maxLength}), got ${stride}`);
   }
-  const all = sequences.map((s) => spans(s.length, maxLength, stride));
+  const read = options.reversed
+    ? [...sequences, ...sequences.map((s) => s.slice().reverse())]
+    : sequences;
+  const all = read.map((s) => spans(s.length, maxLength, stride));
   const numWindows = all.reduce((sum, s) => sum + s.length, 0);
   const inputs = new Int32Array(numWindows * maxLength);
   const targets = new Int32Array(numWindows * maxLength);
   let w = 0;
-  sequences.forEach((sequence, i) => {
+  read.forEach((sequence, i) => {
     for (const [start, end] of all[i]) {
       // Right-aligned: the span's last input sits at position maxLength - 1.
       const offset = (w + 1) * maxLength - (end - 1 - start);

@@ -106,6 +106,20 @@ export function createConfig(partial: Partial<CpRecConfig> = {}): CpRecConfig {
   return config;
 }
 
+/**
+ * The NextItNet a config compresses: the same items, d, depth, dilations and kernel, with one
+ * item block, no sharing and a separate softmax. Compression ratios are stated against it.
+ */
+export function uncompressed(config: CpRecConfig): CpRecConfig {
+  return createConfig({
+    ...config,
+    cutoffs: [],
+    blockFactor: 1,
+    sharing: 'none',
+    tieWeights: false,
+  });
+}
+
 export function validateConfig(config: CpRecConfig): void {
   integer('numItems', config.numItems, 1);
   integer('d', config.d, 1);

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { maxAbsDiff, randomize, useBackend } from '../testing/backends';
-import { SHARING_SCHEMES, type CpRecConfig, type SharingScheme } from './config';
+import {
+  createConfig,
+  SHARING_SCHEMES,
+  uncompressed,
+  type CpRecConfig,
+  type SharingScheme,
+} from './config';
 import { countParameters, CpRec } from './cprec';
 
 const small: Partial<CpRecConfig> = {
@@ -56,9 +62,18 @@ describe('CpRec structure', () => {
     const c = { ...small, cutoffs: [], sharing: 'none' as const };
     const { d, numItems, numBlocks } = { d: 16, numItems: 30, numBlocks: 2 };
     const conv = 2 * numBlocks * (3 * d * d + 3 * d);
-    expect(countParameters(new CpRec(c).config)).toBe(
-      numItems * d + conv + d * numItems + numItems,
-    );
+    const nextItNet = numItems * d + conv + d * numItems + numItems;
+    expect(countParameters(createConfig(c))).toBe(nextItNet);
+    // What compression is stated against, whatever the compressed config ties or shares.
+    const compressed = createConfig({ ...small, sharing: 'cross-block', tieWeights: true });
+    expect(countParameters(uncompressed(compressed))).toBe(nextItNet);
+    expect(uncompressed(compressed)).toEqual({
+      ...compressed,
+      cutoffs: [],
+      blockFactor: 1,
+      sharing: 'none',
+      tieWeights: false,
+    });
   });
 });
 

@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { arch, cpus, platform } from 'node:os';
 import type { EvaluationResult } from '../eval/metrics';
-import { createConfig, SHARING_SCHEMES, type CpRecConfig } from '../model/config';
+import { createConfig, SHARING_SCHEMES, uncompressed, type CpRecConfig } from '../model/config';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { runCli } from './cli';
 import type { FlagSpec } from './flags';
@@ -19,6 +19,7 @@ import { ProgressBar } from './progressBar';
 import { resultsMarkdown, type VariantResult } from './resultsReport';
 import {
   evaluateBaselines,
+  runSettingsFromFlags,
   trainAndEvaluate,
   TRAIN_FLAGS,
   trainOptionsFromFlags,
@@ -55,16 +56,7 @@ function variants(compressed: CpRecConfig): { name: string; config: CpRecConfig 
     config: createConfig({ ...compressed, sharing }),
   }));
   return [
-    {
-      name: 'nextitnet',
-      config: createConfig({
-        ...compressed,
-        cutoffs: [],
-        blockFactor: 1,
-        sharing: 'none',
-        tieWeights: false,
-      }),
-    },
+    { name: 'nextitnet', config: uncompressed(compressed) },
     { name: 'cprec-decomposition', config: createConfig({ ...compressed, sharing: 'none' }) },
     ...shared,
   ];
@@ -83,10 +75,9 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
     throw new Error(
       `--variants: unknown ${unknown.join(', ')} (known: ${all.map((v) => v.name).join(', ')})`,
     );
-  const keepSeen = flags['keep-seen'] as boolean;
-  const stride = (flags.stride as number | undefined) ?? defaultConfig.maxLength;
+  const settings = runSettingsFromFlags(flags, defaultConfig.maxLength);
   const runsDir = flags.runs as string;
-  const baselines = await evaluateBaselines(data, keepSeen);
+  const baselines = await evaluateBaselines(data, settings.keepSeen);
   const results: VariantResult[] = [];
   for (const { name, config } of all.filter((v) => wanted.includes(v.name))) {
     const resultPath = join(runsDir, name, 'result.json');
@@ -97,19 +88,14 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
     }
     bar.log(`\n== ${name} ==`);
     const options = trainOptionsFromFlags(flags, join(runsDir, name, 'checkpoint'));
-    const run = await trainAndEvaluate(data, config, { ...options, stride, keepSeen }, bar);
+    const run = await trainAndEvaluate(data, config, { ...options, ...settings }, bar);
     const bytes = await writeTrainedModel(
       join(runsDir, name, 'model'),
       name,
       data,
       run,
       baselines,
-      {
-        ...options,
-        checkpointDir: undefined,
-        stride,
-        keepSeen,
-      },
+      { ...options, checkpointDir: undefined, ...settings },
     );
     const history = run.result.history;
     const result: VariantResult = {
@@ -136,7 +122,7 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
     machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, Node ${process.version}, tfjs ${tf.version.tfjs} on ${tf.getBackend()}`,
     data: data.name,
     config: defaultConfig,
-    training: { ...trainOptionsFromFlags(flags, ''), checkpointDir: undefined, stride, keepSeen },
+    training: { ...trainOptionsFromFlags(flags, ''), checkpointDir: undefined, ...settings },
     variants: results,
     baselines: baselines.map((b) => ({
       name: b.name,

@@ -11,6 +11,7 @@ import {
   defaultCheckpointDir,
   evaluateBaselines,
   resultTables,
+  runSettingsFromFlags,
   trainAndEvaluate,
   TRAIN_FLAGS,
   trainOptionsFromFlags,
@@ -38,21 +39,19 @@ runCli('npm run train -- --data <file> [flags]', GROUPS, async (flags) => {
   bar.log(describeData(data));
   const config = configFromFlags(flags, data.dataset.numItems, flags.seed as number);
   const out = flags.out as string;
-  const keepSeen = flags['keep-seen'] as boolean;
-  const stride = (flags.stride as number | undefined) ?? config.maxLength;
+  const settings = runSettingsFromFlags(flags, config.maxLength);
   const options = trainOptionsFromFlags(
     flags,
     (flags.checkpoint as string | undefined) ?? defaultCheckpointDir(out),
   );
-  const baselines = await evaluateBaselines(data, keepSeen);
-  const run = await trainAndEvaluate(data, config, { ...options, stride, keepSeen }, bar);
+  const baselines = await evaluateBaselines(data, settings.keepSeen);
+  const run = await trainAndEvaluate(data, config, { ...options, ...settings }, bar);
   const name = (flags.name as string | undefined) ?? data.name;
   await writeTrainedModel(out, name, data, run, baselines, {
     preset: flags.preset,
     ...options,
     checkpointDir: undefined,
-    stride,
-    keepSeen,
+    ...settings,
   });
   const label = `${name} (epoch ${run.result.bestEpoch})`;
   bar.log(`\n${resultTables([{ name: label, ...run }], baselines)}`);

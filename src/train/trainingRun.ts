@@ -11,7 +11,7 @@ import {
 import type { EvaluationResult, MetricName } from '../eval/metrics';
 import type { CpRecConfig } from '../model/config';
 import { countParameters, CpRec } from '../model/cprec';
-import { createConfig } from '../model/config';
+import { uncompressed } from '../model/config';
 import { buildCatalogJson } from './catalogJson';
 import type { LoadedData } from './dataFlags';
 import type { FlagSpec, FlagValues } from './flags';
@@ -68,6 +68,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     type: 'number',
     help: 'events between training windows of one user (default: max-length; smaller = overlapping windows)',
   },
+  reversed: {
+    type: 'boolean',
+    default: false,
+    help: 'also train on every sequence read backwards (for data whose order within a session says little)',
+  },
   'keep-seen': {
     type: 'boolean',
     default: false,
@@ -91,6 +96,21 @@ export function trainOptionsFromFlags(flags: FlagValues, checkpointDir: string):
     seed: flags.seed as number,
     checkpointDir,
   });
+}
+
+/** How the data becomes windows and rankings, beside the optimiser's options. */
+export interface RunSettings {
+  stride: number;
+  reversed: boolean;
+  keepSeen: boolean;
+}
+
+export function runSettingsFromFlags(flags: FlagValues, maxLength: number): RunSettings {
+  return {
+    stride: (flags.stride as number | undefined) ?? maxLength,
+    reversed: flags.reversed as boolean,
+    keepSeen: flags['keep-seen'] as boolean,
+  };
 }
 
 export interface BaselineResults {
@@ -125,18 +145,17 @@ export interface TrainedRun {
 export async function trainAndEvaluate(
   data: LoadedData,
   config: CpRecConfig,
-  options: TrainOptions & { stride: number; keepSeen: boolean },
+  options: TrainOptions & RunSettings,
   bar: ProgressBar,
 ): Promise<TrainedRun> {
   const { dataset } = data;
   const windows = makeTrainingWindows(dataset.train, {
     maxLength: config.maxLength,
     stride: options.stride,
+    reversed: options.reversed,
   });
   const model = new CpRec(config);
-  const nextItNetParameters = countParameters(
-    createConfig({ ...config, cutoffs: [], sharing: 'none', blockFactor: 1 }),
-  );
+  const nextItNetParameters = countParameters(uncompressed(config));
   bar.log(
     `model: ${model.parameterCount.toLocaleString('en')} parameters ` +
       `(${(nextItNetParameters / model.parameterCount).toFixed(2)}x fewer than NextItNet at this d and depth); ` +
