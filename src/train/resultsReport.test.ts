@@ -56,7 +56,8 @@ describe('resultsMarkdown', () => {
     );
     expect(markdown).toMatch(/\n## Tuning log\n\n### Sweep\n\n\| run \|\n$/);
     expect(svg).toMatch(/^<svg/);
-    expect(svg.match(/<circle/g)).toHaveLength(2);
+    // A marker and a legend marker per variant.
+    expect(svg.match(/<circle/g)).toHaveLength(4);
     expect(svg).toContain('item-knn');
   });
 });
