@@ -158,7 +158,9 @@ export async function trainAndEvaluate(
   const nextItNetParameters = countParameters(uncompressed(config));
   bar.log(
     `model: ${model.parameterCount.toLocaleString('en')} parameters ` +
-      `(${(nextItNetParameters / model.parameterCount).toFixed(2)}x fewer than NextItNet at this d and depth); ` +
+      (model.parameterCount === nextItNetParameters
+        ? '(as many as NextItNet at this d and depth); '
+        : `(${(nextItNetParameters / model.parameterCount).toFixed(2)}x fewer than NextItNet at this d and depth); `) +
       `${windows.numWindows} training windows of ${config.maxLength}`,
   );
   const evaluate = (scorer: Scorer | BatchScorer, cases = dataset.validation) =>
