@@ -11,7 +11,7 @@ export interface CatalogItem {
 
 export type LoadStage = 'manifest' | 'weights' | 'catalog' | 'backend' | 'warmup' | 'ready';
 
-/** A loading step; bytes count weight files only (model.json and catalog.json are small). */
+/** A loading step; bytes count weight files only, the files whose sizes model.json lists. */
 export interface LoadProgress {
   stage: LoadStage;
   loadedBytes: number;
