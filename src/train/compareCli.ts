@@ -19,6 +19,7 @@ import { ProgressBar } from './progressBar';
 import { resultsMarkdown, type VariantResult } from './resultsReport';
 import {
   evaluateBaselines,
+  recordedSettings,
   runSettingsFromFlags,
   trainAndEvaluate,
   TRAIN_FLAGS,
@@ -95,7 +96,7 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
       data,
       run,
       baselines,
-      { ...options, checkpointDir: undefined, ...settings },
+      recordedSettings(options, settings),
     );
     const history = run.result.history;
     const result: VariantResult = {
@@ -122,7 +123,7 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
     machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, Node ${process.version}, tfjs ${tf.version.tfjs} on ${tf.getBackend()}`,
     data: data.name,
     config: defaultConfig,
-    training: { ...trainOptionsFromFlags(flags, ''), checkpointDir: undefined, ...settings },
+    training: recordedSettings(trainOptionsFromFlags(flags, ''), settings),
     variants: results,
     baselines: baselines.map((b) => ({
       name: b.name,

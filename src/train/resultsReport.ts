@@ -77,7 +77,10 @@ function sameNetworks(report: ComparisonReport): string[] {
   const key = (v: VariantResult) =>
     JSON.stringify([v.cutoffs, v.tieWeights, layerSlots(report.config.numBlocks, v.sharing)]);
   const groups = new Map<string, string[]>();
-  for (const v of report.variants) groups.set(key(v), [...(groups.get(key(v)) ?? []), v.name]);
+  for (const v of report.variants) {
+    const k = key(v);
+    groups.set(k, [...(groups.get(k) ?? []), v.name]);
+  }
   return [...groups.values()]
     .filter((names) => names.length > 1)
     .map(

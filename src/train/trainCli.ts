@@ -10,6 +10,7 @@ import { ProgressBar } from './progressBar';
 import {
   defaultCheckpointDir,
   evaluateBaselines,
+  recordedSettings,
   resultTables,
   runSettingsFromFlags,
   trainAndEvaluate,
@@ -49,9 +50,7 @@ runCli('npm run train -- --data <file> [flags]', GROUPS, async (flags) => {
   const name = (flags.name as string | undefined) ?? data.name;
   await writeTrainedModel(out, name, data, run, baselines, {
     preset: flags.preset,
-    ...options,
-    checkpointDir: undefined,
-    ...settings,
+    ...recordedSettings(options, settings),
   });
   const label = `${name} (epoch ${run.result.bestEpoch})`;
   bar.log(`\n${resultTables([{ name: label, ...run }], baselines)}`);

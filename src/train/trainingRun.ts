@@ -113,6 +113,11 @@ export function runSettingsFromFlags(flags: FlagValues, maxLength: number): RunS
   };
 }
 
+/** What model.json and the results record of how a run trained (not where it checkpointed). */
+export function recordedSettings(options: TrainOptions, settings: RunSettings) {
+  return { ...options, checkpointDir: undefined, ...settings };
+}
+
 export interface BaselineResults {
   name: string;
   validation: EvaluationResult;
