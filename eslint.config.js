@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'public/', 'test-results/', 'playwright-report/'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'public/', 'test-results/', 'playwright-report/', 'runs/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

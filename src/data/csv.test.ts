@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from './csv';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parseCsv, readCsvFile } from './csv';
 
 const rows = (text: string) => [...parseCsv(text, 'test.csv')];
 const fields = (text: string) => rows(text).map((r) => r.fields);
@@ -66,5 +70,25 @@ describe('parseCsv', () => {
 
   it('parses the empty string as no rows', () => {
     expect(rows('')).toEqual([]);
+  });
+});
+
+describe('readCsvFile', () => {
+  it('reads a gzipped file exactly as the plain one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cprec-csv-'));
+    try {
+      const text = 'user_id,item_id\n1,"a, b"\n2,c\n';
+      writeFileSync(join(dir, 'x.csv'), text);
+      writeFileSync(join(dir, 'x.csv.gz'), gzipSync(text));
+      const plain = [...readCsvFile(join(dir, 'x.csv'))].map((r) => r.fields);
+      expect(plain).toEqual([
+        ['user_id', 'item_id'],
+        ['1', 'a, b'],
+        ['2', 'c'],
+      ]);
+      expect([...readCsvFile(join(dir, 'x.csv.gz'))].map((r) => r.fields)).toEqual(plain);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });

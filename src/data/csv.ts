@@ -6,6 +6,7 @@
  * unterminated quote are errors that name the line and column.
  */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { DataError } from './dataError';
 
 export interface CsvRow {
@@ -103,7 +104,13 @@ export function* parseCsv(text: string, source = '<csv>'): Generator<CsvRow> {
   }
 }
 
-/** Reads a whole UTF-8 file and parses it; errors name `path`. */
+/** A whole UTF-8 file's text; a `.gz` file is gunzipped (the vendored data is stored that way). */
+export function readTextFile(path: string): string {
+  const bytes = readFileSync(path);
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** Reads a whole UTF-8 (or gzipped UTF-8) file and parses it; errors name `path`. */
 export function readCsvFile(path: string): Generator<CsvRow> {
-  return parseCsv(readFileSync(path, 'utf8'), path);
+  return parseCsv(readTextFile(path), path);
 }

@@ -4,21 +4,20 @@
  * JSON. Each variant checkpoints under --runs, so an interrupted comparison resumes where it
  * stopped; finished variants are read back, not retrained.
  */
-import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { arch, cpus, platform } from 'node:os';
 import type { EvaluationResult } from '../eval/metrics';
 import { createConfig, SHARING_SCHEMES, uncompressed, type CpRecConfig } from '../model/config';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { runCli } from './cli';
-import type { FlagSpec } from './flags';
+import { flagGroup } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { ProgressBar } from './progressBar';
 import { resultsMarkdown, type VariantResult } from './resultsReport';
 import {
   evaluateBaselines,
+  machineDescription,
   recordedSettings,
   runSettingsFromFlags,
   trainAndEvaluate,
@@ -27,7 +26,7 @@ import {
   writeTrainedModel,
 } from './trainingRun';
 
-const COMPARE_FLAGS: Record<string, FlagSpec> = {
+const COMPARE_FLAGS = flagGroup({
   runs: { type: 'string', default: 'runs/compare', help: 'checkpoints and per-variant models' },
   report: { type: 'string', default: 'docs/results', help: 'writes <report>.md, .svg and .json' },
   variants: { type: 'string', help: 'comma-separated subset of the variants (default: all)' },
@@ -36,7 +35,7 @@ const COMPARE_FLAGS: Record<string, FlagSpec> = {
     default: 'docs/tuning.md',
     help: 'Markdown appended to the report, the tuning sweep ("" = none)',
   },
-};
+});
 const GROUPS = {
   Data: {
     ...DATA_FLAGS,
@@ -67,17 +66,21 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
   const bar = new ProgressBar();
   const data = loadData(flags);
   bar.log(describeData(data));
-  const seed = flags.seed as number;
-  const defaultConfig = configFromFlags({ ...flags, preset: 'cprec' }, data.dataset.numItems, seed);
+  const seed = flags.seed;
+  const defaultConfig = configFromFlags(
+    { ...flags, preset: 'cprec' },
+    data.dataset.itemCounts,
+    seed,
+  );
   const all = variants(defaultConfig);
-  const wanted = flags.variants ? (flags.variants as string).split(',') : all.map((v) => v.name);
+  const wanted = flags.variants ? flags.variants.split(',') : all.map((v) => v.name);
   const unknown = wanted.filter((w) => !all.some((v) => v.name === w));
   if (unknown.length)
     throw new Error(
       `--variants: unknown ${unknown.join(', ')} (known: ${all.map((v) => v.name).join(', ')})`,
     );
   const settings = runSettingsFromFlags(flags, defaultConfig.maxLength);
-  const runsDir = flags.runs as string;
+  const runsDir = flags.runs;
   const baselines = await evaluateBaselines(data, settings.keepSeen);
   const results: VariantResult[] = [];
   for (const { name, config } of all.filter((v) => wanted.includes(v.name))) {
@@ -120,7 +123,7 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
   const metricsOf = (r: EvaluationResult) => r.metrics;
   const report = {
     date: new Date().toISOString().slice(0, 10),
-    machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, Node ${process.version}, tfjs ${tf.version.tfjs} on ${tf.getBackend()}`,
+    machine: machineDescription(),
     data: data.name,
     config: defaultConfig,
     training: recordedSettings(trainOptionsFromFlags(flags, ''), settings),
@@ -131,9 +134,9 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
       test: metricsOf(b.test),
     })),
   };
-  const base = flags.report as string;
+  const base = flags.report;
   await mkdir(join(base, '..'), { recursive: true });
-  const sweep = flags.sweep as string;
+  const sweep = flags.sweep;
   const { markdown, svg } = resultsMarkdown(
     report,
     `${base.split('/').pop()}.svg`,

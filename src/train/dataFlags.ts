@@ -1,12 +1,13 @@
-import { existsSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { readTextFile } from '../data/csv';
 import { loadCatalog, loadMovieLensMovies, type Catalog } from '../data/catalogLoader';
 import { buildDataset, type Dataset } from '../data/dataset';
 import { loadInteractions, loadMovieLensRatings } from '../data/interactionLoader';
-import type { FlagSpec, FlagValues } from './flags';
+import { flagGroup, UsageError, type AnyFlagValue, type FlagGroup, type FlagValues } from './flags';
 
 /** The flags that say where the data is and how to read it; shared by train, evaluate, compare. */
-export const DATA_FLAGS: Record<string, FlagSpec> = {
+export const DATA_FLAGS = flagGroup({
   data: { type: 'string', required: true, help: 'interactions CSV with a header row' },
   format: {
     type: 'string',
@@ -34,65 +35,110 @@ export const DATA_FLAGS: Record<string, FlagSpec> = {
     default: 'description',
     help: 'generic catalog: title column',
   },
-};
+});
+export type DataFlagValues = FlagValues<typeof DATA_FLAGS>;
+
+/** The data flags that decide the split; a model records them so evaluation rebuilds its split. */
+const SPLIT_FLAGS = [
+  'format',
+  'user-col',
+  'item-col',
+  'time-col',
+  'where',
+  'item-pattern',
+  'min-user-events',
+  'min-item-events',
+] as const satisfies readonly (keyof typeof DATA_FLAGS)[];
+export type SplitOptions = Pick<DataFlagValues, (typeof SPLIT_FLAGS)[number]>;
+
+export function splitOptions(flags: DataFlagValues): SplitOptions {
+  return Object.fromEntries(SPLIT_FLAGS.map((name) => [name, flags[name]])) as SplitOptions;
+}
+
+/**
+ * The data flags a model.json's training record holds (`data`, and `settings.keepSeen` as
+ * `keep-seen`), checked against the flags' types; {} for a model that records none.
+ */
+export function recordedDataFlags(training: Record<string, unknown>): Record<string, AnyFlagValue> {
+  const recorded: Record<string, unknown> = { ...(training.data as object | undefined) };
+  const keepSeen = (training.settings as { keepSeen?: unknown } | undefined)?.keepSeen;
+  if (keepSeen !== undefined) recorded['keep-seen'] = keepSeen;
+  const specs: FlagGroup = { ...DATA_FLAGS, 'keep-seen': { type: 'boolean', help: '' } };
+  const typeOf = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string') ? 'list' : typeof v;
+  for (const [name, value] of Object.entries(recorded)) {
+    const spec = specs[name];
+    const ok =
+      spec !== undefined &&
+      (value === undefined ||
+        (typeOf(value) === spec.type && (!spec.choices || spec.choices.includes(value as string))));
+    if (!ok) {
+      throw new UsageError(
+        `model.json records the data option ${name} = ${JSON.stringify(value)}, which is not a valid --${name}`,
+      );
+    }
+  }
+  return recorded as Record<string, AnyFlagValue>;
+}
 
 export interface LoadedData {
   name: string;
+  /** How the split was made: recorded in model.json so evaluation can rebuild it. */
+  splitOptions: SplitOptions;
   format: 'movielens' | 'csv';
   dataset: Dataset;
   catalog: Catalog | null;
 }
 
-function firstLine(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(4096);
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.toString('utf8', 0, n).split(/\r?\n/)[0];
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export function loadData(flags: FlagValues): LoadedData {
-  const path = flags.data as string;
+export function loadData(flags: DataFlagValues): LoadedData {
+  const path = flags.data;
   if (!existsSync(path)) throw new Error(`--data ${path}: no such file`);
-  const header = firstLine(path).split(',');
+  // A BOM (as spreadsheet programs write) is not part of the first column's name.
+  const header = readTextFile(path)
+    .replace(/^\ufeff/, '')
+    .split(/\r?\n/, 1)[0]
+    .split(',');
   const format =
     flags.format === 'auto'
       ? header.includes('userId') && header.includes('movieId')
         ? 'movielens'
         : 'csv'
-      : (flags.format as 'movielens' | 'csv');
+      : flags.format;
   const filters = {
-    where: flags.where as string[],
-    ...(flags['item-pattern'] ? { itemPattern: flags['item-pattern'] as string } : {}),
+    where: flags.where,
+    ...(flags['item-pattern'] ? { itemPattern: flags['item-pattern'] } : {}),
   };
   const loaded =
     format === 'movielens'
       ? loadMovieLensRatings(path, filters)
       : loadInteractions(path, {
-          userColumn: flags['user-col'] as string,
-          itemColumn: flags['item-col'] as string,
-          timestampColumn: flags['time-col'] as string,
+          userColumn: flags['user-col'],
+          itemColumn: flags['item-col'],
+          timestampColumn: flags['time-col'],
           ...filters,
         });
   const dataset = buildDataset(loaded, {
-    minUserEvents: flags['min-user-events'] as number,
-    minItemEvents: flags['min-item-events'] as number,
+    minUserEvents: flags['min-user-events'],
+    minItemEvents: flags['min-item-events'],
   });
   const beside = join(dirname(path), format === 'movielens' ? 'movies.csv' : 'items.csv');
-  const catalogPath = (flags.catalog as string | undefined) ?? (existsSync(beside) ? beside : null);
+  const catalogPath = flags.catalog ?? (existsSync(beside) ? beside : null);
   const catalog =
     catalogPath === null
       ? null
       : format === 'movielens' && !flags.catalog
         ? loadMovieLensMovies(catalogPath)
         : loadCatalog(catalogPath, {
-            idColumn: flags['catalog-id-col'] as string,
-            titleColumn: flags['catalog-title-col'] as string,
+            idColumn: flags['catalog-id-col'],
+            titleColumn: flags['catalog-title-col'],
           });
-  return { name: basename(dirname(path)), format, dataset, catalog };
+  return {
+    name: basename(dirname(path)),
+    splitOptions: splitOptions(flags),
+    format,
+    dataset,
+    catalog,
+  };
 }
 
 /** A few lines on what was loaded and what was dropped, so nothing disappears silently. */

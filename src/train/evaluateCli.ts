@@ -7,72 +7,91 @@ import { fitBaselines } from '../eval/baselines';
 import { evaluateScorer, formatMetricsTable } from '../eval/evaluate';
 import type { EvaluationResult } from '../eval/metrics';
 import { checkVocabulary } from './checkVocabulary';
-import { DATA_FLAGS, describeData, loadData } from './dataFlags';
+import { DATA_FLAGS, describeData, loadData, recordedDataFlags } from './dataFlags';
 import { runCli } from './cli';
-import type { FlagSpec } from './flags';
-import { readModelFiles } from './modelFiles';
+import { flagGroup } from './flags';
+import { readModelFiles, readModelJson } from './modelFiles';
 import { modelScorer } from './modelScorer';
 
-const EVAL_FLAGS: Record<string, FlagSpec> = {
+const EVAL_FLAGS = flagGroup({
   model: { type: 'string', required: true, help: 'model directory (holds model.json)' },
   json: { type: 'string', help: 'also write the results as JSON here' },
   markdown: { type: 'string', help: 'also write the Markdown tables here' },
   'keep-seen': {
     type: 'boolean',
-    default: false,
-    help: 'rank items already in the history too (repeat-purchase data)',
+    help: 'rank items already in the history too (default: as the model was trained)',
   },
-  backend: { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm', help: 'tfjs backend' },
-};
-const GROUPS = { Model: EVAL_FLAGS, Data: DATA_FLAGS };
-
-runCli('npm run evaluate -- --model <dir> --data <file> [flags]', GROUPS, async (flags) => {
-  const { model, modelJson } = await readModelFiles(flags.model as string);
-  const data = loadData(flags);
-  console.error(describeData(data));
-  const { dataset } = data;
-  checkVocabulary(modelJson.items, dataset);
-  const keepSeen = flags['keep-seen'] as boolean;
-  const scorers = [
-    {
-      name: `${modelJson.name} (${model.parameterCount.toLocaleString('en')} parameters)`,
-      scorer: modelScorer(model),
-    },
-    ...fitBaselines(dataset.train, dataset.numItems),
-  ];
-  const results: Record<string, { name: string; result: EvaluationResult }[]> = {};
-  for (const split of ['validation', 'test'] as const) {
-    results[split] = [];
-    for (const { name, scorer } of scorers) {
-      results[split].push({
-        name,
-        result: await evaluateScorer(dataset, dataset[split], scorer, { keepSeen }),
-      });
-    }
-  }
-  const markdown = Object.entries(results)
-    .map(
-      ([split, rows]) =>
-        `### ${split} (${rows[0].result.cases} users, full ranking over ${dataset.numItems} items${keepSeen ? '' : ', seen items excluded'})\n\n${formatMetricsTable(rows)}\n`,
-    )
-    .join('\n');
-  console.log(markdown);
-  if (flags.markdown) await writeFile(flags.markdown as string, markdown);
-  if (flags.json) {
-    const json = {
-      model: modelJson.name,
-      parameters: model.parameterCount,
-      data: flags.data,
-      keepSeen,
-      date: new Date().toISOString(),
-      ...Object.fromEntries(
-        Object.entries(results).map(([split, rows]) => [
-          split,
-          Object.fromEntries(rows.map((r) => [r.name, r.result])),
-        ]),
-      ),
-    };
-    await writeFile(flags.json as string, `${JSON.stringify(json, null, 1)}\n`);
-  }
-  model.dispose();
+  'exclude-seen': {
+    type: 'boolean',
+    help: "rank without the history's items, although the model was trained with --keep-seen",
+  },
 });
+const GROUPS = { Model: EVAL_FLAGS, Data: DATA_FLAGS };
+const USAGE = `npm run evaluate -- --model <dir> --data <file> [flags]
+
+The data flags (filters, min counts, columns) and --keep-seen default to what the model recorded
+in model.json, so the model is evaluated on its own split; a flag given here overrides them.`;
+
+runCli(
+  USAGE,
+  GROUPS,
+  async (flags) => {
+    const { model, modelJson } = await readModelFiles(flags.model);
+    const data = loadData(flags);
+    console.error(describeData(data));
+    const { dataset } = data;
+    checkVocabulary(modelJson.items, dataset);
+    const keepSeen = flags['keep-seen'] === true && flags['exclude-seen'] !== true;
+    const scorers = [
+      {
+        name: `${modelJson.name} (${model.parameterCount.toLocaleString('en')} parameters)`,
+        scorer: modelScorer(model),
+      },
+      ...fitBaselines(dataset.train, dataset.numItems),
+    ];
+    const results: Record<string, { name: string; result: EvaluationResult }[]> = {};
+    for (const split of ['validation', 'test'] as const) {
+      results[split] = [];
+      for (const { name, scorer } of scorers) {
+        results[split].push({
+          name,
+          result: await evaluateScorer(dataset, dataset[split], scorer, { keepSeen }),
+        });
+      }
+    }
+    const markdown = Object.entries(results)
+      .map(
+        ([split, rows]) =>
+          `### ${split} (${rows[0].result.cases} users, full ranking over ${dataset.numItems} items${keepSeen ? '' : ', seen items excluded'})\n\n${formatMetricsTable(rows)}\n`,
+      )
+      .join('\n');
+    console.log(markdown);
+    if (flags.markdown) await writeFile(flags.markdown, markdown);
+    if (flags.json) {
+      const json = {
+        model: modelJson.name,
+        parameters: model.parameterCount,
+        data: flags.data,
+        keepSeen,
+        date: new Date().toISOString(),
+        ...Object.fromEntries(
+          Object.entries(results).map(([split, rows]) => [
+            split,
+            Object.fromEntries(rows.map((r) => [r.name, r.result])),
+          ]),
+        ),
+      };
+      await writeFile(flags.json, `${JSON.stringify(json, null, 1)}\n`);
+    }
+    model.dispose();
+  },
+  async (flags) => {
+    const recorded = recordedDataFlags((await readModelJson(flags.model)).training);
+    if (Object.keys(recorded).length === 0) {
+      console.error(
+        `${flags.model}/model.json records no data options: the flags alone decide the split`,
+      );
+    }
+    return recorded;
+  },
+);

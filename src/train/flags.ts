@@ -9,7 +9,47 @@ export interface FlagSpec {
   required?: boolean;
 }
 
-export type FlagValues = Record<string, string | number | boolean | string[] | undefined>;
+/** A table of flags by name; declare one with `flagGroup` so that its values keep their types. */
+export type FlagGroup = Record<string, FlagSpec>;
+
+/** Keeps a flag table's literal types (type, choices, default), from which `FlagValues` derives. */
+export function flagGroup<const G extends FlagGroup>(group: G): G {
+  return group;
+}
+
+type BaseValue<S extends FlagSpec> = S['type'] extends 'number'
+  ? number
+  : S['type'] extends 'boolean'
+    ? boolean
+    : S['type'] extends 'list'
+      ? string[]
+      : S extends { choices: readonly (infer C)[] }
+        ? C
+        : string;
+
+/** A flag's parsed value: lists and flags with a default or required are always set. */
+type FlagValue<S extends FlagSpec> = S['type'] extends 'list'
+  ? BaseValue<S>
+  : S extends { default: string | number | boolean } | { required: true }
+    ? BaseValue<S>
+    : BaseValue<S> | undefined;
+
+/** Any one flag's parsed value. */
+export type AnyFlagValue = string | number | boolean | string[] | undefined;
+
+/** The parsed values of one flag table. */
+export type FlagValues<G extends FlagGroup> = { [K in keyof G]: FlagValue<G[K]> };
+
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (
+  i: infer I,
+) => void
+  ? I
+  : never;
+
+/** The parsed values of several named tables (as a command's `--help` groups them). */
+export type GroupValues<Groups extends Record<string, FlagGroup>> = FlagValues<
+  UnionToIntersection<Groups[keyof Groups]> & FlagGroup
+> & { help: boolean };
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -18,7 +58,7 @@ export class UsageError extends Error {
   }
 }
 
-export function helpText(usage: string, groups: Record<string, Record<string, FlagSpec>>): string {
+export function helpText(usage: string, groups: Record<string, FlagGroup>): string {
   const lines = [`Usage: ${usage}`, ''];
   for (const [group, specs] of Object.entries(groups)) {
     lines.push(`${group}:`);
@@ -43,12 +83,16 @@ export function helpText(usage: string, groups: Record<string, Record<string, Fl
   return lines.join('\n');
 }
 
-/** Parses argv against the specs; errors name the flag and the bad value. */
-export function parseFlags(
+/**
+ * Parses argv against the specs; errors name the flag and the bad value. `defaults` replace the
+ * specs' own defaults (e.g. the settings a model was trained with).
+ */
+export function parseFlags<Groups extends Record<string, FlagGroup>>(
   argv: string[],
-  groups: Record<string, Record<string, FlagSpec>>,
-): FlagValues {
-  const specs: Record<string, FlagSpec> = Object.assign({}, ...Object.values(groups));
+  groups: Groups,
+  defaults: Readonly<Record<string, AnyFlagValue>> = {},
+): GroupValues<Groups> {
+  const specs: FlagGroup = Object.assign({}, ...Object.values(groups));
   let parsed;
   try {
     parsed = parseArgs({
@@ -68,12 +112,15 @@ export function parseFlags(
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const values: FlagValues = { help: parsed.values.help === true };
+  const values: Record<string, AnyFlagValue> = {
+    help: parsed.values.help === true,
+  };
   for (const [name, spec] of Object.entries(specs)) {
     const raw = (parsed.values as Record<string, string | string[] | boolean | undefined>)[name];
     if (raw === undefined) {
-      if (spec.required && !values.help) throw new UsageError(`--${name} is required`);
-      values[name] = spec.type === 'list' ? [] : spec.default;
+      if (name in defaults) values[name] = defaults[name];
+      else if (spec.required && !values.help) throw new UsageError(`--${name} is required`);
+      else values[name] = spec.type === 'list' ? [] : spec.default;
       continue;
     }
     if (spec.type === 'number') {
@@ -88,7 +135,31 @@ export function parseFlags(
       values[name] = raw;
     }
   }
-  return values;
+  return values as GroupValues<Groups>;
+}
+
+/** The command line that gives these flag values (false and undefined: the flag left out). */
+export function toArgv(values: Readonly<Record<string, AnyFlagValue>>): string[] {
+  return Object.entries(values).flatMap(([name, value]) =>
+    value === undefined || value === false
+      ? []
+      : value === true
+        ? [`--${name}`]
+        : Array.isArray(value)
+          ? value.flatMap((v) => [`--${name}`, v])
+          : [`--${name}`, String(value)],
+  );
+}
+
+/** A comma-separated list of numbers, e.g. "--cutoff-mass 0.8,0.95"; "" is the empty list. */
+export function parseNumberList(flag: string, text: string): number[] {
+  if (text.trim() === '') return [];
+  return text.split(',').map((part) => {
+    const n = Number(part.trim());
+    if (part.trim() === '' || !Number.isFinite(n))
+      throw new UsageError(`--${flag} must be numbers separated by commas, got "${text}"`);
+    return n;
+  });
 }
 
 /** A comma-separated list of integers, e.g. "--cutoffs 2000,6000"; "" is the empty list. */

@@ -23,8 +23,8 @@ export async function writeModelFiles(
   return modelJson;
 }
 
-/** Reads and verifies a model directory written by writeModelFiles. */
-export async function readModelFiles(dir: string): Promise<{ model: CpRec; modelJson: ModelJson }> {
+/** Reads and checks a model directory's model.json (not its weights). */
+export async function readModelJson(dir: string): Promise<ModelJson> {
   const path = join(dir, 'model.json');
   let text: string;
   try {
@@ -32,7 +32,12 @@ export async function readModelFiles(dir: string): Promise<{ model: CpRec; model
   } catch (e) {
     throw new Error(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
-  const modelJson = parseModelJson(JSON.parse(text));
+  return parseModelJson(JSON.parse(text));
+}
+
+/** Reads and verifies a model directory written by writeModelFiles. */
+export async function readModelFiles(dir: string): Promise<{ model: CpRec; modelJson: ModelJson }> {
+  const modelJson = await readModelJson(dir);
   const files = new Map<string, Uint8Array>();
   for (const group of modelJson.weightsManifest) {
     for (const p of group.paths) files.set(p, new Uint8Array(await readFile(join(dir, p))));

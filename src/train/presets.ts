@@ -1,5 +1,5 @@
 import { createConfig, SHARING_SCHEMES, type CpRecConfig } from '../model/config';
-import { parseIntList, type FlagSpec, type FlagValues } from './flags';
+import { flagGroup, parseIntList, parseNumberList, UsageError, type FlagValues } from './flags';
 
 /**
  * Named starting points. Cut-offs scale with the catalogue: a fraction of the item count, rounded.
@@ -18,11 +18,12 @@ export const PRESETS = {
   }
 >;
 export type PresetName = keyof typeof PRESETS;
+const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
-export const MODEL_FLAGS: Record<string, FlagSpec> = {
+export const MODEL_FLAGS = flagGroup({
   preset: {
     type: 'string',
-    choices: Object.keys(PRESETS),
+    choices: PRESET_NAMES,
     default: 'cprec',
     help: 'cprec: cut-offs at 10%/40% of items, factor 4, cross-block sharing, tied softmax; nextitnet: uncompressed',
   },
@@ -41,6 +42,10 @@ export const MODEL_FLAGS: Record<string, FlagSpec> = {
   cutoffs: {
     type: 'string',
     help: 'block cut-offs as item ranks, e.g. 1000,4000 ("" = one block; default: from the preset)',
+  },
+  'cutoff-mass': {
+    type: 'string',
+    help: 'block cut-offs where the frequent items reach these shares of the training events, e.g. 0.8,0.95',
   },
   'block-factor': {
     type: 'number',
@@ -66,29 +71,67 @@ export const MODEL_FLAGS: Record<string, FlagSpec> = {
     help: 'history length the model reads',
     default: createConfig().maxLength,
   },
-};
+});
 
 /** The validated config for these flags and a data set of `numItems` items. */
-export function configFromFlags(flags: FlagValues, numItems: number, seed: number): CpRecConfig {
-  const preset = PRESETS[flags.preset as PresetName];
-  const cutoffs =
-    flags.cutoffs !== undefined
-      ? parseIntList('cutoffs', flags.cutoffs as string)
-      : preset.cutoffFractions
-          .map((f) => Math.round(f * numItems))
-          .filter((c) => c > 0 && c < numItems);
+/**
+ * The item ranks at which the most frequent items first reach each share of the training events
+ * (`itemCounts[id]`, ids by falling frequency from 1, as the vocabulary numbers them).
+ */
+export function cutoffsByMass(itemCounts: ArrayLike<number>, shares: readonly number[]): number[] {
+  let total = 0;
+  for (let id = 1; id < itemCounts.length; id++) total += itemCounts[id];
+  return shares.map((share) => {
+    let sum = 0;
+    for (let id = 1; id < itemCounts.length; id++) {
+      sum += itemCounts[id];
+      if (sum >= share * total) return id;
+    }
+    return itemCounts.length - 1;
+  });
+}
+
+/**
+ * The validated config for these flags and a data set whose training counts per model id are
+ * `itemCounts` (length numItems + 1).
+ */
+export function configFromFlags(
+  flags: FlagValues<typeof MODEL_FLAGS>,
+  itemCounts: ArrayLike<number>,
+  seed: number,
+): CpRecConfig {
+  const preset = PRESETS[flags.preset];
+  const numItems = itemCounts.length - 1;
+  if (flags.cutoffs !== undefined && flags['cutoff-mass'] !== undefined) {
+    throw new UsageError('give --cutoffs or --cutoff-mass, not both');
+  }
+  let cutoffs: number[];
+  if (flags.cutoffs !== undefined) {
+    cutoffs = parseIntList('cutoffs', flags.cutoffs);
+  } else if (flags['cutoff-mass'] !== undefined) {
+    const shares = parseNumberList('cutoff-mass', flags['cutoff-mass']);
+    const bad = shares.find((x) => !(x > 0 && x < 1));
+    if (bad !== undefined) {
+      throw new UsageError(`--cutoff-mass shares must lie in (0, 1), got ${bad}`);
+    }
+    cutoffs = cutoffsByMass(itemCounts, shares).filter((c) => c > 0 && c < numItems);
+  } else {
+    cutoffs = preset.cutoffFractions
+      .map((f) => Math.round(f * numItems))
+      .filter((c) => c > 0 && c < numItems);
+  }
   return createConfig({
     numItems,
     cutoffs: [...new Set(cutoffs)],
-    blockFactor: (flags['block-factor'] as number | undefined) ?? preset.blockFactor,
-    sharing: (flags.sharing as CpRecConfig['sharing'] | undefined) ?? preset.sharing,
+    blockFactor: flags['block-factor'] ?? preset.blockFactor,
+    sharing: flags.sharing ?? preset.sharing,
     tieWeights: flags['tie-weights'] ? true : flags['untie-weights'] ? false : preset.tieWeights,
-    d: flags.d as number,
-    numBlocks: flags.blocks as number,
-    dilations: parseIntList('dilations', flags.dilations as string),
-    kernelSize: flags['kernel-size'] as number,
-    dropout: flags.dropout as number,
-    maxLength: flags['max-length'] as number,
+    d: flags.d,
+    numBlocks: flags.blocks,
+    dilations: parseIntList('dilations', flags.dilations),
+    kernelSize: flags['kernel-size'],
+    dropout: flags.dropout,
+    maxLength: flags['max-length'],
     seed,
   });
 }

@@ -55,19 +55,37 @@ describe('npm run train / evaluate', () => {
     expect(await readFile(join(out, 'learning-curve.svg'), 'utf8')).toMatch(/^<svg/);
     model.dispose();
 
+    // model.json records the data options, so --data alone rebuilds the training's split.
+    expect(modelJson.training.data).toMatchObject({ where: ['quantity>0'], 'min-item-events': 3 });
     const json = join(dir, 'eval.json');
     const evaluated = await run(tsx, [
       'src/train/evaluateCli.ts',
       '--model',
       out,
-      ...DATA,
+      '--data',
+      DATA[1],
+      '--format',
+      'csv',
       '--json',
       json,
     ]);
     expect(evaluated.stdout).toMatch(/\| item-knn/);
+    expect(evaluated.stdout).toMatch(/full ranking over \d+ items\)/);
+    expect(evaluated.stderr).toContain('--format "csv" overrides the recorded "auto"');
     const results = JSON.parse(await readFile(json, 'utf8'));
+    expect(results.keepSeen).toBe(true);
     const ndcg = (modelJson.training.validation as Record<string, number>)['NDCG@10'];
     expect(Object.values(results.validation)[0]).toMatchObject({ metrics: { 'NDCG@10': ndcg } });
+
+    const excluded = await run(tsx, [
+      'src/train/evaluateCli.ts',
+      '--model',
+      out,
+      '--data',
+      DATA[1],
+      '--exclude-seen',
+    ]);
+    expect(excluded.stdout).toMatch(/seen items excluded/);
   });
 
   it('compares variants, writes the report, and reads finished variants back on a rerun', async () => {

@@ -4,7 +4,7 @@
  */
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { runCli } from './cli';
-import type { FlagSpec } from './flags';
+import { flagGroup } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { ProgressBar } from './progressBar';
 import {
@@ -19,14 +19,14 @@ import {
   writeTrainedModel,
 } from './trainingRun';
 
-const OUTPUT_FLAGS: Record<string, FlagSpec> = {
+const OUTPUT_FLAGS = flagGroup({
   out: { type: 'string', default: 'runs/model', help: 'directory for the model files' },
   name: { type: 'string', help: 'model name stored in model.json (default: the data folder name)' },
   checkpoint: {
     type: 'string',
     help: 'resume from / checkpoint to this directory (default: runs/checkpoints/<out folder name>)',
   },
-};
+});
 const GROUPS = {
   Data: DATA_FLAGS,
   Model: MODEL_FLAGS,
@@ -38,16 +38,13 @@ runCli('npm run train -- --data <file> [flags]', GROUPS, async (flags) => {
   const bar = new ProgressBar();
   const data = loadData(flags);
   bar.log(describeData(data));
-  const config = configFromFlags(flags, data.dataset.numItems, flags.seed as number);
-  const out = flags.out as string;
+  const config = configFromFlags(flags, data.dataset.itemCounts, flags.seed);
+  const out = flags.out;
   const settings = runSettingsFromFlags(flags, config.maxLength);
-  const options = trainOptionsFromFlags(
-    flags,
-    (flags.checkpoint as string | undefined) ?? defaultCheckpointDir(out),
-  );
+  const options = trainOptionsFromFlags(flags, flags.checkpoint ?? defaultCheckpointDir(out));
   const baselines = await evaluateBaselines(data, settings.keepSeen);
   const run = await trainAndEvaluate(data, config, { ...options, ...settings }, bar);
-  const name = (flags.name as string | undefined) ?? data.name;
+  const name = flags.name ?? data.name;
   await writeTrainedModel(out, name, data, run, baselines, {
     preset: flags.preset,
     ...recordedSettings(options, settings),

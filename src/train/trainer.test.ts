@@ -7,6 +7,7 @@ import { CpRec } from '../model/cprec';
 import { maxAbsDiff, useBackend } from '../testing/backends';
 import {
   DEFAULT_TRAIN_OPTIONS,
+  learningRateAt,
   train,
   validateTrainOptions,
   type TrainOptions,
@@ -78,6 +79,24 @@ describe('validateTrainOptions', () => {
     expect(bad({ batchSize: 0 })).toThrow(/batchSize .* got 0/);
     expect(bad({ learningRate: -1 })).toThrow(/learningRate must be > 0, got -1/);
     expect(bad({ epochs: NaN })).toThrow(/epochs .* got NaN/);
+    expect(bad({ warmupEpochs: 30 })).toThrow(/warmupEpochs must be in \[0, epochs = 30\), got 30/);
+  });
+});
+
+describe('learningRateAt', () => {
+  const at = (step: number, change: Partial<TrainOptions>) =>
+    learningRateAt(step, 10, { ...DEFAULT_TRAIN_OPTIONS, learningRate: 1, epochs: 5, ...change });
+
+  it('rises linearly over the warm-up, then holds or follows a cosine to 0', () => {
+    expect([0, 4, 9, 10, 49].map((s) => at(s, { warmupEpochs: 1 }))).toEqual([0.1, 0.5, 1, 1, 1]);
+    expect(at(0, {})).toBe(1);
+    const cosine = (s: number) => at(s, { warmupEpochs: 1, schedule: 'cosine' });
+    expect(cosine(9)).toBe(1);
+    expect(cosine(10)).toBeCloseTo(1, 12);
+    // Halfway through the 40 steps after the warm-up; the last step is near 0.
+    expect(cosine(30)).toBeCloseTo(0.5, 12);
+    expect(cosine(49)).toBeCloseTo(0.5 * (1 + Math.cos((Math.PI * 39) / 40)), 12);
+    expect(at(25, { schedule: 'cosine' })).toBeCloseTo(0.5, 12);
   });
 });
 

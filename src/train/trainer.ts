@@ -19,8 +19,10 @@ export interface TrainOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
-  /** 'cosine' decays the learning rate to 0 over `epochs`. */
+  /** 'cosine' decays the learning rate to 0 over `epochs` (after the warm-up). */
   schedule: 'constant' | 'cosine';
+  /** Epochs over which the learning rate rises linearly from 0 (0 = none). */
+  warmupEpochs: number;
   weightDecay: number;
   /** Stop after this many epochs without a better validation score. */
   patience: number;
@@ -41,6 +43,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   batchSize: 16,
   learningRate: 2e-3,
   schedule: 'constant',
+  warmupEpochs: 0,
   weightDecay: 0,
   patience: 5,
   targetWindow: 5,
@@ -55,6 +58,11 @@ export function validateTrainOptions(options: TrainOptions): TrainOptions {
     ['epochs', Number.isInteger(options.epochs) && options.epochs >= 1, 'an integer >= 1'],
     ['batchSize', Number.isInteger(options.batchSize) && options.batchSize >= 1, 'an integer >= 1'],
     ['learningRate', options.learningRate > 0, '> 0'],
+    [
+      'warmupEpochs',
+      options.warmupEpochs >= 0 && options.warmupEpochs < options.epochs,
+      `in [0, epochs = ${options.epochs})`,
+    ],
     ['weightDecay', options.weightDecay >= 0, '>= 0'],
     ['patience', Number.isInteger(options.patience) && options.patience >= 1, 'an integer >= 1'],
     [
@@ -68,6 +76,19 @@ export function validateTrainOptions(options: TrainOptions): TrainOptions {
     if (!ok) throw new RangeError(`training option ${name} must be ${rule}, got ${options[name]}`);
   }
   return options;
+}
+
+/** The learning rate of a step (0-based): linear warm-up, then constant or cosine decay to 0. */
+export function learningRateAt(
+  step: number,
+  stepsPerEpoch: number,
+  { learningRate, schedule, warmupEpochs, epochs }: TrainOptions,
+): number {
+  const warmupSteps = warmupEpochs * stepsPerEpoch;
+  if (step < warmupSteps) return (learningRate * (step + 1)) / warmupSteps;
+  if (schedule === 'constant') return learningRate;
+  const progress = (step - warmupSteps) / (epochs * stepsPerEpoch - warmupSteps);
+  return learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
 }
 
 export interface TrainEvents {
@@ -129,7 +150,6 @@ export async function train(
     }
   }
   const stepsPerEpoch = Math.ceil(windows.numWindows / batchSize);
-  const totalSteps = stepsPerEpoch * epochs;
   // The best epoch's weights, restored at the end; a resumed run reloads them from disk.
   let best: Record<string, tf.Tensor> | null =
     checkpointDir && state.bestEpoch > 0 ? await loadBest(checkpointDir) : null;
@@ -141,10 +161,7 @@ export async function train(
       let step = 0;
       for (const batch of shuffledBatches(windows, batchSize, seed * 1000 + epoch)) {
         const globalStep = (epoch - 1) * stepsPerEpoch + step++;
-        const lr =
-          schedule === 'cosine'
-            ? learningRate * 0.5 * (1 + Math.cos((Math.PI * globalStep) / totalSteps))
-            : learningRate;
+        const lr = learningRateAt(globalStep, stepsPerEpoch, options);
         const loss = adam.minimize(
           () =>
             model.loss(

@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { arch, cpus, platform } from 'node:os';
 import { basename, join } from 'node:path';
 import { makeTrainingWindows } from '../data/trainingWindows';
 import { fitBaselines } from '../eval/baselines';
@@ -14,7 +16,7 @@ import { countParameters, CpRec } from '../model/cprec';
 import { uncompressed } from '../model/config';
 import { buildCatalogJson } from './catalogJson';
 import type { LoadedData } from './dataFlags';
-import type { FlagSpec, FlagValues } from './flags';
+import { flagGroup, type FlagValues } from './flags';
 import { learningCurveSvg } from './learningCurve';
 import { writeModelFiles } from './modelFiles';
 import { modelScorer } from './modelScorer';
@@ -29,7 +31,7 @@ import {
 
 const d = DEFAULT_TRAIN_OPTIONS;
 /** Flags of the optimisation itself; shared by `train` and `compare`. */
-export const TRAIN_FLAGS: Record<string, FlagSpec> = {
+export const TRAIN_FLAGS = flagGroup({
   epochs: { type: 'number', default: d.epochs, help: 'most epochs to train' },
   'batch-size': { type: 'number', default: d.batchSize, help: 'windows per step' },
   lr: { type: 'number', default: d.learningRate, help: 'Adam learning rate' },
@@ -38,6 +40,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     choices: ['constant', 'cosine'],
     default: d.schedule,
     help: 'learning-rate schedule',
+  },
+  warmup: {
+    type: 'number',
+    default: d.warmupEpochs,
+    help: 'epochs of linear learning-rate warm-up from 0',
   },
   'weight-decay': {
     type: 'number',
@@ -78,22 +85,23 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     default: false,
     help: 'rank items already in the history too, in evaluation and in the training softmax (repeat-purchase data)',
   },
-  backend: { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm', help: 'tfjs backend' },
-};
+});
+export type TrainFlagValues = FlagValues<typeof TRAIN_FLAGS>;
 
-export function trainOptionsFromFlags(flags: FlagValues, checkpointDir: string): TrainOptions {
+export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: string): TrainOptions {
   return validateTrainOptions({
-    epochs: flags.epochs as number,
-    batchSize: flags['batch-size'] as number,
-    learningRate: flags.lr as number,
-    schedule: flags.schedule as TrainOptions['schedule'],
-    weightDecay: flags['weight-decay'] as number,
-    patience: flags.patience as number,
-    targetWindow: flags['target-window'] as number,
-    targetDecay: flags['target-decay'] as number,
+    epochs: flags.epochs,
+    batchSize: flags['batch-size'],
+    learningRate: flags.lr,
+    schedule: flags.schedule,
+    warmupEpochs: flags.warmup,
+    weightDecay: flags['weight-decay'],
+    patience: flags.patience,
+    targetWindow: flags['target-window'],
+    targetDecay: flags['target-decay'],
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
-    maskSeen: !(flags['keep-seen'] as boolean),
-    seed: flags.seed as number,
+    maskSeen: !flags['keep-seen'],
+    seed: flags.seed,
     checkpointDir,
   });
 }
@@ -105,11 +113,11 @@ export interface RunSettings {
   keepSeen: boolean;
 }
 
-export function runSettingsFromFlags(flags: FlagValues, maxLength: number): RunSettings {
+export function runSettingsFromFlags(flags: TrainFlagValues, maxLength: number): RunSettings {
   return {
-    stride: (flags.stride as number | undefined) ?? maxLength,
-    reversed: flags.reversed as boolean,
-    keepSeen: flags['keep-seen'] as boolean,
+    stride: flags.stride ?? maxLength,
+    reversed: flags.reversed,
+    keepSeen: flags['keep-seen'],
   };
 }
 
@@ -215,6 +223,7 @@ export async function writeTrainedModel(
     items: data.dataset.itemIds,
     training: {
       dataset: data.name,
+      data: data.splitOptions,
       date: new Date().toISOString(),
       settings,
       parameters: model.parameterCount,
@@ -260,6 +269,11 @@ export function resultTables(
         )}`,
     )
     .join('\n\n');
+}
+
+/** The machine and software a figure was measured on, for reports. */
+export function machineDescription(): string {
+  return `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, Node ${process.version}, tfjs ${tf.version_core} on ${tf.getBackend()}`;
 }
 
 export function defaultCheckpointDir(out: string): string {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DATA_FLAGS, loadData, recordedDataFlags } from './dataFlags';
+import { parseFlags } from './flags';
+
+describe('recordedDataFlags', () => {
+  it('gives the recorded split options and keep-seen as flag values', () => {
+    const training = {
+      data: { where: ['quantity>0'], 'min-item-events': 5, format: 'csv' },
+      settings: { keepSeen: true, epochs: 3 },
+    };
+    expect(recordedDataFlags(training)).toEqual({
+      where: ['quantity>0'],
+      'min-item-events': 5,
+      format: 'csv',
+      'keep-seen': true,
+    });
+  });
+
+  it('gives nothing for a model that records nothing', () => {
+    expect(recordedDataFlags({})).toEqual({});
+  });
+
+  it.each([
+    [{ 'min-item-events': '5' }, /min-item-events = "5"/],
+    [{ format: 'excel' }, /format = "excel"/],
+    [{ where: 'quantity>0' }, /where = "quantity>0"/],
+    [{ colour: 'red' }, /colour/],
+  ])('rejects a recorded %j, naming it', (data, message) => {
+    expect(() => recordedDataFlags({ data })).toThrow(message);
+  });
+});
+
+describe('loadData', () => {
+  it('recognises a MovieLens ratings.csv saved with a BOM', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cprec-data-'));
+    try {
+      const path = join(dir, 'ratings.csv');
+      writeFileSync(
+        path,
+        '\ufeffuserId,movieId,rating,timestamp\n1,10,4,100\n1,11,4,101\n1,12,4,102\n',
+      );
+      const flags = parseFlags(['--data', path], { DATA_FLAGS });
+      const data = loadData(flags);
+      expect(data.format).toBe('movielens');
+      expect(data.dataset.numItems).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});

@@ -1,0 +1,295 @@
+/**
+ * A tuning sweep: every configuration of a grid trained with several seeds, summarised as mean ±
+ * sd, and one configuration chosen by a rule in code: the best mean validation NDCG@10. Test
+ * figures are reported beside it and never take part in the choice.
+ */
+import type { MetricName } from '../eval/metrics';
+import { parseFlags, toArgv, UsageError, type AnyFlagValue } from './flags';
+import { MODEL_FLAGS } from './presets';
+import { TRAIN_FLAGS } from './trainingRun';
+
+type FlagMap = Record<string, AnyFlagValue>;
+
+/** The grid file: flags for every run, axes whose product gives configurations, and extra ones. */
+export interface GridFile {
+  /** Names the sweep: its section in the report and its folder under --runs. */
+  name: string;
+  description?: string;
+  /** Model and training flags of every configuration (as on the `npm run train` command line). */
+  base?: FlagMap;
+  /** flag -> values: one configuration per combination. */
+  grid?: Record<string, AnyFlagValue[]>;
+  /** Further configurations, each over `base`; `name` names it (default: its flags). */
+  configurations?: (FlagMap & { name?: string })[];
+}
+
+export interface SweepConfiguration {
+  /** Unique; also the folder name of its runs. */
+  name: string;
+  /** Every flag of its `npm run train` command but the data, output and seed. */
+  flags: FlagMap;
+}
+
+/** Flags a grid may not set: the sweep sets the seed, output and checkpoint of each run itself. */
+const SWEEP_OWNED = ['seed'];
+
+function describeFlags(flags: FlagMap): string {
+  return Object.entries(flags)
+    .map(([k, v]) => (v === true ? k : `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`))
+    .join(' ');
+}
+
+/** Checks a grid's flags against the training flags (names, types, choices) by parsing them. */
+function checkFlags(where: string, flags: FlagMap): void {
+  for (const name of Object.keys(flags)) {
+    if (SWEEP_OWNED.includes(name)) {
+      throw new UsageError(`${where}: --${name} is set by the sweep (--seeds), not the grid`);
+    }
+  }
+  try {
+    parseFlags(toArgv(flags), { MODEL_FLAGS, TRAIN_FLAGS });
+  } catch (e) {
+    throw new UsageError(`${where}: ${(e as Error).message}`);
+  }
+}
+
+/** The configurations of a grid file, in order: the grid's combinations, then the extra ones. */
+export function gridConfigurations(file: GridFile): SweepConfiguration[] {
+  if (typeof file.name !== 'string' || !/^[\w.-]+$/.test(file.name)) {
+    throw new UsageError(
+      `grid name must be letters, digits, '.', '-' or '_', got ${JSON.stringify(file.name)}`,
+    );
+  }
+  const base = file.base ?? {};
+  checkFlags('grid base', base);
+  let combinations: FlagMap[] = [{}];
+  for (const [flag, values] of Object.entries(file.grid ?? {})) {
+    if (!Array.isArray(values) || values.length === 0) {
+      throw new UsageError(
+        `grid.${flag} must be a non-empty list of values, got ${JSON.stringify(values)}`,
+      );
+    }
+    combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [flag]: v })));
+  }
+  const fromGrid = file.grid
+    ? combinations.map((c) => ({ name: describeFlags(c), flags: { ...base, ...c } }))
+    : [];
+  const extra = (file.configurations ?? []).map(({ name, ...flags }) => ({
+    name: name ?? describeFlags(flags),
+    flags: { ...base, ...flags },
+  }));
+  const all = [...fromGrid, ...extra];
+  if (all.length === 0) all.push({ name: 'base', flags: base });
+  const names = new Set<string>();
+  for (const c of all) {
+    checkFlags(`configuration "${c.name}"`, c.flags);
+    if (names.has(c.name)) throw new UsageError(`grid: two configurations are named "${c.name}"`);
+    names.add(c.name);
+  }
+  return all;
+}
+
+/** A folder name for a configuration: its name with anything but [\w.=+-] as '_'. */
+export function runFolder(configuration: SweepConfiguration): string {
+  return configuration.name.replace(/[^\w.=+-]+/g, '_');
+}
+
+/** What one finished run reports (read from its model.json's training record). */
+export interface RunOutcome {
+  configuration: string;
+  seed: number;
+  parameters: number;
+  weightBytes: number;
+  secondsPerEpoch: number;
+  bestEpoch: number;
+  epochs: number;
+  validation: Record<string, number>;
+  test: Record<string, number>;
+}
+
+export interface Spread {
+  mean: number;
+  /** Sample standard deviation over the seeds (0 for one seed). */
+  sd: number;
+}
+
+export interface SweepRow {
+  configuration: string;
+  flags: FlagMap;
+  /** Seeds finished, of `seedsWanted`. */
+  seeds: number;
+  seedsWanted: number;
+  parameters: number;
+  weightBytes: number;
+  secondsPerEpoch: number;
+  bestEpoch: Spread;
+  validation: Record<string, Spread>;
+  test: Record<string, Spread>;
+}
+
+export const SWEEP_METRICS: MetricName[] = ['NDCG@10', 'HR@10'];
+/** What the choice maximises. */
+export const CHOICE_METRIC: MetricName = 'NDCG@10';
+
+function spread(values: number[]): Spread {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const variance =
+    values.length > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1) : 0;
+  return { mean, sd: Math.sqrt(variance) };
+}
+
+/** One row per configuration with at least one finished run, in the grid's order. */
+export function summarize(
+  configurations: SweepConfiguration[],
+  outcomes: RunOutcome[],
+  seedsWanted: number,
+): SweepRow[] {
+  return configurations.flatMap((c) => {
+    const runs = outcomes.filter((o) => o.configuration === c.name);
+    if (runs.length === 0) return [];
+    const per = (split: 'validation' | 'test') =>
+      Object.fromEntries(SWEEP_METRICS.map((m) => [m, spread(runs.map((r) => r[split][m]))]));
+    return [
+      {
+        configuration: c.name,
+        flags: c.flags,
+        seeds: runs.length,
+        seedsWanted,
+        parameters: runs[0].parameters,
+        weightBytes: runs[0].weightBytes,
+        secondsPerEpoch: spread(runs.map((r) => r.secondsPerEpoch)).mean,
+        bestEpoch: spread(runs.map((r) => r.bestEpoch)),
+        validation: per('validation'),
+        test: per('test'),
+      },
+    ];
+  });
+}
+
+/**
+ * The choice rule: among configurations with every seed finished, the best mean validation
+ * NDCG@10 (ties: fewer parameters, then grid order). Test figures are not read.
+ */
+export function chooseConfiguration(rows: readonly SweepRow[]): SweepRow | null {
+  let best: SweepRow | null = null;
+  for (const row of rows) {
+    if (row.seeds < row.seedsWanted) continue;
+    const score = row.validation[CHOICE_METRIC].mean;
+    const bestScore = best ? best.validation[CHOICE_METRIC].mean : -Infinity;
+    if (score > bestScore || (best && score === bestScore && row.parameters < best.parameters)) {
+      best = row;
+    }
+  }
+  return best;
+}
+
+export interface BaselineRow {
+  name: string;
+  validation: Record<string, number>;
+  test: Record<string, number>;
+}
+
+export interface SweepReport {
+  name: string;
+  description?: string;
+  command: string;
+  machine: string;
+  date: string;
+  dataSummary: string;
+  rows: SweepRow[];
+  baselines: BaselineRow[];
+}
+
+const f4 = (x: number) => x.toFixed(4);
+const pm = (s: Spread, seeds: number) => (seeds > 1 ? `${f4(s.mean)} ± ${f4(s.sd)}` : f4(s.mean));
+
+/** Where a sweep's section starts and ends in the report file, so a rerun replaces only it. */
+export function sectionMarkers(name: string): [string, string] {
+  return [`<!-- sweep ${name}: generated by npm run tune -->`, `<!-- end of sweep ${name} -->`];
+}
+
+/** The sweep's Markdown section: rows by mean validation NDCG@10, the chosen one marked. */
+export function sweepMarkdown(report: SweepReport): string {
+  const chosen = chooseConfiguration(report.rows);
+  const rows = [...report.rows].sort(
+    (a, b) => b.validation[CHOICE_METRIC].mean - a.validation[CHOICE_METRIC].mean,
+  );
+  const header = [
+    'configuration',
+    'seeds',
+    'parameters',
+    'weight KB',
+    's / epoch',
+    'best epoch',
+    ...SWEEP_METRICS.map((m) => `val ${m}`),
+    ...SWEEP_METRICS.map((m) => `test ${m}`),
+  ];
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const body = rows.map((r) =>
+    line([
+      r === chosen ? `**${r.configuration}** (chosen)` : r.configuration,
+      r.seeds < r.seedsWanted ? `${r.seeds} of ${r.seedsWanted}` : String(r.seeds),
+      r.parameters.toLocaleString('en'),
+      (r.weightBytes / 1000).toFixed(0),
+      r.secondsPerEpoch.toFixed(0),
+      r.seeds > 1
+        ? `${r.bestEpoch.mean.toFixed(1)} ± ${r.bestEpoch.sd.toFixed(1)}`
+        : r.bestEpoch.mean.toFixed(0),
+      ...SWEEP_METRICS.map((m) => pm(r.validation[m], r.seeds)),
+      ...SWEEP_METRICS.map((m) => pm(r.test[m], r.seeds)),
+    ]),
+  );
+  const baselineRows = report.baselines.map((b) =>
+    line([
+      `_${b.name}_`,
+      '',
+      '',
+      '',
+      '',
+      '',
+      ...SWEEP_METRICS.map((m) => f4(b.validation[m])),
+      ...SWEEP_METRICS.map((m) => f4(b.test[m])),
+    ]),
+  );
+  const [start, end] = sectionMarkers(report.name);
+  const strongest = [...report.baselines].sort(
+    (a, b) => b.validation[CHOICE_METRIC] - a.validation[CHOICE_METRIC],
+  )[0];
+  const choice = chosen
+    ? `Chosen by the rule (best mean validation ${CHOICE_METRIC} over configurations with every ` +
+      `seed finished): **${chosen.configuration}**, validation ${pm(chosen.validation[CHOICE_METRIC], chosen.seeds)}, ` +
+      `test ${pm(chosen.test[CHOICE_METRIC], chosen.seeds)}` +
+      (strongest
+        ? ` (${(chosen.test[CHOICE_METRIC].mean / strongest.test[CHOICE_METRIC]).toFixed(2)}x the test ${CHOICE_METRIC} of ${strongest.name}, the baseline best on validation).`
+        : '.')
+    : 'No configuration has every seed finished yet, so none is chosen.';
+  return [
+    start,
+    `## Sweep: ${report.name}`,
+    '',
+    ...(report.description ? [report.description, ''] : []),
+    '```sh',
+    report.command,
+    '```',
+    '',
+    `${report.dataSummary}. Measured ${report.date} on ${report.machine}; seconds per epoch are wall-clock with other runs sharing the cores. ` +
+      "Mean ± sample sd over the seeds; validation picks each run's epoch and the configuration, test is only reported.",
+    '',
+    line(header),
+    line(header.map((_, j) => (j === 0 ? '---' : '---:'))),
+    ...body,
+    ...baselineRows,
+    '',
+    choice,
+    end,
+  ].join('\n');
+}
+
+/** `text` with the sweep's section replaced, or appended when it has none yet. */
+export function replaceSection(text: string, name: string, section: string): string {
+  const [start, end] = sectionMarkers(name);
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from >= 0 && to > from) return text.slice(0, from) + section + text.slice(to + end.length);
+  return `${text.trimEnd()}${text.trim() ? '\n\n' : ''}${section}\n`;
+}

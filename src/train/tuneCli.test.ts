@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const tsx = join('node_modules', '.bin', 'tsx');
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cprec-tune-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('npm run tune', () => {
+  it('trains each configuration and seed, reports mean ± sd, and continues a half-done sweep', async () => {
+    const grid = join(dir, 'grid.json');
+    await writeFile(
+      grid,
+      JSON.stringify({
+        name: 'tiny',
+        base: {
+          d: 16,
+          blocks: 1,
+          'max-length': 10,
+          'batch-size': 64,
+          epochs: 2,
+          'keep-seen': true,
+        },
+        grid: { dropout: [0, 0.2] },
+      }),
+    );
+    const report = join(dir, 'tuning.md');
+    await writeFile(report, '# Tuning\n\nThe old log stays.\n');
+    const args = [
+      'src/train/tuneCli.ts',
+      '--data',
+      'data/online-retail-sample/interactions.csv',
+      '--where',
+      'quantity>0',
+      '--min-item-events',
+      '3',
+      '--grid',
+      grid,
+      '--seeds',
+      '2',
+      '--runs',
+      join(dir, 'runs'),
+      '--report',
+      report,
+    ];
+    const first = await run(tsx, args);
+    expect(first.stderr).toMatch(/2 configurations x 2 seeds = 4 runs, 0 finished, 4 to train/);
+    expect(first.stderr).toMatch(/\[4\/4\] dropout=0\.2, seed 2: done/);
+    const runDir = (c: string, seed: number) => join(dir, 'runs', 'tiny', c, `seed-${seed}`);
+    const modelJson = JSON.parse(
+      await readFile(join(runDir('dropout=0', 1), 'model', 'model.json'), 'utf8'),
+    );
+    expect(modelJson.training.settings).toMatchObject({ seed: 1, keepSeen: true, epochs: 2 });
+    expect(modelJson.training.data).toMatchObject({ where: ['quantity>0'], 'min-item-events': 3 });
+    const text = await readFile(report, 'utf8');
+    expect(text).toMatch(/^# Tuning\n\nThe old log stays\.\n\n<!-- sweep tiny/);
+    expect(text).toMatch(/\| \*\*dropout=0(\.2)?\*\* \(chosen\) \| 2 \| /);
+    expect(text).toMatch(/\| _item-knn_ \|/);
+    const chosen = JSON.parse(await readFile(join(dir, 'runs', 'tiny', 'chosen.json'), 'utf8'));
+    expect(chosen.argv).toContain('--dropout');
+
+    // Half done: one run lost its model files after its checkpoint (killed while writing them).
+    await rm(join(runDir('dropout=0.2', 1), 'model'), { recursive: true });
+    const kept = (await stat(join(runDir('dropout=0', 1), 'model', 'model.json'))).mtimeMs;
+    const second = await run(tsx, args);
+    expect(second.stderr).toMatch(/4 runs, 3 finished, 1 to train/);
+    expect(second.stderr).toMatch(/\[1\/1\] dropout=0\.2, seed 1: resuming/);
+    expect((await stat(join(runDir('dropout=0', 1), 'model', 'model.json'))).mtimeMs).toBe(kept);
+    const again = await readFile(report, 'utf8');
+    expect(again.match(/<!-- sweep tiny/g)).toHaveLength(1);
+    expect(again).toContain('The old log stays.');
+  });
+});

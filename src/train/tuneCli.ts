@@ -1,0 +1,220 @@
+/**
+ * npm run tune -- --data <file> [data flags] --grid <grid.json> [--seeds 3] [--runs <dir>]: trains
+ * every configuration of a grid with each seed, at most --jobs training processes at once (tfjs
+ * wasm in Node uses one core), and writes the sweep's table into --report. A finished run (its
+ * model.json written) is never retrained; an interrupted one resumes from its checkpoint, so the
+ * same command continues a half-done sweep.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCli } from './cli';
+import { DATA_FLAGS, describeData, loadData } from './dataFlags';
+import { flagGroup, toArgv, UsageError } from './flags';
+import { readModelJson } from './modelFiles';
+import {
+  chooseConfiguration,
+  gridConfigurations,
+  replaceSection,
+  runFolder,
+  summarize,
+  sweepMarkdown,
+  type BaselineRow,
+  type GridFile,
+  type RunOutcome,
+  type SweepConfiguration,
+} from './sweep';
+import { machineDescription } from './trainingRun';
+
+const TUNE_FLAGS = flagGroup({
+  grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
+  seeds: { type: 'number', default: 3, help: 'seeds per configuration: 1, 2, ... n' },
+  runs: {
+    type: 'string',
+    default: 'runs/tune',
+    help: 'folder of the runs: <runs>/<grid name>/<configuration>/seed-<n>/',
+  },
+  jobs: {
+    type: 'number',
+    default: availableParallelism(),
+    help: 'training processes at once (default: the cores)',
+  },
+  report: {
+    type: 'string',
+    default: 'docs/tuning.md',
+    help: 'Markdown file whose section for this grid is (re)written; the rest is kept',
+  },
+  'report-only': {
+    type: 'boolean',
+    help: 'train nothing: write the report from the runs finished so far',
+  },
+});
+const GROUPS = { Data: DATA_FLAGS, Tune: TUNE_FLAGS };
+const TRAIN_CLI = fileURLToPath(new URL('./trainCli.ts', import.meta.url));
+
+interface Run {
+  configuration: SweepConfiguration;
+  seed: number;
+  dir: string;
+}
+
+const modelDir = (run: Run) => join(run.dir, 'model');
+
+async function outcome(run: Run): Promise<RunOutcome & { baselines: BaselineRow[] }> {
+  const { training, weightFiles } = await readModelJson(modelDir(run));
+  const t = training as {
+    parameters: number;
+    bestEpoch: number;
+    history: { seconds: number }[];
+    validation: Record<string, number>;
+    test: Record<string, number>;
+    baselines: Record<string, { validation: Record<string, number>; test: Record<string, number> }>;
+  };
+  return {
+    configuration: run.configuration.name,
+    seed: run.seed,
+    parameters: t.parameters,
+    weightBytes: Object.values(weightFiles).reduce((n, f) => n + f.bytes, 0),
+    secondsPerEpoch: t.history.reduce((s, r) => s + r.seconds, 0) / t.history.length,
+    bestEpoch: t.bestEpoch,
+    epochs: t.history.length,
+    validation: t.validation,
+    test: t.test,
+    baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),
+  };
+}
+
+/** Trains one run in a child process; its output goes to <run>/train.log, epochs to `say`. */
+function train(run: Run, dataArgv: string[], say: (line: string) => void): Promise<void> {
+  const args = [
+    '--import',
+    'tsx',
+    TRAIN_CLI,
+    ...dataArgv,
+    ...toArgv(run.configuration.flags),
+    '--seed',
+    String(run.seed),
+    '--out',
+    modelDir(run),
+    '--checkpoint',
+    join(run.dir, 'checkpoint'),
+  ];
+  const log = createWriteStream(join(run.dir, 'train.log'), { flags: 'a' });
+  log.write(`\n$ node ${args.join(' ')}\n`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    let error = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split(/[\r\n]+/)) {
+        if (/^(epoch \d+: loss|resuming)/.test(line)) say(line);
+        if (line.startsWith('error: ')) error = line.slice('error: '.length);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      log.end();
+      if (code === 0) resolve();
+      else
+        reject(new Error(`${error || `exited with code ${code}`} (${join(run.dir, 'train.log')})`));
+    });
+  });
+}
+
+runCli(
+  'npm run tune -- --data <file> [data flags] --grid <grid.json> [flags]',
+  GROUPS,
+  async (flags) => {
+    if (!Number.isInteger(flags.seeds) || flags.seeds < 1) {
+      throw new UsageError(`--seeds must be an integer >= 1, got ${flags.seeds}`);
+    }
+    if (!Number.isInteger(flags.jobs) || flags.jobs < 1) {
+      throw new UsageError(`--jobs must be an integer >= 1, got ${flags.jobs}`);
+    }
+    let grid: GridFile;
+    try {
+      grid = JSON.parse(await readFile(flags.grid, 'utf8')) as GridFile;
+    } catch (e) {
+      throw new UsageError(`--grid ${flags.grid}: ${(e as Error).message}`);
+    }
+    const configurations = gridConfigurations(grid);
+    const data = loadData(flags);
+    const dataArgv = toArgv(
+      Object.fromEntries(
+        Object.keys(DATA_FLAGS).map((name) => [name, flags[name as keyof typeof DATA_FLAGS]]),
+      ),
+    );
+    const seeds = Array.from({ length: flags.seeds }, (_, i) => i + 1);
+    const runs: Run[] = configurations.flatMap((configuration) =>
+      seeds.map((seed) => ({
+        configuration,
+        seed,
+        dir: join(flags.runs, grid.name, runFolder(configuration), `seed-${seed}`),
+      })),
+    );
+    const isDone = (run: Run) => existsSync(join(modelDir(run), 'model.json'));
+    const todo = flags['report-only'] ? [] : runs.filter((r) => !isDone(r));
+    console.error(
+      `${describeData(data)}\nsweep ${grid.name}: ${configurations.length} configurations x ${seeds.length} seeds = ` +
+        `${runs.length} runs, ${runs.length - runs.filter((r) => !isDone(r)).length} finished, ` +
+        `${todo.length} to train with ${Math.min(flags.jobs, todo.length)} at a time (logs: <run>/train.log)`,
+    );
+
+    const failures: string[] = [];
+    let started = 0;
+    const queue = [...todo];
+    await Promise.all(
+      Array.from({ length: Math.min(flags.jobs, todo.length) }, async () => {
+        for (let run = queue.shift(); run; run = queue.shift()) {
+          const label = `[${++started}/${todo.length}] ${run.configuration.name}, seed ${run.seed}`;
+          await mkdir(run.dir, { recursive: true });
+          console.error(`${label}: training in ${run.dir}`);
+          const began = performance.now();
+          try {
+            await train(run, dataArgv, (line) => console.error(`${label}: ${line}`));
+            const minutes = (performance.now() - began) / 60_000;
+            console.error(`${label}: done in ${minutes.toFixed(0)} min`);
+          } catch (e) {
+            failures.push(`${label}: ${(e as Error).message}`);
+            console.error(`${label}: failed: ${(e as Error).message}`);
+          }
+        }
+      }),
+    );
+
+    const finished = await Promise.all(runs.filter(isDone).map(outcome));
+    const rows = summarize(configurations, finished, seeds.length);
+    const argv = process.argv.slice(2).map((a) => (/^[\w./=,:@+-]+$/.test(a) ? a : `'${a}'`));
+    const section = sweepMarkdown({
+      name: grid.name,
+      description: grid.description,
+      command: `npm run tune -- ${argv.join(' ')}`,
+      machine: machineDescription().replace(/ on \w+$/, ' on wasm'),
+      date: new Date().toISOString().slice(0, 10),
+      dataSummary: `${data.name}: ${data.dataset.summary.users.toLocaleString('en')} users, ${data.dataset.numItems.toLocaleString('en')} items, ${data.dataset.summary.evaluationUsers.toLocaleString('en')} evaluated`,
+      rows,
+      baselines: finished[0]?.baselines ?? [],
+    });
+    await mkdir(join(flags.runs, grid.name), { recursive: true });
+    await mkdir(dirname(flags.report), { recursive: true });
+    const existing = existsSync(flags.report) ? await readFile(flags.report, 'utf8') : '';
+    await writeFile(flags.report, replaceSection(existing, grid.name, section));
+    const chosen = chooseConfiguration(rows);
+    await writeFile(
+      join(flags.runs, grid.name, 'chosen.json'),
+      `${JSON.stringify(chosen ? { configuration: chosen.configuration, flags: chosen.flags, argv: toArgv(chosen.flags) } : null, null, 1)}\n`,
+    );
+    console.log(section);
+    console.error(
+      `\nwrote the sweep's section of ${flags.report}` +
+        (chosen
+          ? `; chosen: ${chosen.configuration} (${join(flags.runs, grid.name, 'chosen.json')})`
+          : ''),
+    );
+    if (failures.length) throw new Error(`${failures.length} runs failed:\n${failures.join('\n')}`);
+  },
+);
