@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CpRec } from '../model/cprec';
@@ -6,10 +6,14 @@ import type { Adam } from './adam';
 import { readModelFiles, writeFileAtomic, writeModelFiles } from './modelFiles';
 
 /**
- * A resumable training run in one directory:
- *   state.json        progress (written last, so it only ever names complete files)
- *   current/          model files + optimizer.json/.bin after the last finished epoch
- *   best/             model files of the best validation epoch so far
+ * A resumable training run in one directory. Each epoch's checkpoint is a complete snapshot in a
+ * folder of its own, and one atomic rename of LATEST switches to it, so a process killed at any
+ * point leaves either the previous snapshot or the new one, never a mix:
+ *   LATEST                 the name of the snapshot to resume from
+ *   epoch-<n>/state.json   progress and the run's identity (see RunIdentity)
+ *   epoch-<n>/current/     model files + optimizer.json/.bin after epoch n
+ *   epoch-<n>/best/        model files of the best validation epoch so far
+ * Other epoch-<n> folders are leftovers of a crash or older snapshots, removed by the next save.
  */
 export interface EpochRecord {
   epoch: number;
@@ -18,13 +22,28 @@ export interface EpochRecord {
   seconds: number;
 }
 
+/** What makes two runs the same run: a resume must match every field. */
+export interface RunIdentity {
+  config: unknown;
+  options: unknown;
+  /** SHA-256 of the training data (vocabulary and windows). */
+  data: string;
+}
+
 export interface RunState {
-  /** Config and options the run was started with; a resume must match them. */
-  fingerprint: string;
+  identity: RunIdentity;
   epochsDone: number;
   history: EpochRecord[];
   bestEpoch: number;
   bestScore: number;
+}
+
+/** A checkpoint that cannot be used: it belongs to another run, or is not one. */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
 }
 
 interface OptimizerIndex {
@@ -33,80 +52,155 @@ interface OptimizerIndex {
 }
 
 const META = { name: 'checkpoint', training: {} };
+const LATEST = 'LATEST';
+
+/**
+ * Called before each file-system step of a checkpoint save, with the step's name: the crash tests
+ * stop the save there as a killed process would. Nothing else sets it.
+ */
+export const faultInjection: { beforeStep: ((step: string) => void) | null } = {
+  beforeStep: null,
+};
+const step = (name: string) => faultInjection.beforeStep?.(name);
 
 function itemsFor(model: CpRec): string[] {
   return Array.from({ length: model.config.numItems + 1 }, (_, i) => (i ? String(i) : ''));
 }
 
-export async function saveBest(dir: string, model: CpRec): Promise<void> {
-  await writeModelFiles(join(dir, 'best'), model, { ...META, items: itemsFor(model) });
+async function latest(dir: string): Promise<string | null> {
+  try {
+    return (await readFile(join(dir, LATEST), 'utf8')).trim();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
 }
 
-/** The best epoch's weights by parameter name. */
-export async function loadBest(dir: string): Promise<Record<string, tf.Tensor>> {
-  const { model } = await readModelFiles(join(dir, 'best'));
-  const values = Object.fromEntries(model.params.entries().map(([name, v]) => [name, tf.clone(v)]));
-  model.dispose();
-  return values;
-}
-
+/**
+ * Writes the snapshot of `state.epochsDone` and switches LATEST to it. `improved`: the model's
+ * weights are the best so far (otherwise the previous snapshot's best is carried over).
+ */
 export async function saveCheckpoint(
   dir: string,
   model: CpRec,
   adam: Adam,
   state: RunState,
+  improved: boolean,
 ): Promise<void> {
-  const current = join(dir, 'current');
-  await writeModelFiles(current, model, { ...META, items: itemsFor(model) });
+  const previous = await latest(dir);
+  const name = `epoch-${state.epochsDone}`;
+  const snapshot = join(dir, name);
+  step('clear');
+  await rm(snapshot, { recursive: true, force: true });
+  step('mkdir');
+  await mkdir(snapshot, { recursive: true });
+  step('current');
+  await writeModelFiles(join(snapshot, 'current'), model, { ...META, items: itemsFor(model) });
   const { iterations, tensors } = await adam.getState();
   const index: OptimizerIndex = { iterations, tensors: [] };
   const all = new Float32Array([...tensors.values()].reduce((n, t) => n + t.length, 0));
   let at = 0;
-  for (const [name, values] of tensors) {
-    index.tensors.push({ name, length: values.length });
+  for (const [tensorName, values] of tensors) {
+    index.tensors.push({ name: tensorName, length: values.length });
     all.set(values, at);
     at += values.length;
   }
-  await writeFileAtomic(join(current, 'optimizer.bin'), new Uint8Array(all.buffer));
-  await writeFileAtomic(join(current, 'optimizer.json'), JSON.stringify(index));
-  await writeFileAtomic(join(dir, 'state.json'), `${JSON.stringify(state, null, 1)}\n`);
+  step('optimizer.bin');
+  await writeFileAtomic(join(snapshot, 'current', 'optimizer.bin'), new Uint8Array(all.buffer));
+  step('optimizer.json');
+  await writeFileAtomic(join(snapshot, 'current', 'optimizer.json'), JSON.stringify(index));
+  step('best');
+  if (improved) {
+    await writeModelFiles(join(snapshot, 'best'), model, { ...META, items: itemsFor(model) });
+  } else if (previous && state.bestEpoch > 0) {
+    await cp(join(dir, previous, 'best'), join(snapshot, 'best'), { recursive: true });
+  }
+  step('state.json');
+  await writeFileAtomic(join(snapshot, 'state.json'), `${JSON.stringify(state, null, 1)}\n`);
+  step('switch');
+  await writeFileAtomic(join(dir, LATEST), `${name}\n`);
+  step('cleanup');
+  for (const entry of await readdir(dir)) {
+    if (/^epoch-\d+$/.test(entry) && entry !== name) {
+      await rm(join(dir, entry), { recursive: true });
+    }
+  }
 }
 
-/** Restores model weights, optimizer state and progress; null when `dir` holds no checkpoint. */
+/** The fields of two identities that differ, as "field: was -> now" lines. */
+function differences(was: RunIdentity, now: RunIdentity): string[] {
+  const lines: string[] = [];
+  for (const part of ['config', 'options'] as const) {
+    const a = (was[part] ?? {}) as Record<string, unknown>;
+    const b = (now[part] ?? {}) as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const [x, y] = [JSON.stringify(a[key]), JSON.stringify(b[key])];
+      if (x !== y) lines.push(`${key}: ${x ?? 'unset'} -> ${y ?? 'unset'}`);
+    }
+  }
+  if (was.data !== now.data) lines.push('the training data (vocabulary or sequences) differ');
+  return lines;
+}
+
+/**
+ * Restores model weights, optimizer state and progress; null when `dir` holds no checkpoint.
+ * Throws a CheckpointError naming what differs when the checkpoint belongs to another run.
+ */
 export async function loadCheckpoint(
   dir: string,
   model: CpRec,
   adam: Adam,
-  fingerprint: string,
+  identity: RunIdentity,
 ): Promise<RunState | null> {
-  const statePath = join(dir, 'state.json');
-  try {
-    await access(statePath);
-  } catch {
+  const name = await latest(dir);
+  if (name === null) {
+    let entries: string[];
+    try {
+      entries = await readdir(dir);
+    } catch {
+      return null;
+    }
+    if (entries.includes('state.json')) {
+      throw new CheckpointError(
+        `${dir} holds a checkpoint of an older format that cannot be resumed safely; ` +
+          'start fresh with --fresh (deletes it) or choose another --checkpoint',
+      );
+    }
     return null;
   }
-  const state = JSON.parse(await readFile(statePath, 'utf8')) as RunState;
-  if (state.fingerprint !== fingerprint) {
-    throw new Error(
-      `checkpoint ${dir} was made with other settings; use another --checkpoint directory ` +
-        `or delete it.\n  checkpoint: ${state.fingerprint}\n  now:        ${fingerprint}`,
+  const snapshot = join(dir, name);
+  const state = JSON.parse(await readFile(join(snapshot, 'state.json'), 'utf8')) as RunState;
+  const differ = differences(state.identity, identity);
+  if (differ.length > 0) {
+    throw new CheckpointError(
+      `checkpoint ${dir} belongs to another run:\n  ${differ.join('\n  ')}\n` +
+        'start fresh with --fresh (deletes it) or choose another --checkpoint',
     );
   }
-  const current = join(dir, 'current');
-  const { model: saved } = await readModelFiles(current);
+  const { model: saved } = await readModelFiles(join(snapshot, 'current'));
   model.params.assign(Object.fromEntries(saved.params.entries()));
   saved.dispose();
   const index = JSON.parse(
-    await readFile(join(current, 'optimizer.json'), 'utf8'),
+    await readFile(join(snapshot, 'current', 'optimizer.json'), 'utf8'),
   ) as OptimizerIndex;
-  const bytes = await readFile(join(current, 'optimizer.bin'));
+  const bytes = await readFile(join(snapshot, 'current', 'optimizer.bin'));
   const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   const tensors = new Map<string, Float32Array>();
   let at = 0;
-  for (const { name, length } of index.tensors) {
-    tensors.set(name, all.slice(at, at + length));
+  for (const { name: tensorName, length } of index.tensors) {
+    tensors.set(tensorName, all.slice(at, at + length));
     at += length;
   }
   adam.setState({ iterations: index.iterations, tensors });
   return state;
+}
+
+/** The best epoch's weights of the snapshot LATEST names, by parameter name. */
+export async function loadBest(dir: string): Promise<Record<string, tf.Tensor>> {
+  const name = await latest(dir);
+  if (name === null) throw new CheckpointError(`${dir} holds no checkpoint`);
+  const { model } = await readModelFiles(join(dir, name, 'best'));
+  const values = Object.fromEntries(model.params.entries().map(([n, v]) => [n, tf.clone(v)]));
+  model.dispose();
+  return values;
 }

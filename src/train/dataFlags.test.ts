@@ -50,4 +50,21 @@ describe('loadData', () => {
       rmSync(dir, { recursive: true });
     }
   });
+
+  it('names the filters when they leave fewer than 2 items', () => {
+    const flags = parseFlags(
+      [
+        '--data',
+        'data/online-retail-sample/interactions.csv',
+        '--where',
+        'quantity>0',
+        '--min-item-events',
+        '1000',
+      ],
+      { DATA_FLAGS },
+    );
+    expect(() => loadData(flags)).toThrow(
+      /0 items left after the filters \(--where quantity>0, --min-user-events 1, --min-item-events 1000\); a recommender needs at least 2/,
+    );
+  });
 });

@@ -121,6 +121,18 @@ export function loadData(flags: DataFlagValues): LoadedData {
     minUserEvents: flags['min-user-events'],
     minItemEvents: flags['min-item-events'],
   });
+  if (dataset.numItems < 2) {
+    const filters = [
+      ...flags.where.map((w) => `--where ${w}`),
+      ...(flags['item-pattern'] ? [`--item-pattern ${flags['item-pattern']}`] : []),
+      `--min-user-events ${flags['min-user-events']}`,
+      `--min-item-events ${flags['min-item-events']}`,
+    ];
+    throw new UsageError(
+      `${path}: ${dataset.numItems} item${dataset.numItems === 1 ? '' : 's'} left after the filters ` +
+        `(${filters.join(', ')}); a recommender needs at least 2`,
+    );
+  }
   const beside = join(dirname(path), format === 'movielens' ? 'movies.csv' : 'items.csv');
   const catalogPath = flags.catalog ?? (existsSync(beside) ? beside : null);
   const catalog =

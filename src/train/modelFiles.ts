@@ -1,12 +1,38 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { CpRec } from '../model/cprec';
-import { decodeModel, encodeModel, parseModelJson, type ModelJson } from '../model/modelFormat';
+import {
+  decodeModel,
+  encodeModel,
+  ModelFormatError,
+  parseModelJson,
+  type ModelJson,
+} from '../model/modelFormat';
 
-/** Writes to a temporary name first so a crash never leaves a half-written file behind. */
+/**
+ * Writes to a temporary name first so a crash never leaves a half-written file behind; a failed
+ * write (a full disk, a read-only folder) removes the temporary file and names the path.
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await writeFile(`${path}.tmp`, data);
-  await rename(`${path}.tmp`, path);
+  try {
+    await writeFile(`${path}.tmp`, data);
+    await rename(`${path}.tmp`, path);
+  } catch (e) {
+    await rm(`${path}.tmp`, { force: true });
+    throw new Error(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Fails at once, naming the folder, when `dir` cannot be created or written (before hours of training). */
+export async function checkWritable(dir: string): Promise<void> {
+  const probe = join(dir, `.write-check-${process.pid}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe);
+  } catch (e) {
+    throw new Error(`cannot write to ${dir}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** Writes model.json and its weight shards into `dir` (created if missing). */
@@ -40,7 +66,15 @@ export async function readModelFiles(dir: string): Promise<{ model: CpRec; model
   const modelJson = await readModelJson(dir);
   const files = new Map<string, Uint8Array>();
   for (const group of modelJson.weightsManifest) {
-    for (const p of group.paths) files.set(p, new Uint8Array(await readFile(join(dir, p))));
+    for (const p of group.paths) {
+      // A weight file lives in the model folder; a path out of it is not read.
+      if (basename(p) !== p || p === '..' || p === '.' || p.includes('\\')) {
+        throw new ModelFormatError(
+          `weight path ${JSON.stringify(p)} in ${dir}/model.json leaves the model folder`,
+        );
+      }
+      files.set(p, new Uint8Array(await readFile(join(dir, p))));
+    }
   }
   return { model: await decodeModel(modelJson, files), modelJson };
 }

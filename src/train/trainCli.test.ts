@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,6 +77,34 @@ describe('npm run train / evaluate', () => {
     const ndcg = (modelJson.training.validation as Record<string, number>)['NDCG@10'];
     expect(Object.values(results.validation)[0]).toMatchObject({ metrics: { 'NDCG@10': ndcg } });
 
+    // Other data into the same output and checkpoint: refused, named, and --fresh starts over.
+    const other = [...args.slice(0, 3), 'quantity>1', ...args.slice(4)];
+    const refused = await run(tsx, [
+      'src/train/trainCli.ts',
+      ...other,
+      '--out',
+      out,
+      '--checkpoint',
+      join(dir, 'ckpt'),
+    ]).then(
+      () => '',
+      (e) => e.stderr as string,
+    );
+    expect(refused).toMatch(
+      /belongs to another run:\n {2}numItems: \d+ -> \d+\n[\s\S]*the training data/,
+    );
+    const fresh = await run(tsx, [
+      'src/train/trainCli.ts',
+      ...other,
+      '--out',
+      join(dir, 'fresh'),
+      '--checkpoint',
+      join(dir, 'ckpt'),
+      '--fresh',
+    ]);
+    expect(fresh.stderr).toMatch(/--fresh: deleted/);
+    expect(fresh.stderr).toMatch(/epoch 2: loss/);
+
     const excluded = await run(tsx, [
       'src/train/evaluateCli.ts',
       '--model',
@@ -128,6 +156,12 @@ describe('npm run train / evaluate', () => {
     expect(await fail(['--data', 'x.csv', '--colour', 'red'])).toMatch(/colour/);
     expect(await fail(['--data', 'data/ml-latest-small/ratings.csv', '--d=-3'])).toMatch(
       /CpRecConfig\.d/,
+    );
+    // The output folder is checked before the first epoch.
+    const file = join(dir, 'not-a-folder');
+    await writeFile(file, '');
+    expect(await fail([...DATA, ...TINY, '--out', join(file, 'model')])).toMatch(
+      new RegExp(`cannot write to ${join(file, 'model')}`),
     );
   });
 });

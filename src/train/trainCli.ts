@@ -2,10 +2,12 @@
  * npm run train -- --data <file> [flags]: trains a CpRec (or NextItNet) model on the wasm backend
  * and writes model.json, weight shards, catalog.json and learning-curve.svg to --out.
  */
+import { rm } from 'node:fs/promises';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { runCli } from './cli';
 import { flagGroup } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
+import { checkWritable } from './modelFiles';
 import { ProgressBar } from './progressBar';
 import {
   defaultCheckpointDir,
@@ -26,6 +28,10 @@ const OUTPUT_FLAGS = flagGroup({
     type: 'string',
     help: 'resume from / checkpoint to this directory (default: runs/checkpoints/<out folder name>)',
   },
+  fresh: {
+    type: 'boolean',
+    help: 'delete the checkpoint directory first and train from the start',
+  },
 });
 const GROUPS = {
   Data: DATA_FLAGS,
@@ -42,6 +48,11 @@ runCli('npm run train -- --data <file> [flags]', GROUPS, async (flags) => {
   const out = flags.out;
   const settings = runSettingsFromFlags(flags, config.maxLength);
   const options = trainOptionsFromFlags(flags, flags.checkpoint ?? defaultCheckpointDir(out));
+  await checkWritable(out);
+  if (flags.fresh && options.checkpointDir) {
+    await rm(options.checkpointDir, { recursive: true, force: true });
+    bar.log(`--fresh: deleted ${options.checkpointDir}`);
+  }
   const baselines = await evaluateBaselines(data, settings.keepSeen);
   const run = await trainAndEvaluate(data, config, { ...options, ...settings }, bar);
   const name = flags.name ?? data.name;

@@ -152,6 +152,40 @@ describe('train', () => {
         learningRate: 0.5,
         checkpointDir,
       }),
-    ).rejects.toThrow(/other settings/);
+    ).rejects.toThrow(/belongs to another run:\n {2}learningRate: 0\.01 -> 0\.5\n.*--fresh/);
+  });
+
+  it('resumes through another spelling of the checkpoint path, and refuses other data', async () => {
+    const checkpointDir = join(dir, 'spelling');
+    await train(model(), windows, scripted([1, 2], []), { ...options, epochs: 1, checkpointDir });
+    let resumedAt = -1;
+    await train(
+      model(),
+      windows,
+      scripted([1, 2], []),
+      { ...options, epochs: 2, checkpointDir: `${checkpointDir}/./` },
+      { onResume: (s) => (resumedAt = s.epochsDone) },
+    );
+    expect(resumedAt).toBe(1);
+    const other = { ...windows, targets: windows.targets.map((t) => (t % 20) + 1) };
+    await expect(
+      train(model(), other, scripted([1, 2, 3], []), { ...options, epochs: 3, checkpointDir }),
+    ).rejects.toThrow(/training data .* differ/);
+    await expect(
+      train(model(), windows, scripted([1, 2, 3], []), {
+        ...options,
+        epochs: 3,
+        checkpointDir,
+        dataId: 'other vocabulary',
+      }),
+    ).rejects.toThrow(/training data .* differ/);
+  });
+
+  it('stops with the epoch, step and learning rate when the loss is not finite', async () => {
+    await expect(
+      train(model(), windows, scripted([1], []), { ...options, learningRate: 1e308 }),
+    ).rejects.toThrow(
+      /training diverged: the loss is NaN at epoch 1, step \d+ \(learning rate 1e\+308\); lower --lr/,
+    );
   });
 });

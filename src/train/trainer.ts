@@ -5,12 +5,13 @@ import { mulberry32 } from '../data/random';
 import type { TrainingWindows } from '../data/trainingWindows';
 import type { CpRec } from '../model/cprec';
 import { Adam } from './adam';
+import { createHash } from 'node:crypto';
 import {
   loadBest,
   loadCheckpoint,
-  saveBest,
   saveCheckpoint,
   type EpochRecord,
+  type RunIdentity,
   type RunState,
 } from './checkpoint';
 import type { ProgressState } from './progressBar';
@@ -36,6 +37,8 @@ export interface TrainOptions {
   seed: number;
   /** Directory to resume from and checkpoint to after each epoch; none = no checkpoints. */
   checkpointDir?: string;
+  /** Identifies the data beyond the windows (e.g. a hash of the vocabulary); a resume must match. */
+  dataId?: string;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -51,6 +54,14 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   maskSeen: false,
   seed: 42,
 };
+
+/** Training cannot go on (it diverged); the message says what to change. */
+export class TrainingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingError';
+  }
+}
 
 /** Throws a RangeError naming the first option out of range; returns the options. */
 export function validateTrainOptions(options: TrainOptions): TrainOptions {
@@ -130,20 +141,39 @@ export async function train(
     );
   }
   const adam = new Adam(model.params, { learningRate, weightDecay });
-  // The epoch budget may grow on resume, unless it shapes the learning-rate schedule.
-  const fingerprint = JSON.stringify({
+  // Where the checkpoint lives is not part of the run; the epoch budget may grow on resume,
+  // unless it shapes the learning-rate schedule.
+  const identity: RunIdentity = {
     config: model.config,
-    options: { ...options, epochs: schedule === 'cosine' ? epochs : undefined },
-  });
+    options: {
+      ...options,
+      checkpointDir: undefined,
+      dataId: undefined,
+      epochs: schedule === 'cosine' ? epochs : undefined,
+    },
+    data: createHash('sha256')
+      .update(
+        new Uint8Array(windows.inputs.buffer, windows.inputs.byteOffset, windows.inputs.byteLength),
+      )
+      .update(
+        new Uint8Array(
+          windows.targets.buffer,
+          windows.targets.byteOffset,
+          windows.targets.byteLength,
+        ),
+      )
+      .update(options.dataId ?? '')
+      .digest('hex'),
+  };
   let state: RunState = {
-    fingerprint,
+    identity,
     epochsDone: 0,
     history: [],
     bestEpoch: 0,
     bestScore: -Infinity,
   };
   if (checkpointDir) {
-    const resumed = await loadCheckpoint(checkpointDir, model, adam, fingerprint);
+    const resumed = await loadCheckpoint(checkpointDir, model, adam, identity);
     if (resumed) {
       state = resumed;
       events.onResume?.(state);
@@ -181,8 +211,15 @@ export async function train(
             ),
           lr,
         );
-        lossSum += (await loss.data())[0];
+        const value = (await loss.data())[0];
         loss.dispose();
+        if (!Number.isFinite(value)) {
+          throw new TrainingError(
+            `training diverged: the loss is ${value} at epoch ${epoch}, step ${step} ` +
+              `(learning rate ${lr}); lower --lr`,
+          );
+        }
+        lossSum += value;
         events.onProgress?.({
           epoch,
           epochs,
@@ -208,10 +245,9 @@ export async function train(
       if (improved) {
         if (best) tf.dispose(best);
         best = Object.fromEntries(model.params.entries().map(([name, v]) => [name, tf.clone(v)]));
-        if (checkpointDir) await saveBest(checkpointDir, model);
       }
       stoppedEarly = epoch - state.bestEpoch >= patience;
-      if (checkpointDir) await saveCheckpoint(checkpointDir, model, adam, state);
+      if (checkpointDir) await saveCheckpoint(checkpointDir, model, adam, state, improved);
       events.onEpoch?.(record, improved);
     }
   } finally {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
 import { basename, join } from 'node:path';
@@ -178,6 +179,8 @@ export async function trainAndEvaluate(
   );
   const evaluate = (scorer: Scorer | BatchScorer, cases = dataset.validation) =>
     evaluateScorer(dataset, cases, scorer, { keepSeen: options.keepSeen });
+  // The vocabulary is part of the run's identity: the same windows over other item ids are other data.
+  const dataId = createHash('sha256').update(dataset.itemIds.join('\n')).digest('hex');
   const result = await train(
     model,
     windows,
@@ -185,7 +188,7 @@ export async function trainAndEvaluate(
       const r = await evaluate(modelScorer(m));
       return { score: r.metrics['NDCG@10'], metrics: r.metrics };
     },
-    options,
+    { ...options, dataId },
     {
       onResume: (s) => bar.log(`resuming ${options.checkpointDir} after epoch ${s.epochsDone}`),
       onProgress: (s) => {

@@ -1,0 +1,111 @@
+/**
+ * The crash test of checkpoints: a run stopped before each file-system step of each epoch's
+ * checkpoint (as a killed process would stop) resumes to the same final weights, bit for bit, as
+ * a run never stopped.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TrainingWindows } from '../data/trainingWindows';
+import { CpRec } from '../model/cprec';
+import { useBackend } from '../testing/backends';
+import { CheckpointError, faultInjection } from './checkpoint';
+import { DEFAULT_TRAIN_OPTIONS, train, type TrainOptions, type Validate } from './trainer';
+
+const config = { numItems: 20, cutoffs: [8], d: 8, blockFactor: 2, numBlocks: 1, maxLength: 6 };
+const windows: TrainingWindows = {
+  inputs: Int32Array.from({ length: 60 }, (_, i) => (i % 20) + 1),
+  targets: Int32Array.from({ length: 60 }, (_, i) => ((i + 3) % 20) + 1),
+  numWindows: 10,
+  maxLength: 6,
+};
+// Epoch 2 is the best, so the third checkpoint carries an earlier best over.
+let epoch = 0;
+const validate: Validate = async () => ({ score: [1, 3, 2][epoch - 1], metrics: {} });
+const options: TrainOptions = {
+  ...DEFAULT_TRAIN_OPTIONS,
+  batchSize: 4,
+  learningRate: 0.01,
+  epochs: 3,
+};
+const STEPS = [
+  'clear',
+  'mkdir',
+  'current',
+  'optimizer.bin',
+  'optimizer.json',
+  'best',
+  'state.json',
+  'switch',
+  'cleanup',
+];
+
+class Crash extends Error {}
+let dir = '';
+beforeAll(async () => {
+  await useBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'cprec-faults-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+afterEach(() => {
+  faultInjection.beforeStep = null;
+});
+
+async function finalWeights(checkpointDir?: string): Promise<Float32Array> {
+  const model = new CpRec(config);
+  try {
+    const result = await train(
+      model,
+      windows,
+      validate,
+      { ...options, checkpointDir },
+      { onProgress: (s) => (epoch = s.epoch) },
+    );
+    expect(result.history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(result.bestEpoch).toBe(2);
+    const parts = await Promise.all(model.params.variables().map((v) => v.data()));
+    return Float32Array.from(parts.flatMap((p) => Array.from(p as Float32Array)));
+  } finally {
+    model.dispose();
+  }
+}
+
+describe('checkpoints under crashes', () => {
+  it('resume to the uninterrupted weights after a stop before any step of any epoch', async () => {
+    const straight = await finalWeights();
+    const seen: string[] = [];
+    faultInjection.beforeStep = (step) => seen.push(step);
+    await finalWeights(join(dir, 'trace'));
+    // Every step is reached in each of the 3 saves, so each crash below is a real one.
+    expect(seen).toEqual([...STEPS, ...STEPS, ...STEPS]);
+
+    for (let save = 1; save <= 3; save++) {
+      for (const at of STEPS) {
+        const checkpointDir = join(dir, `crash-${save}-${at}`);
+        let saves = 0;
+        faultInjection.beforeStep = (step) => {
+          if (step === 'clear') saves++;
+          if (saves === save && step === at) throw new Crash(`stopped before ${at}`);
+        };
+        await expect(finalWeights(checkpointDir)).rejects.toThrow(Crash);
+        faultInjection.beforeStep = null;
+        const resumed = await finalWeights(checkpointDir);
+        expect({ save, at, same: resumed.every((v, i) => Object.is(v, straight[i])) }).toEqual({
+          save,
+          at,
+          same: true,
+        });
+      }
+    }
+  });
+
+  it('refuses a checkpoint of the old format instead of resuming from it', async () => {
+    const old = join(dir, 'old');
+    await rm(old, { recursive: true, force: true });
+    await finalWeights(join(old, 'unused')).catch(() => undefined);
+    await writeFile(join(old, 'state.json'), '{"fingerprint":"x","epochsDone":2}');
+    await expect(finalWeights(old)).rejects.toThrow(CheckpointError);
+    await expect(finalWeights(old)).rejects.toThrow(/older format.*--fresh/);
+  });
+});
