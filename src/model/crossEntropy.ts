@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * -log softmax(logits)[i, columns[i]] for every row: [M, C] x M host ints -> [M].
  * The gradient is written out (softmax - one-hot) because tf.logSumExp's generic gradient runs an
- * Equal over the whole [M, C] matrix, and picking by gather needs a dense scatter back.
+ * Equal over the whole [M, C] matrix, and picking by gather needs a dense scatter back. The value
+ * is max + log(sum(exp(x - max))) - x[target], so the [M, C] matrix is exponentiated once, for
+ * both the value and the saved softmax (tf.logSoftmax and then exp took twice as long on wasm).
  */
 export function softmaxCrossEntropy(logits: tf.Tensor2D, columns: ArrayLike<number>): tf.Tensor1D {
   const [m, c] = logits.shape;
@@ -19,10 +21,13 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, columns: ArrayLike<numb
   const target = tf.tensor1d(Int32Array.from(columns), 'int32');
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    const logp = tf.logSoftmax(x); // [M, C]
-    save([tf.exp(logp), target]);
+    const max = tf.max(x, 1, true); // [M, 1]
+    const e = tf.exp(tf.sub(x, max)); // [M, C]
+    const sum = tf.sum(e, 1, true); // [M, 1]
+    save([tf.div(e, sum), target]);
+    const picked = tf.gather(tf.reshape(x, [m * c]), tf.tensor1d(flat, 'int32')); // [M]
     return {
-      value: tf.neg(tf.gather(tf.reshape(logp, [m * c]), tf.tensor1d(flat, 'int32'))),
+      value: tf.sub(tf.add(tf.reshape(max, [m]), tf.log(tf.reshape(sum, [m]))), picked),
       gradFunc: (dy: tf.Tensor, [probs, t]: tf.Tensor[]) =>
         tf.mul(tf.sub(probs, tf.oneHot(t as tf.Tensor1D, c)), tf.expandDims(dy, 1)),
     };
