@@ -137,7 +137,7 @@ describe('npm run train / evaluate', () => {
     expect(markdown).toMatch(/\| cprec-cross-layer \| yes \| [\d,]+ \| \d+\.\d\dx \|/);
     expect(markdown).toMatch(/\| item-knn \|/);
     // The tuning sweep, docs/tuning.md by default, follows the table one heading level down.
-    expect(markdown).toContain('\n## Tuning log');
+    expect(markdown).toContain('\n## Tuning\n');
     expect(await readFile(join(dir, 'results.svg'), 'utf8')).toMatch(/^<svg/);
     const again = await run(tsx, args);
     expect(again.stderr).toMatch(/nextitnet: already trained/);
