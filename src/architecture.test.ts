@@ -17,7 +17,7 @@ function importsUnder(dir: string): { file: string; target: string }[] {
   return out;
 }
 
-// DESIGN.md: the directions imports may take.
+// docs/architecture.md, "The parts": the directions imports may take.
 describe('architecture', () => {
   it('src/model is pure tensor math: no other layer, no file system, no backend choice', () => {
     const bad = importsUnder('src/model').filter(

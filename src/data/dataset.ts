@@ -1,6 +1,6 @@
 /**
- * The leave-one-out split by time (DESIGN.md, "Evaluation protocol") and the model-id dataset
- * that training and evaluation share.
+ * The leave-one-out split by time (docs/architecture.md, "Evaluation protocol") and the model-id
+ * dataset that training and evaluation share.
  */
 import type { InteractionLoadSummary, LoadedInteractions } from './interactionLoader';
 import { buildItemVocabulary } from './itemVocabulary';

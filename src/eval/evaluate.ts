@@ -1,4 +1,4 @@
-/** Runs a scorer over evaluation cases with the one protocol of DESIGN.md. */
+/** Runs a scorer over evaluation cases with the one protocol of docs/architecture.md. */
 import type { Dataset, EvalCase } from '../data/dataset';
 import {
   METRIC_NAMES,
