@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitItemKnn, fitMarkovChain, fitPopularity } from './baselines';
-import { topK } from './ranking';
+import { topK } from '../model/ranking';
 
 // Counts: 1 five times, 2 four, 3 three, 4 and 5 once (ids follow frequency, as in a Dataset).
 // Transitions: 1->2 x3, 1->3, 1->4; 2->1 x2, 2->3, 2->5; 3->1.

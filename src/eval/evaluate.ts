@@ -6,7 +6,7 @@ import {
   type EvaluationResult,
   type MetricName,
 } from './metrics';
-import { rankOfTarget } from './ranking';
+import { rankOfTarget } from '../model/ranking';
 
 /** Scores every model id for a history: index = model id, length numItems + 1. */
 export type Scorer = (history: Int32Array) => Float32Array | Promise<Float32Array>;

@@ -180,8 +180,7 @@ export class AdaptiveSoftmax {
   /** Exact log-probability of every item: h [N, d] -> [N, numItems + 1], column 0 (padding) = -Inf. */
   logProbs(h: tf.Tensor2D): tf.Tensor2D {
     const [n] = h.shape;
-    const logits = tf.add(matMul(h, this.headKernel()), this.headBias);
-    const head = tf.logSoftmax(logits) as tf.Tensor2D; // [N, headSize]
+    const head = this.headLogProbs(h); // [N, headSize]
     const parts: tf.Tensor2D[] = [
       tf.fill([n, 1], -Infinity) as tf.Tensor2D,
       tf.slice(head, [0, 0], [n, this.blocks[0].size]),
@@ -189,9 +188,21 @@ export class AdaptiveSoftmax {
     this.tails.forEach((tail, j) => {
       if (!tail) return;
       const token = tf.slice(head, [0, this.blocks[0].size + j - 1], [n, 1]); // [N, 1]
-      parts.push(tf.add(token, tf.logSoftmax(this.tailLogits(h, tail)))); // [N, size_j]
+      parts.push(tf.add(token, this.tailLogProbs(h, j))); // [N, size_j]
     });
     return tf.concat(parts, 1) as tf.Tensor2D;
+  }
+
+  /** log p of the head's entries for h [N, d]: [N, headSize], block-0 items then one token per tail. */
+  headLogProbs(h: tf.Tensor2D): tf.Tensor2D {
+    return tf.logSoftmax(tf.add(matMul(h, this.headKernel()), this.headBias)) as tf.Tensor2D;
+  }
+
+  /** log p(item | block j) for a tail block j >= 1 and h [N, d]: [N, size_j]. */
+  tailLogProbs(h: tf.Tensor2D, j: number): tf.Tensor2D {
+    const tail = this.tails[j];
+    if (!tail) throw new RangeError(`tailLogProbs: block ${j} is not a tail block`);
+    return tf.logSoftmax(this.tailLogits(h, tail)) as tf.Tensor2D;
   }
 
   private tailLogits(h: tf.Tensor2D, tail: TailCluster): tf.Tensor2D {

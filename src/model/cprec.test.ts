@@ -105,7 +105,7 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     expect(maxAbsDiff(both[1].slice(1), alone[0].slice(1))).toBeLessThan(1e-5);
 
     const exclude = [long[19], 1, 2];
-    const top = await model.topK(long, 5, exclude);
+    const top = await model.topK(long, 5, { exclude });
     const ranked = both[0]
       .map((score, id) => ({ score, id }))
       .filter(({ id }) => id > 0 && !exclude.includes(id))
@@ -174,7 +174,7 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     const before = tf.memory().numTensors;
     model.logProbs([[1, 2, 3]]).dispose();
     step();
-    await model.topK([5, 6, 7], 10, [8]);
+    await model.topK([5, 6, 7], 10, { exclude: [8], include: [8, 9, 20, 30] });
     expect(tf.memory().numTensors).toBe(before);
     optimizer.dispose();
   });

@@ -4,6 +4,7 @@ import { AdaptiveSoftmax } from './adaptiveSoftmax';
 import { createConfig, itemBlocks, type CpRecConfig, type ItemBlock } from './config';
 import { convLayerSize, createConvLayer, dilatedBlock, type ConvLayer } from './dilatedBlock';
 import { Parameters } from './parameters';
+import { treeTopK, type TreeTopK } from './treeTopK';
 import { distinctLayerCount, layerSlots } from './sharing';
 
 export interface TrainingOptions {
@@ -14,11 +15,6 @@ export interface TrainingOptions {
    * data without repeats does (MovieLens). Off for repeat-purchase data.
    */
   maskSeen?: boolean;
-}
-
-export interface TopK {
-  ids: number[]; // model ids, best first
-  scores: number[]; // log-probabilities
 }
 
 /** For every position of [B, T] row-major inputs: the non-padding ids of its row up to it. */
@@ -85,6 +81,26 @@ export class CpRec {
     return this.params.count();
   }
 
+  /** The conv layers in order of application, each with its dilation (shared layers repeat). */
+  convLayers(): { layer: ConvLayer; dilation: number }[] {
+    return this.layers.map((layer, i) => ({
+      layer,
+      dilation:
+        this.config.dilations[Math.floor(i / 2) % this.config.dilations.length] * (i % 2 ? 2 : 1),
+    }));
+  }
+
+  /** Input embeddings of model ids (0 = padding, the zero vector): [n] -> [n, d]. */
+  embed(ids: readonly number[]): tf.Tensor2D {
+    return tf.tidy(
+      () =>
+        tf.reshape(
+          this.embedding.apply(tf.tensor2d(Int32Array.from(ids), [1, ids.length], 'int32')),
+          [ids.length, this.config.d],
+        ) as tf.Tensor2D,
+    );
+  }
+
   /** ids [B, T] int32 -> hidden states [B, T, d]; dropout only when `training`. */
   hidden(ids: tf.Tensor2D, training?: TrainingOptions): tf.Tensor3D {
     const { dilations, dropout, layerNormEpsilon } = this.config;
@@ -127,12 +143,12 @@ export class CpRec {
   }
 
   /**
-   * Log-probabilities of the next item after each history: [B] histories -> [B, numItems + 1]
-   * (column = model id; column 0 is padding at -Infinity). Each history keeps its last maxLength
-   * ids and is left-padded to maxLength, exactly as training windows are.
+   * The hidden state after each history, at its last position: [B] histories -> [B, d]. Each
+   * history keeps its last maxLength ids and is left-padded to maxLength, exactly as training
+   * windows are.
    */
-  logProbs(histories: ArrayLike<number>[]): tf.Tensor2D {
-    const { maxLength, numItems } = this.config;
+  lastHidden(histories: ArrayLike<number>[]): tf.Tensor2D {
+    const { maxLength, numItems, d } = this.config;
     const ids = new Int32Array(histories.length * maxLength);
     histories.forEach((history, row) => {
       const kept = Math.min(history.length, maxLength);
@@ -146,32 +162,37 @@ export class CpRec {
     });
     return tf.tidy(() => {
       const h = this.hidden(tf.tensor2d(ids, [histories.length, maxLength], 'int32')); // [B, T, d]
-      const last = tf.slice(h, [0, maxLength - 1, 0], [histories.length, 1, this.config.d]);
-      return this.softmax.logProbs(tf.reshape(last, [histories.length, this.config.d]));
+      const last = tf.slice(h, [0, maxLength - 1, 0], [histories.length, 1, d]);
+      return tf.reshape(last, [histories.length, d]) as tf.Tensor2D;
     });
   }
 
-  /** The k most likely next items after `history`, never padding nor an id in `exclude`. */
-  async topK(history: ArrayLike<number>, k: number, exclude: Iterable<number> = []): Promise<TopK> {
-    if (!(Number.isInteger(k) && k >= 1))
-      throw new RangeError(`topK: k must be an integer >= 1, got ${k}`);
-    const excluded = new Set(exclude);
-    const candidates = Math.min(this.config.numItems, k + excluded.size);
-    const { values, indices } = tf.tidy(() =>
-      tf.topk(tf.reshape(this.logProbs([history]), [this.config.numItems + 1]), candidates),
-    );
+  /**
+   * Log-probabilities of the next item after each history: [B] histories -> [B, numItems + 1]
+   * (column = model id; column 0 is padding at -Infinity). Histories are read as in lastHidden.
+   */
+  logProbs(histories: ArrayLike<number>[]): tf.Tensor2D {
+    return tf.tidy(() => this.softmax.logProbs(this.lastHidden(histories)));
+  }
+
+  /**
+   * The k most likely next items after `history` (never padding, never an excluded id; only
+   * included ids when `include` is given), best first with exact log-probabilities, ties to the
+   * lower id. Tail blocks that cannot reach the top k are not scored (see treeTopK).
+   */
+  async topK(
+    history: ArrayLike<number>,
+    k: number,
+    options: { exclude?: Iterable<number>; include?: Iterable<number> } = {},
+  ): Promise<TreeTopK> {
+    const h = this.lastHidden([history]);
     try {
-      const [scores, ids] = await Promise.all([values.data(), indices.data()]);
-      const result: TopK = { ids: [], scores: [] };
-      for (let i = 0; i < ids.length && result.ids.length < k; i++) {
-        if (excluded.has(ids[i]) || ids[i] === 0) continue;
-        result.ids.push(ids[i]);
-        result.scores.push(scores[i]);
-      }
-      return result;
+      return await treeTopK(this.softmax, this.blocks, h, k, {
+        exclude: new Set(options.exclude ?? []),
+        ...(options.include ? { include: new Set(options.include) } : {}),
+      });
     } finally {
-      values.dispose();
-      indices.dispose();
+      h.dispose();
     }
   }
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff, randomize, useBackend } from '../testing/backends';
+import { ConfigError } from './config';
 import { CpRec } from './cprec';
 import { decodeModel, encodeModel, ModelFormatError, parseModelJson } from './modelFormat';
 
@@ -20,7 +21,7 @@ async function encoded(shardBytes?: number) {
   const out = await encodeModel(
     model,
     { name: 'tiny', items, training: { epochs: 3 } },
-    shardBytes,
+    { shardBytes },
   );
   // Through JSON text, as a browser would read it.
   return {
@@ -45,6 +46,76 @@ describe('model files', () => {
     const a = await model.logProbs([history]).data();
     const b = await loaded.logProbs([history]).data();
     expect(maxAbsDiff(a.slice(1), b.slice(1))).toBe(0);
+  });
+
+  it.each([
+    ['fp16', 2e-3, 3],
+    ['int8', 0.05, 5],
+    ['mixed', 0.2, 6],
+  ] as const)(
+    'stores %s weights in fewer bytes and decodes them once into float32 near the originals',
+    async (weights, tolerance, smaller) => {
+      // Large enough that most tensors pass the small-tensor threshold.
+      const model = new CpRec({ numItems: 600, cutoffs: [100, 300], d: 32, blockFactor: 2 });
+      models.push(model);
+      randomize(model.params, 4);
+      const items = ['', ...Array.from({ length: 600 }, (_, i) => `item-${i}`)];
+      const fp32 = (await encodeModel(model, { name: 'q', items, training: {} })).files;
+      const out = await encodeModel(model, { name: 'q', items, training: {} }, { weights });
+      const modelJson = parseModelJson(JSON.parse(JSON.stringify(out.modelJson)));
+      expect(modelJson.formatVersion).toBe(2);
+      const bytes = (f: Map<string, Uint8Array>) =>
+        [...f.values()].reduce((n, b) => n + b.byteLength, 0);
+      // The small tensors (biases, LayerNorm) stay float32, so the ratio is below 4 or 8.
+      expect(bytes(out.files) * 1.5).toBeLessThan(bytes(fp32));
+      expect(bytes(out.files)).toBeGreaterThan(bytes(fp32) / smaller / 2);
+      const loaded = await decodeModel(modelJson, out.files);
+      models.push(loaded);
+      for (const [name, v] of model.params.entries()) {
+        const w = modelJson.weightsManifest[0].weights.find((x) => x.name === name)!;
+        const got = (await new Map(loaded.params.entries()).get(name)!.data()) as Float32Array;
+        const want = (await v.data()) as Float32Array;
+        const range = Math.max(...want) - Math.min(...want);
+        expect({
+          name,
+          dtype: w.dtype,
+          ok: maxAbsDiff(got, want) <= tolerance * range + 1e-7,
+        }).toEqual({
+          name,
+          dtype: w.dtype,
+          ok: true,
+        });
+      }
+      if (weights === 'mixed') {
+        expect(modelJson.weightsManifest[0].weights.map((w) => w.dtype)).toContain('int4');
+      }
+    },
+  );
+
+  it('still reads version 1 files (float32 only) and rejects a quantized dtype in them', async () => {
+    const { model, modelJson, files } = await encoded();
+    const v1 = parseModelJson({ ...modelJson, formatVersion: 1 });
+    const loaded = await decodeModel(v1, files);
+    models.push(loaded);
+    const history = [5, 6];
+    expect(await loaded.topK(history, 5)).toEqual(await model.topK(history, 5));
+    const group = modelJson.weightsManifest[0];
+    const quantized = {
+      ...modelJson,
+      formatVersion: 1,
+      weightsManifest: [
+        { ...group, weights: [{ ...group.weights[0], dtype: 'int8' }, ...group.weights.slice(1)] },
+      ],
+    };
+    expect(() => parseModelJson(quantized)).toThrow(
+      /dtype "int8" is not one of float32 \(format version 1\)/,
+    );
+    expect(() =>
+      parseModelJson({
+        ...modelJson,
+        weightsManifest: [{ ...group, weights: [{ ...group.weights[0], dtype: 'int8', axis: 5 }] }],
+      }),
+    ).toThrow(/axis 5 is outside its shape/);
   });
 
   it('names the file that is corrupted or truncated', async () => {
@@ -72,5 +143,24 @@ describe('model files', () => {
       /config: CpRecConfig\.d/,
     );
     expect(() => parseModelJson({ ...modelJson, weightFiles: {} })).toThrow(ModelFormatError);
+  });
+
+  it('keeps the config error as the cause', async () => {
+    const { modelJson } = await encoded();
+    const attempt = () => parseModelJson({ ...modelJson, config: { ...modelJson.config, d: 0 } });
+    expect(attempt).toThrow(expect.objectContaining({ cause: expect.any(ConfigError) }));
+  });
+
+  it('rejects an item id given twice, naming it and both positions', async () => {
+    const { modelJson } = await encoded();
+    const items = [...modelJson.items];
+    items[31] = items[12];
+    expect(() => parseModelJson({ ...modelJson, items })).toThrow(
+      new ModelFormatError('model.json items: "item-11" is at positions 12 and 31'),
+    );
+    items[31] = 356 as unknown as string;
+    expect(() => parseModelJson({ ...modelJson, items })).toThrow(
+      /model\.json items\[31\]: expected a string, got 356/,
+    );
   });
 });

@@ -1,22 +1,41 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { configFromJSON, configToJSON, type CpRecConfig } from './config';
 import { CpRec } from './cprec';
+import { ModelFormatError } from './modelFormatError';
+import {
+  decodeWeights,
+  encodedBytes,
+  encodeWeights,
+  WEIGHT_DTYPES,
+  weightEncoding,
+  type WeightDtype,
+  type WeightEncoding,
+  type WeightKind,
+} from './quantization';
+
+export { ModelFormatError };
 
 /**
  * The model files, the contract between the trainer and the browser (docs/model-format.md):
  * model.json in the TensorFlow.js weights-manifest style plus the CpRec config, the item
- * vocabulary, training metadata and a SHA-256 per weight file; weights as little-endian float32
- * shards.
+ * vocabulary, training metadata and a SHA-256 per weight file; weights in shards, each tensor in
+ * its own encoding (float32, float16, or 8- or 4-bit codes: see quantization.ts). Version 1 files
+ * (float32 only) still read.
  */
 export const MODEL_FORMAT = 'cprec-model';
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
 
 export interface WeightSpec {
   name: string;
   shape: number[];
-  dtype: 'float32';
+  dtype: WeightDtype;
+  /** int8 / int4: the axis whose every index has its own scale and minimum; null = one for all. */
+  axis?: number | null;
 }
+
+const encodingOf = (w: WeightSpec): WeightEncoding => ({ dtype: w.dtype, axis: w.axis ?? null });
 
 export interface WeightGroup {
   paths: string[];
@@ -42,24 +61,22 @@ export interface ModelJson {
   training: Record<string, unknown>;
 }
 
-/** A model.json that does not follow the format; the message names the field. */
-export class ModelFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelFormatError';
-  }
-}
-
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface EncodeOptions {
+  /** How the weights are stored (see weightEncoding); default fp32. */
+  weights?: WeightKind;
+  shardBytes?: number;
 }
 
 /** Serialises a model's weights: model.json plus the shard bytes keyed by file name. */
 export async function encodeModel(
   model: CpRec,
   meta: { name: string; items: string[]; training: Record<string, unknown> },
-  shardBytes = DEFAULT_SHARD_BYTES,
+  { weights: kind = 'fp32', shardBytes = DEFAULT_SHARD_BYTES }: EncodeOptions = {},
 ): Promise<{ modelJson: ModelJson; files: Map<string, Uint8Array> }> {
   if (meta.items.length !== model.config.numItems + 1) {
     throw new ModelFormatError(
@@ -67,15 +84,21 @@ export async function encodeModel(
     );
   }
   const weights: WeightSpec[] = [];
-  const chunks: Float32Array[] = [];
+  const chunks: Uint8Array[] = [];
   for (const [name, v] of model.params.entries()) {
-    weights.push({ name, shape: [...v.shape], dtype: 'float32' });
-    chunks.push((await v.data()) as Float32Array);
+    const encoding = weightEncoding(kind, name, v.shape);
+    weights.push({
+      name,
+      shape: [...v.shape],
+      dtype: encoding.dtype,
+      ...(encoding.dtype.startsWith('int') ? { axis: encoding.axis } : {}),
+    });
+    chunks.push(encodeWeights((await v.data()) as Float32Array, v.shape, encoding));
   }
   const all = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
   let offset = 0;
   for (const c of chunks) {
-    all.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), offset);
+    all.set(c, offset);
     offset += c.byteLength;
   }
   const count = Math.max(1, Math.ceil(all.byteLength / shardBytes));
@@ -102,24 +125,24 @@ export async function encodeModel(
 
 /** Checks a parsed model.json; throws ModelFormatError naming the first bad field. */
 export function parseModelJson(json: unknown): ModelJson {
-  const fail = (field: string, problem: string): never => {
-    throw new ModelFormatError(`model.json ${field}: ${problem}`);
+  const fail = (field: string, problem: string, cause?: unknown): never => {
+    throw new ModelFormatError(`model.json ${field}: ${problem}`, { cause });
   };
   if (typeof json !== 'object' || json === null) return fail('(root)', 'is not an object');
   const m = json as Partial<ModelJson>;
   if (m.format !== MODEL_FORMAT)
     fail('format', `expected "${MODEL_FORMAT}", got ${JSON.stringify(m.format)}`);
-  if (m.formatVersion !== MODEL_FORMAT_VERSION) {
+  if (!READABLE_VERSIONS.includes(m.formatVersion as number)) {
     fail(
       'formatVersion',
-      `this code reads version ${MODEL_FORMAT_VERSION}, got ${JSON.stringify(m.formatVersion)}`,
+      `this code reads versions ${READABLE_VERSIONS.join(' and ')}, got ${JSON.stringify(m.formatVersion)}`,
     );
   }
   let config: CpRecConfig;
   try {
     config = configFromJSON(m.config);
   } catch (e) {
-    return fail('config', (e as Error).message);
+    return fail('config', (e as Error).message, e);
   }
   if (!Array.isArray(m.items) || m.items.length !== config.numItems + 1) {
     fail(
@@ -127,6 +150,16 @@ export function parseModelJson(json: unknown): ModelJson {
       `expected ${config.numItems + 1} entries (numItems + 1), got ${Array.isArray(m.items) ? m.items.length : typeof m.items}`,
     );
   }
+  // Two model ids for one catalog id would make results show that item twice.
+  const positions = new Map<string, number>();
+  m.items!.forEach((id, position) => {
+    if (typeof id !== 'string')
+      fail(`items[${position}]`, `expected a string, got ${JSON.stringify(id)}`);
+    const first = positions.get(id);
+    if (first !== undefined)
+      fail('items', `${JSON.stringify(id)} is at positions ${first} and ${position}`);
+    positions.set(id, position);
+  });
   if (!Array.isArray(m.weightsManifest) || m.weightsManifest.length === 0)
     fail('weightsManifest', 'missing');
   for (const group of m.weightsManifest!) {
@@ -137,8 +170,17 @@ export function parseModelJson(json: unknown): ModelJson {
       }
     }
     for (const w of group.weights) {
-      if (w.dtype !== 'float32')
-        fail(`weight ${w.name}`, `dtype ${JSON.stringify(w.dtype)} is not float32`);
+      const dtypes = m.formatVersion === 1 ? ['float32'] : WEIGHT_DTYPES;
+      if (!dtypes.includes(w.dtype)) {
+        fail(
+          `weight ${w.name}`,
+          `dtype ${JSON.stringify(w.dtype)} is not one of ${dtypes.join(', ')} (format version ${m.formatVersion})`,
+        );
+      }
+      const axis = w.axis ?? null;
+      if (axis !== null && !(Number.isInteger(axis) && axis >= 0 && axis < w.shape.length)) {
+        fail(`weight ${w.name}`, `axis ${JSON.stringify(axis)} is outside its shape [${w.shape}]`);
+      }
     }
   }
   return { ...(m as ModelJson), config, name: String(m.name ?? ''), training: m.training ?? {} };
@@ -184,17 +226,17 @@ export async function decodeModel(
       all.set(p, offset);
       offset += p.byteLength;
     }
-    const floats = new Float32Array(all.buffer, 0, all.byteLength / 4);
     let at = 0;
     for (const w of group.weights) {
-      const size = w.shape.reduce((a, b) => a * b, 1);
-      if (at + size > floats.length) {
+      const bytes = encodedBytes(w.shape, encodingOf(w));
+      if (at + bytes > all.byteLength) {
         throw new ModelFormatError(
-          `weight ${w.name} runs past the end of its shards (${floats.length} floats)`,
+          `weight ${w.name} runs past the end of its shards (${all.byteLength} bytes)`,
         );
       }
-      values[w.name] = tf.tensor(floats.subarray(at, at + size), w.shape, 'float32');
-      at += size;
+      const decoded = decodeWeights(all.subarray(at, at + bytes), w.shape, encodingOf(w));
+      values[w.name] = tf.tensor(decoded, w.shape, 'float32');
+      at += bytes;
     }
   }
   const model = new CpRec(modelJson.config);
@@ -202,7 +244,7 @@ export async function decodeModel(
     model.params.assign(values);
   } catch (e) {
     model.dispose();
-    throw new ModelFormatError((e as Error).message);
+    throw new ModelFormatError((e as Error).message, { cause: e });
   } finally {
     for (const t of Object.values(values)) t.dispose();
   }

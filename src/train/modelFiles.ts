@@ -6,6 +6,7 @@ import {
   encodeModel,
   ModelFormatError,
   parseModelJson,
+  type EncodeOptions,
   type ModelJson,
 } from '../model/modelFormat';
 
@@ -40,9 +41,10 @@ export async function writeModelFiles(
   dir: string,
   model: CpRec,
   meta: { name: string; items: string[]; training: Record<string, unknown> },
+  options: EncodeOptions = {},
 ): Promise<ModelJson> {
   await mkdir(dir, { recursive: true });
-  const { modelJson, files } = await encodeModel(model, meta);
+  const { modelJson, files } = await encodeModel(model, meta, options);
   for (const [path, bytes] of files) await writeFileAtomic(join(dir, path), bytes);
   // model.json last: a reader never sees a manifest whose shards are not written yet.
   await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(modelJson, null, 1)}\n`);

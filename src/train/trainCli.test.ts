@@ -101,9 +101,57 @@ describe('npm run train / evaluate', () => {
       '--checkpoint',
       join(dir, 'ckpt'),
       '--fresh',
+      '--weights',
+      'int8',
     ]);
     expect(fresh.stderr).toMatch(/--fresh: deleted/);
     expect(fresh.stderr).toMatch(/epoch 2: loss/);
+    // Stored as int8, and model.json's figures are those of the stored weights, float32 beside.
+    const int8 = await readModelFiles(join(dir, 'fresh'));
+    int8.model.dispose();
+    expect(int8.modelJson.weightsManifest[0].weights.map((w) => w.dtype)).toContain('int8');
+    expect(int8.modelJson.training).toMatchObject({ weights: 'int8', float32: { validation: {} } });
+    const reEvaluated = await run(tsx, [
+      'src/train/evaluateCli.ts',
+      '--model',
+      join(dir, 'fresh'),
+      '--data',
+      DATA[1],
+      '--json',
+      join(dir, 'int8.json'),
+    ]);
+    expect(reEvaluated.stderr).not.toMatch(/overrides/);
+    const int8Results = JSON.parse(await readFile(join(dir, 'int8.json'), 'utf8'));
+    expect(Object.values(int8Results.validation)[0]).toMatchObject({
+      metrics: {
+        'NDCG@10': (int8.modelJson.training.validation as Record<string, number>)['NDCG@10'],
+      },
+    });
+
+    // An existing model re-encoded: fewer bytes, the same vocabulary, still evaluable.
+    const quantized = await run(tsx, [
+      'src/train/quantizeCli.ts',
+      '--model',
+      out,
+      '--to',
+      'mixed',
+      '--out',
+      join(dir, 'mixed'),
+    ]);
+    expect(quantized.stdout).toMatch(
+      /weights [\d,]+ bytes as mixed \([\d,]+ before, \d+\.\d\dx fewer\)/,
+    );
+    const mixed = await readModelFiles(join(dir, 'mixed'));
+    mixed.model.dispose();
+    expect(mixed.modelJson.items).toEqual(modelJson.items);
+    expect(mixed.modelJson.weightsManifest[0].weights.map((w) => w.dtype)).toContain('int4');
+    expect(mixed.modelJson.training.float32).toEqual({
+      validation: modelJson.training.validation,
+      test: modelJson.training.test,
+    });
+    expect(await readFile(join(dir, 'mixed', 'catalog.json'), 'utf8')).toBe(
+      await readFile(join(out, 'catalog.json'), 'utf8'),
+    );
 
     const excluded = await run(tsx, [
       'src/train/evaluateCli.ts',

@@ -18,6 +18,8 @@ import {
   trainAndEvaluate,
   TRAIN_FLAGS,
   trainOptionsFromFlags,
+  WEIGHTS_FLAG,
+  withStoredWeights,
   writeTrainedModel,
 } from './trainingRun';
 
@@ -32,6 +34,7 @@ const OUTPUT_FLAGS = flagGroup({
     type: 'boolean',
     help: 'delete the checkpoint directory first and train from the start',
   },
+  weights: WEIGHTS_FLAG,
 });
 const GROUPS = {
   Data: DATA_FLAGS,
@@ -54,12 +57,22 @@ runCli('npm run train -- --data <file> [flags]', GROUPS, async (flags) => {
     bar.log(`--fresh: deleted ${options.checkpointDir}`);
   }
   const baselines = await evaluateBaselines(data, settings.keepSeen);
-  const run = await trainAndEvaluate(data, config, { ...options, ...settings }, bar);
+  const run = await withStoredWeights(
+    await trainAndEvaluate(data, config, { ...options, ...settings }, bar),
+    data,
+    flags.weights,
+    settings.keepSeen,
+  );
   const name = flags.name ?? data.name;
-  await writeTrainedModel(out, name, data, run, baselines, {
-    preset: flags.preset,
-    ...recordedSettings(options, settings),
-  });
+  await writeTrainedModel(
+    out,
+    name,
+    data,
+    run,
+    baselines,
+    { preset: flags.preset, ...recordedSettings(options, settings) },
+    flags.weights,
+  );
   const label = `${name} (epoch ${run.result.bestEpoch})`;
   bar.log(`\n${resultTables([{ name: label, ...run }], baselines)}`);
   bar.log(`\nwrote ${out}/model.json, weights, catalog.json and learning-curve.svg`);

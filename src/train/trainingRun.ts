@@ -14,7 +14,9 @@ import {
 import type { EvaluationResult, MetricName } from '../eval/metrics';
 import type { CpRecConfig } from '../model/config';
 import { countParameters, CpRec } from '../model/cprec';
+import { decodeModel, encodeModel } from '../model/modelFormat';
 import { uncompressed } from '../model/config';
+import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
 import { buildCatalogJson } from './catalogJson';
 import type { LoadedData } from './dataFlags';
 import { flagGroup, type FlagValues } from './flags';
@@ -88,6 +90,14 @@ export const TRAIN_FLAGS = flagGroup({
   },
 });
 export type TrainFlagValues = FlagValues<typeof TRAIN_FLAGS>;
+
+/** How the written weights are stored (docs/model-format.md, "Weight encodings"). */
+export const WEIGHTS_FLAG = {
+  type: 'string',
+  choices: WEIGHT_KINDS,
+  default: 'fp32',
+  help: 'weight storage: fp32, fp16, int8 (8-bit codes, a scale per row or channel), mixed (tail-block tables at 4 bits)',
+} as const;
 
 export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: string): TrainOptions {
   return validateTrainOptions({
@@ -211,37 +221,86 @@ export async function trainAndEvaluate(
   };
 }
 
+/**
+ * The run as it will be stored with `weights` below float32: the model rebuilt from its encoded
+ * weights and evaluated again, so model.json's figures are those of the shipped weights; the
+ * float32 figures stay beside them. fp32 returns the run unchanged.
+ */
+export async function withStoredWeights(
+  run: TrainedRun,
+  data: LoadedData,
+  weights: WeightKind,
+  keepSeen: boolean,
+): Promise<TrainedRun & { float32?: { validation: EvaluationResult; test: EvaluationResult } }> {
+  if (weights === 'fp32') return run;
+  const { modelJson, files } = await encodeModel(
+    run.model,
+    { name: 'stored', items: data.dataset.itemIds, training: {} },
+    { weights },
+  );
+  const stored = await decodeModel(modelJson, files);
+  const evaluate = (cases = data.dataset.validation) =>
+    evaluateScorer(data.dataset, cases, modelScorer(stored), { keepSeen });
+  const result = {
+    ...run,
+    model: stored,
+    validation: await evaluate(),
+    test: await evaluate(data.dataset.test),
+    float32: { validation: run.validation, test: run.test },
+  };
+  run.model.dispose();
+  return result;
+}
+
 /** model.json + shards, catalog.json and learning-curve.svg; returns the weight bytes. */
 export async function writeTrainedModel(
   out: string,
   name: string,
   data: LoadedData,
-  run: TrainedRun,
+  run: TrainedRun & { float32?: { validation: EvaluationResult; test: EvaluationResult } },
   baselines: BaselineResults[],
   settings: Record<string, unknown>,
+  weights: WeightKind = 'fp32',
 ): Promise<number> {
   const { model, result } = run;
-  const modelJson = await writeModelFiles(out, model, {
-    name,
-    items: data.dataset.itemIds,
-    training: {
-      dataset: data.name,
-      data: data.splitOptions,
-      date: new Date().toISOString(),
-      settings,
-      parameters: model.parameterCount,
-      nextItNetParameters: run.nextItNetParameters,
-      epochs: result.history.length,
-      bestEpoch: result.bestEpoch,
-      stoppedEarly: result.stoppedEarly,
-      history: result.history,
-      validation: run.validation.metrics,
-      test: run.test.metrics,
-      baselines: Object.fromEntries(
-        baselines.map((b) => [b.name, { validation: b.validation.metrics, test: b.test.metrics }]),
-      ),
+  const modelJson = await writeModelFiles(
+    out,
+    model,
+    {
+      name,
+      items: data.dataset.itemIds,
+      training: {
+        dataset: data.name,
+        data: data.splitOptions,
+        date: new Date().toISOString(),
+        settings,
+        parameters: model.parameterCount,
+        nextItNetParameters: run.nextItNetParameters,
+        epochs: result.history.length,
+        bestEpoch: result.bestEpoch,
+        stoppedEarly: result.stoppedEarly,
+        history: result.history,
+        weights,
+        validation: run.validation.metrics,
+        test: run.test.metrics,
+        ...(run.float32
+          ? {
+              float32: {
+                validation: run.float32.validation.metrics,
+                test: run.float32.test.metrics,
+              },
+            }
+          : {}),
+        baselines: Object.fromEntries(
+          baselines.map((b) => [
+            b.name,
+            { validation: b.validation.metrics, test: b.test.metrics },
+          ]),
+        ),
+      },
     },
-  });
+    { weights },
+  );
   await mkdir(out, { recursive: true });
   await writeFile(
     join(out, 'catalog.json'),

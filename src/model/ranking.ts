@@ -5,7 +5,7 @@
  */
 
 /** True when item a (score sa) ranks before item b (score sb). */
-function before(sa: number, a: number, sb: number, b: number): boolean {
+export function before(sa: number, a: number, sb: number, b: number): boolean {
   return sa > sb || (sa === sb && a < b);
 }
 
