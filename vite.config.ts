@@ -1,28 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-
-// Cross-origin isolation lets the WASM backend use threads where the browser allows them.
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
-
-// The built app runs under a strict Content-Security-Policy: scripts only from the app itself,
-// WebAssembly compilation allowed, no eval and no inline script. tfjs's WASM threads are workers
-// whose code the app hands over as blob: URLs (worker-src and, for their importScripts,
-// script-src). Inline styles are allowed (the widget's Shadow DOM styles); inline scripts are not.
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval' blob:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "style-src 'self' 'unsafe-inline'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { ISOLATION_HEADERS, SECURITY_HEADERS, securityHeaders } from './hosting/securityHeaders';
 
 // tfjs-backend-wasm's threaded build starts pthread workers from source text inside the bundle;
 // renaming or rewriting that code breaks them ("e is not defined"), so minify whitespace only.
@@ -31,6 +10,8 @@ const noMangle = { mangle: false, compress: false };
 export default defineConfig(({ mode }) => ({
   plugins: [
     react(),
+    // The Content-Security-Policy as a <meta> tag in the built HTML and every header in _headers.
+    securityHeaders(),
     // Offline after one visit: the service worker precaches the app shell, the WASM binaries and
     // the shipped model. Precache entries carry content hashes, so a new deployment (a new model
     // version included) installs a new worker, which takes over at once; app/main.tsx then
@@ -62,10 +43,9 @@ export default defineConfig(({ mode }) => ({
       },
     }),
   ],
-  server: { headers: isolationHeaders },
-  preview: {
-    headers: { ...isolationHeaders, 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
-  },
+  // The dev server cannot send the policy (React refresh's inline script); preview sends it all.
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: SECURITY_HEADERS },
   worker: { format: 'es', rolldownOptions: { output: { minify: noMangle } } },
   build: {
     target: 'es2022',

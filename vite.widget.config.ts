@@ -1,14 +1,9 @@
 import { defineConfig } from 'vite';
+import { ISOLATION_HEADERS } from './hosting/securityHeaders';
 
 // The embeddable widget (widget/index.ts) as one ES module, dist/widget/cprec-widget.js, plus
 // the recommender worker and the tfjs WASM binaries it loads as separate assets. It is built
 // after the storefront (`vite build`) into the storefront's dist/, so `vite preview` serves both.
-
-// Same as vite.config.ts: cross-origin isolation lets the WASM backend use threads.
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
 
 // Same as vite.config.ts: tfjs-backend-wasm's pthread workers break when the code is renamed.
 const noMangle = { mangle: false, compress: false };
@@ -18,8 +13,9 @@ export default defineConfig({
   publicDir: false,
   // Asset URLs relative to the bundle (import.meta.url), so the folder can be served anywhere.
   base: './',
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  // Cross-origin isolation lets the WASM backend use threads.
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   worker: { format: 'es', rolldownOptions: { output: { minify: noMangle } } },
   build: {
     target: 'es2022',

@@ -1,6 +1,6 @@
 // The shop's own view of the catalogue: fetched by the page itself so the movies browse even
 // while (or when) the model is not loaded. Display helpers for titles, posters and numbers.
-import type { CatalogItem } from '../src/runtime';
+import { parseCatalogJson, type CatalogItem } from '../src/runtime';
 
 export type { CatalogItem };
 
@@ -18,9 +18,8 @@ export async function fetchCatalog(modelUrl: string = MODEL_URL): Promise<Catalo
   const url = new URL('catalog.json', new URL(modelUrl, location.href)).href;
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url} failed: HTTP ${response.status}`);
-  const json = (await response.json()) as { items?: unknown };
-  if (!Array.isArray(json.items)) throw new Error('catalog.json has no "items" array');
-  const items = json.items as CatalogItem[];
+  // The runtime's own check: an entry without a title shows its id, one without an id is refused.
+  const items = parseCatalogJson(await response.json());
   const counts = new Map<string, number>();
   for (const item of items)
     for (const genre of item.genres ?? []) counts.set(genre, (counts.get(genre) ?? 0) + 1);

@@ -1,6 +1,14 @@
 // Test-only page: exposes the runtime to Playwright (tests and the browser benchmark).
 import * as tf from '@tensorflow/tfjs-core';
-import { loadRecommender, openHistory, type BackendPreference } from '../src/runtime';
+import {
+  ConfigError,
+  loadRecommender,
+  ModelFormatError,
+  ModelLoadError,
+  openHistory,
+  RecommenderDisposedError,
+  type BackendPreference,
+} from '../src/runtime';
 
 /** Unmeasured calls before each latency series. */
 const warmup = (calls: number) => Math.ceil(calls / 5);
@@ -48,6 +56,7 @@ async function benchmark(url: string, backend: BackendPreference, calls: number,
 const harness = {
   loadRecommender,
   openHistory,
+  errors: { ConfigError, ModelFormatError, ModelLoadError, RecommenderDisposedError },
   benchmark,
   numTensors: () => tf.memory().numTensors,
 };

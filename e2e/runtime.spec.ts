@@ -3,16 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { topK } from '../src/eval/ranking';
+import { topK } from '../src/model/ranking';
 import { decodeModel, parseModelJson } from '../src/model/modelFormat';
+import type { Harness } from './harness';
 
 const MODEL_DIR = join('public', 'models', 'ml-latest-small');
 const MODEL_URL = '/models/ml-latest-small/';
 
-interface Harness {
-  loadRecommender: typeof import('../src/runtime').loadRecommender;
-  numTensors: () => number;
-}
 declare const harness: Harness;
 
 async function open(page: Page): Promise<void> {
@@ -186,4 +183,70 @@ test('a corrupted weight file gives an error naming it, and the page stays usabl
     return n;
   }, MODEL_URL);
   expect(ok).toBe(10);
+});
+
+test('a disposed recommender rejects at once, and so do calls pending at dispose', async ({
+  page,
+}) => {
+  await open(page);
+  const outcomes = await page.evaluate(async (url) => {
+    const outcome = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'resolved',
+        (e) => `${e instanceof harness.errors.RecommenderDisposedError} ${(e as Error).message}`,
+      );
+    const out: Record<string, { pending: string; later: string }> = {};
+    for (const worker of [true, false]) {
+      const rec = await harness.loadRecommender(url, {
+        backend: 'wasm',
+        worker,
+        rememberBackend: false,
+      });
+      const pending = outcome(rec.recommend(['1', '2', '3']));
+      rec.dispose();
+      // Settled before a task queued after the call runs: at once, not after a worker's reply.
+      let later = 'still pending';
+      void outcome(rec.recommend(['1'])).then((o) => (later = o));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      out[worker ? 'worker' : 'main thread'] = { pending: await pending, later };
+    }
+    return out;
+  }, MODEL_URL);
+  const disposed = 'true the recommender of model "ml-latest-small" was disposed';
+  expect(outcomes).toEqual({
+    worker: { pending: disposed, later: disposed },
+    'main thread': { pending: disposed, later: disposed },
+  });
+});
+
+test('errors thrown in the worker keep their class, message and cause', async ({
+  page,
+  context,
+}) => {
+  const modelJson = JSON.parse(await readFile(join(MODEL_DIR, 'model.json'), 'utf8'));
+  modelJson.config.d = 0;
+  await context.route('**/models/ml-latest-small/model.json', (route) =>
+    route.fulfill({ json: modelJson }),
+  );
+  await open(page);
+  const chain = await page.evaluate(async (url) => {
+    const { ConfigError, ModelFormatError, ModelLoadError } = harness.errors;
+    const error = await harness.loadRecommender(url).then(
+      () => null,
+      (e: Error) => e,
+    );
+    const format = error?.cause as Error | undefined;
+    const config = format?.cause as InstanceType<typeof ConfigError> | undefined;
+    return {
+      load: [error instanceof ModelLoadError, error?.name, (error as { file?: string })?.file],
+      format: [format instanceof ModelFormatError, format?.name, format?.message],
+      config: [config instanceof ConfigError, config?.name, config?.field, config?.message],
+    };
+  }, MODEL_URL);
+  const detail = 'CpRecConfig.d: must be an integer >= 1, got 0';
+  expect(chain).toEqual({
+    load: [true, 'ModelLoadError', 'model.json'],
+    format: [true, 'ModelFormatError', `model.json config: ${detail}`],
+    config: [true, 'ConfigError', 'd', detail],
+  });
 });

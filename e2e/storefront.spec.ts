@@ -1,5 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+import { hangIndexedDb } from './hangingIndexedDb';
 
 // The storefront (index.html + app/) over the shipped model. Each test has a fresh browser
 // context: empty IndexedDB, empty Cache API.
@@ -200,4 +201,38 @@ test('while the model loads, a progress line and placeholders hold the space of 
   await recommendedFor(page, []);
   await expect(progress).toHaveCount(0);
   expect(await boxes()).toEqual(loading);
+});
+
+test('when IndexedDB never answers, the shop recommends and says the history is in memory', async ({
+  page,
+}) => {
+  await hangIndexedDb(page, 'cprec-history');
+  await page.goto('/');
+  await recommendedFor(page, []);
+  await expect(page.getByTestId('status-bar')).toContainText(
+    'memory only (IndexedDB did not answer within 3000 ms',
+  );
+  await page.locator('[data-testid="product"][data-item-id="2571"]').click();
+  await recommendedFor(page, ['2571']);
+  await expect.poll(() => historyIds(page)).toEqual(['2571']);
+});
+
+test('a catalogue entry without a title shows its id, and the shop stays up', async ({
+  context,
+  page,
+}) => {
+  // On the context: the recommender's worker fetches the catalogue too.
+  await context.route('**/models/ml-latest-small/catalog.json', async (route) => {
+    const response = await route.fetch();
+    const catalog = (await response.json()) as { items: { id: string; title?: string }[] };
+    delete catalog.items[0].title;
+    await route.fulfill({ response, json: catalog });
+  });
+  await page.goto('/');
+  const first = page.locator('[data-testid="product"]').first();
+  await expect(first).toHaveAttribute('data-item-id', '356');
+  await expect(first.locator('.card__title')).toHaveText('356');
+  const popular = await recommendedFor(page, []);
+  expect(popular[0]).toBe('356');
+  await expect(recs(page).locator('[data-item-id="356"] .card__title')).toHaveText('356');
 });

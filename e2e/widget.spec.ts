@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { hangIndexedDb } from './hangingIndexedDb';
 
 const HOST = '/examples/widget-host.html';
 const widget = 'cprec-recommendations';
@@ -130,4 +131,17 @@ test('catalog titles are rendered as text, never as markup', async ({ page }) =>
   // An injected <img src=x> would have failed to load by now.
   await page.waitForTimeout(500);
   expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+});
+
+test('when IndexedDB never answers, the widget recommends from a history kept in memory', async ({
+  page,
+}) => {
+  await hangIndexedDb(page, 'cprec-history');
+  await page.goto(HOST);
+  await shownFor(page, []);
+  await page.locator(widget).evaluate(async (el) => {
+    await (el as HTMLElement & { track(id: string): Promise<void> }).track('2571');
+  });
+  await shownFor(page, ['2571']);
+  expect(await shownIds(page)).not.toContain('2571');
 });

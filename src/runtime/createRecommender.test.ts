@@ -1,56 +1,31 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topK } from '../eval/ranking';
+import { topK } from '../model/ranking';
 import { CpRec } from '../model/cprec';
-import { encodeModel } from '../model/modelFormat';
 import { randomize, useBackend } from '../testing/backends';
+import {
+  memoryCache,
+  modelDirectory,
+  offline,
+  server,
+  type ServedFiles,
+} from '../testing/modelServer';
 import { createLocalRecommender } from './createRecommender';
 import { ModelLoadError } from './modelLoadError';
-import type { LoadProgress, ModelCache } from './modelLoader';
+import type { LoadProgress } from './modelLoader';
 
 const ITEMS = 40;
 const itemIds = ['', ...Array.from({ length: ITEMS }, (_, i) => `m${100 + i}`)];
+const TITLED = 29;
 let reference: CpRec;
-let served: Map<string, Uint8Array | string>;
+let served: ServedFiles;
 
-/** A server of the model directory at /models/tiny/, counting requests. */
-function server(files: Map<string, Uint8Array | string>, requests: string[] = []): typeof fetch {
-  return (async (input: RequestInfo | URL) => {
-    const url = new URL(String(input));
-    requests.push(url.pathname);
-    const body = files.get(url.pathname.replace('/models/tiny/', ''));
-    if (body === undefined) return new Response('not found', { status: 404 });
-    return new Response(typeof body === 'string' ? body : body.slice());
-  }) as typeof fetch;
-}
+/** What the catalog join gives for an id: its catalog.json entry, else the id as the title. */
+const entryOf = (id: string) =>
+  itemIds.indexOf(id) <= TITLED ? { id, title: `Title ${id}` } : { id, title: id };
 
-function memoryCache(): ModelCache & { store: Map<string, Response> } {
-  const store = new Map<string, Response>();
-  return {
-    store,
-    async match(url) {
-      return store.get(url)?.clone();
-    },
-    async put(url, response) {
-      store.set(url, response);
-    },
-  };
-}
-
-async function serve(model: CpRec, shardBytes?: number): Promise<Map<string, Uint8Array | string>> {
-  const { modelJson, files } = await encodeModel(
-    model,
-    { name: 'tiny', items: itemIds, training: {} },
-    shardBytes,
-  );
-  const out = new Map<string, Uint8Array | string>(files);
-  out.set('model.json', JSON.stringify(modelJson));
-  out.set(
-    'catalog.json',
-    JSON.stringify({ items: itemIds.slice(1, 30).map((id) => ({ id, title: `Title ${id}` })) }),
-  );
-  return out;
-}
+const serve = (model: CpRec, shardBytes?: number) =>
+  modelDirectory(model, itemIds, TITLED, shardBytes);
 
 const base = 'http://test.local/models/tiny/';
 const load = (extra: Parameters<typeof createLocalRecommender>[1] = {}) =>
@@ -86,7 +61,14 @@ describe('createLocalRecommender', () => {
     const expected = topK(scores, 5, ids);
     expect(result.items.map((r) => r.itemId)).toEqual(Array.from(expected.ids, (i) => itemIds[i]));
     expect(result).toMatchObject({ source: 'model', unknownIds: 1, historyUsed: 8 });
-    expect(result.items[0].item.title).toMatch(/^Title m1|^m1/);
+    expect(result.items.map((r) => r.item)).toEqual(result.items.map((r) => entryOf(r.itemId)));
+    const everything = await rec.recommend(history, { k: ITEMS });
+    expect(everything.items.map((r) => r.item)).toEqual(
+      everything.items.map((r) => entryOf(r.itemId)),
+    );
+    // Both sides of the join: the ids past the catalog's end are among them.
+    expect(everything.items.some((r) => itemIds.indexOf(r.itemId) > TITLED)).toBe(true);
+    expect(rec.catalog).toEqual(itemIds.slice(1).map(entryOf));
     expect(rec.info).toMatchObject({
       backend: 'cpu',
       modelName: 'tiny',
@@ -130,7 +112,7 @@ describe('createLocalRecommender', () => {
 
   it('names a corrupted or missing weight file', async () => {
     const shard = [...served.keys()].find((k) => k.endsWith('.bin'))!;
-    const corrupted = new Map(served);
+    const corrupted: ServedFiles = new Map(served);
     const bytes = (served.get(shard) as Uint8Array).slice();
     bytes[3] ^= 0xff;
     corrupted.set(shard, bytes);
@@ -143,7 +125,7 @@ describe('createLocalRecommender', () => {
     await expect(
       createLocalRecommender(base, { fetch: server(corrupted), cache: null, backend: 'cpu' }),
     ).rejects.toThrow(new RegExp(`${shard} is corrupted`));
-    const missing = new Map(served);
+    const missing: ServedFiles = new Map(served);
     missing.delete(shard);
     await expect(
       createLocalRecommender(base, { fetch: server(missing), cache: null, backend: 'cpu' }),
@@ -156,9 +138,6 @@ describe('createLocalRecommender', () => {
     (
       await createLocalRecommender(base, { fetch: server(served, requests), cache, backend: 'cpu' })
     ).dispose();
-    const offline = (async () => {
-      throw new TypeError('Failed to fetch');
-    }) as typeof fetch;
     const rec = await createLocalRecommender(base, { fetch: offline, cache, backend: 'cpu' });
     expect((await rec.recommend(['m101'])).items).toHaveLength(10);
     rec.dispose();
@@ -181,6 +160,59 @@ describe('createLocalRecommender', () => {
     ).dispose();
     expect(requests.filter((r) => r.endsWith('.bin'))).toEqual([]);
     updated.dispose();
+  });
+
+  it('never caches a bad model.json or catalog.json: offline, the last good copy answers', async () => {
+    const cache = memoryCache();
+    (
+      await createLocalRecommender(base, { fetch: server(served), cache, backend: 'cpu' })
+    ).dispose();
+    const portal = '<!doctype html><title>Sign in to the Wi-Fi</title>';
+    const bad: [string, string][] = [
+      ['model.json', portal],
+      ['model.json', JSON.stringify({ format: 'cprec-model', formatVersion: 99 })],
+      ['catalog.json', portal],
+      ['catalog.json', JSON.stringify({ items: [{ title: 'no id' }] })],
+    ];
+    for (const [file, body] of bad) {
+      const broken: ServedFiles = new Map(served).set(file, body);
+      const online = await createLocalRecommender(base, {
+        fetch: server(broken),
+        cache,
+        backend: 'cpu',
+      });
+      expect(online.catalog, file).toHaveLength(ITEMS);
+      online.dispose();
+      const rec = await createLocalRecommender(base, { fetch: offline, cache, backend: 'cpu' });
+      expect((await rec.recommend(['m101'])).items, `${file}: ${body}`).toHaveLength(10);
+      rec.dispose();
+    }
+  });
+
+  it('replaces a bad cached copy with the next good response', async () => {
+    const cache = memoryCache();
+    await cache.put(`${base}model.json`, new Response('{"format": "cprec-mo'));
+    await cache.put(`${base}catalog.json`, new Response('{}'));
+    await expect(
+      createLocalRecommender(base, { fetch: offline, cache, backend: 'cpu' }),
+    ).rejects.toThrow(/model\.json is not valid JSON/);
+    (
+      await createLocalRecommender(base, { fetch: server(served), cache, backend: 'cpu' })
+    ).dispose();
+    const rec = await createLocalRecommender(base, { fetch: offline, cache, backend: 'cpu' });
+    expect((await rec.recommend(['m101'])).items).toHaveLength(10);
+    rec.dispose();
+  });
+
+  it('names the file when neither the network nor the cache has a good copy', async () => {
+    const broken: ServedFiles = new Map(served).set('catalog.json', '{"items": 3}');
+    const attempt = createLocalRecommender(base, {
+      fetch: server(broken),
+      cache: memoryCache(),
+      backend: 'cpu',
+    });
+    await expect(attempt).rejects.toThrow(ModelLoadError);
+    await expect(attempt).rejects.toThrow(/catalog\.json items: expected an array, got 3/);
   });
 
   it('leaks no tensors over many recommendations', async () => {

@@ -35,8 +35,8 @@ export function upgradeHistory(db: IDBPDatabase<HistorySchema>, oldVersion: numb
 
 /** Where a history store keeps its events: IndexedDB, or this tab's memory. */
 export interface HistoryBackend {
-  /** Appends the event and drops the oldest beyond the cap, as one step. */
-  add(event: HistoryEvent): Promise<void>;
+  /** Appends the events in order and drops the oldest beyond the cap, as one step. */
+  add(events: readonly HistoryEvent[]): Promise<void>;
   /** The n most recent events, oldest first. */
   recent(n: number): Promise<HistoryEvent[]>;
   all(): Promise<HistoryEvent[]>;

@@ -445,3 +445,79 @@ describe('without usable IndexedDB', () => {
     after.close();
   });
 });
+
+describe('when opening IndexedDB does not answer', () => {
+  /**
+   * Makes every open of `name` wait, without a blocked event, as Safari's sometimes does: a tab of
+   * an older release holds the database and ignores versionchange, so a deletion waits for it
+   * and the opens queued behind the deletion wait too. The function returned lets them through.
+   */
+  async function hang(name: string): Promise<() => void> {
+    const holder = await rawOpen(name, 1);
+    indexedDB.deleteDatabase(name);
+    return () => holder.close();
+  }
+
+  const moved = (store: HistoryStore) =>
+    nextChange(store, () => store.info.storage === 'indexeddb');
+
+  it('gives up after openTimeoutMs, keeps the history in memory and says why', async () => {
+    const release = await hang('slow');
+    const store = await open({ dbName: 'slow', openTimeoutMs: 10 });
+    expect(store.info).toEqual({
+      storage: 'memory',
+      reason: 'IndexedDB did not answer within 10 ms; clicks are kept in memory until it does',
+    });
+    await store.add('m1', { at: 1 });
+    expect(await store.recent(5)).toEqual([{ itemId: 'm1', at: 1 }]);
+    release();
+  });
+
+  it('writes the clicks kept in memory once the database answers, and carries on there', async () => {
+    const release = await hang('slow');
+    const store = await open({ dbName: 'slow', openTimeoutMs: 10 });
+    const before = clicks(3, 'before');
+    await addAll(store, before);
+    const switched = moved(store);
+    release();
+    // Adds while the clicks move keep their order after them.
+    const during = clicks(5, 'during');
+    await Promise.all(during.map((event) => store.add(event.itemId, { at: event.at })));
+    expect(await switched).toEqual(expect.arrayContaining(before));
+    expect(store.info).toEqual({ storage: 'indexeddb' });
+    await store.add('after', { at: 9 });
+    const reloaded = await open({ dbName: 'slow' });
+    expect(reloaded.info.storage).toBe('indexeddb');
+    expect(ids(await reloaded.recent(100))).toEqual([...ids(before), ...ids(during), 'after']);
+  });
+
+  it('keeps maxEvents when the clicks move', async () => {
+    const release = await hang('slow');
+    const store = await open({ dbName: 'slow', openTimeoutMs: 10, maxEvents: 4 });
+    await addAll(store, clicks(6, 'm'));
+    const switched = moved(store);
+    release();
+    expect(ids(await switched)).toEqual(['m2', 'm3', 'm4', 'm5']);
+  });
+
+  it('closes a connection that answers after the store was closed', async () => {
+    const release = await hang('slow');
+    const store = await open({ dbName: 'slow', openTimeoutMs: 10 });
+    store.close();
+    release();
+    // rawOpen rejects when an open connection blocks the upgrade.
+    const after = await rawOpen('slow', 2);
+    expect(after.version).toBe(2);
+    after.close();
+  });
+
+  it('refuses an openTimeoutMs that is not a non-negative number', async () => {
+    for (const openTimeoutMs of [-1, Number.NaN, '10' as unknown as number]) {
+      await expect(openHistory({ openTimeoutMs })).rejects.toThrow(
+        new RangeError(
+          `openTimeoutMs must be a non-negative number of ms, got ${typeof openTimeoutMs === 'string' ? '"10"' : openTimeoutMs}`,
+        ),
+      );
+    }
+  });
+});

@@ -66,10 +66,11 @@ export function idbHistory(db: HistoryDb, maxEvents: number): HistoryBackend {
   return {
     // The transaction is created before the first await, so one tab's concurrent adds commit in
     // call order, and trimming inside it means two tabs can never delete each other's new events.
-    add(event) {
+    add(events) {
       const tx = live().transaction('events', 'readwrite');
       return within(tx, async () => {
-        await tx.store.add(event);
+        // Requests of one transaction run in the order they were made.
+        await Promise.all(events.map((event) => tx.store.add(event)));
         const newest = await tx.store.openKeyCursor(null, 'prev');
         const firstExcess = newest && (await skip(newest, maxEvents));
         if (firstExcess) await tx.store.delete(IDBKeyRange.upperBound(firstExcess.key));

@@ -9,7 +9,12 @@ import { loadInWorker } from './workerRecommender';
 
 export type { BackendName, BackendPreference, BackendReport, BackendSettings } from './backends';
 export type { CatalogItem, LoadProgress, LoadStage } from './modelLoader';
+export { parseCatalogJson } from './catalogFormat';
+// The errors a recommender rejects with, from the worker as from the main thread.
+export { ConfigError } from '../model/config';
+export { ModelFormatError } from '../model/modelFormatError';
 export { ModelLoadError } from './modelLoadError';
+export { RecommenderDisposedError } from './recommenderDisposedError';
 export { openHistory } from './historyStore';
 export type {
   HistoryEvent,
@@ -20,6 +25,7 @@ export type {
   HistoryStore,
 } from './historyStore';
 export type {
+  ItemId,
   Recommendation,
   RecommendOptions,
   Recommender,

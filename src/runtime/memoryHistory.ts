@@ -4,10 +4,10 @@ import type { HistoryBackend, HistoryEvent } from './historySchema';
 export function memoryHistory(maxEvents: number): HistoryBackend {
   let events: HistoryEvent[] = [];
   // Copies, as IndexedDB's structured clones are, so callers cannot edit what is stored.
-  const copy = (list: HistoryEvent[]) => list.map((event) => ({ ...event }));
+  const copy = (list: readonly HistoryEvent[]) => list.map((event) => ({ ...event }));
   return {
-    async add(event) {
-      events.push({ ...event });
+    async add(added) {
+      events.push(...copy(added));
       if (events.length > maxEvents) events.splice(0, events.length - maxEvents);
     },
     async recent(n) {

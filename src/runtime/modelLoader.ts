@@ -1,13 +1,8 @@
 import { parseModelJson, verifyWeightFile, type ModelJson } from '../model/modelFormat';
+import { parseCatalogJson, type CatalogItem } from './catalogFormat';
 import { ModelLoadError } from './modelLoadError';
 
-/** Display fields of one item, as in catalog.json (docs/model-format.md). */
-export interface CatalogItem {
-  id: string;
-  title: string;
-  genres?: string[];
-  year?: number;
-}
+export type { CatalogItem };
 
 export type LoadStage = 'manifest' | 'weights' | 'catalog' | 'backend' | 'warmup' | 'ready';
 
@@ -104,37 +99,56 @@ export async function fetchModelFiles(
     return response;
   };
 
-  /** Network first, then the cache; returns the text and keeps a copy. */
-  const getJson = async (path: string): Promise<unknown> => {
-    let text: string;
+  /** The file's text parsed and checked by `check`; every failure is a ModelLoadError naming it. */
+  const read = <T>(path: string, text: string, check: (json: unknown) => T): T => {
+    let json: unknown;
     try {
-      text = await (await get(path)).text();
-      await cache?.put(
-        urlOf(path),
-        new Response(text, { headers: { 'Content-Type': 'application/json' } }),
-      );
-    } catch (e) {
-      const cached = await cache?.match(urlOf(path));
-      if (!cached) throw e;
-      text = await cached.text();
-    }
-    try {
-      return JSON.parse(text);
+      json = JSON.parse(text);
     } catch (e) {
       throw new ModelLoadError(path, `${path} is not valid JSON: ${(e as Error).message}`, {
         cause: e,
       });
     }
+    try {
+      return check(json);
+    } catch (e) {
+      throw new ModelLoadError(path, (e as Error).message, { cause: e });
+    }
+  };
+
+  /**
+   * Network first, then the cache. A response is cached only after it passed `check`, so a bad
+   * one (a captive portal's login page, a half-deployed file) never replaces the last good copy,
+   * and that copy answers instead, as it does offline.
+   */
+  const getJson = async <T>(path: string, check: (json: unknown) => T): Promise<T> => {
+    let text: string;
+    let value: T;
+    try {
+      text = await (await get(path)).text();
+      value = read(path, text, check);
+    } catch (e) {
+      const cached = await cache?.match(urlOf(path));
+      if (!cached) throw e;
+      try {
+        return read(path, await cached.text(), check);
+      } catch (stale) {
+        throw new ModelLoadError(
+          path,
+          `${(e as Error).message}; the cached copy is unusable too: ${(stale as Error).message}`,
+          { cause: e },
+        );
+      }
+    }
+    await cache?.put(
+      urlOf(path),
+      new Response(text, { headers: { 'Content-Type': 'application/json' } }),
+    );
+    return value;
   };
 
   progress({ stage: 'manifest', loadedBytes: 0, totalBytes: 0, file: 'model.json' });
-  let modelJson: ModelJson;
-  try {
-    modelJson = parseModelJson(await getJson('model.json'));
-  } catch (e) {
-    if (e instanceof ModelLoadError) throw e;
-    throw new ModelLoadError('model.json', (e as Error).message, { cause: e });
-  }
+  const modelJson: ModelJson = await getJson('model.json', parseModelJson);
   const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
   const totalBytes = paths.reduce((n, p) => n + modelJson.weightFiles[p].bytes, 0);
   let loadedBytes = 0;
@@ -168,9 +182,6 @@ export async function fetchModelFiles(
     await cache?.put(urlOf(path), new Response(bytes.slice().buffer as ArrayBuffer));
   }
   progress({ stage: 'catalog', loadedBytes, totalBytes, file: 'catalog.json' });
-  const catalogJson = (await getJson('catalog.json')) as { items?: CatalogItem[] };
-  if (!Array.isArray(catalogJson.items)) {
-    throw new ModelLoadError('catalog.json', 'catalog.json has no "items" array');
-  }
-  return { baseUrl: base, modelJson, weights, catalog: catalogJson.items };
+  const catalog = await getJson('catalog.json', parseCatalogJson);
+  return { baseUrl: base, modelJson, weights, catalog };
 }

@@ -2,7 +2,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CpRec } from '../model/cprec';
 import type { ModelJson } from '../model/modelFormat';
 import { useBackend } from '../testing/backends';
+import { settled } from '../testing/promises';
 import { LocalRecommender, type RecommenderInfo } from './recommender';
+import { RecommenderDisposedError } from './recommenderDisposedError';
 
 const config = { numItems: 12, d: 8, numBlocks: 1, maxLength: 4 };
 const items = ['', ...Array.from({ length: 12 }, (_, i) => `i${i + 1}`)];
@@ -24,6 +26,9 @@ const info = (): RecommenderInfo => ({
 });
 const models: CpRec[] = [];
 afterEach(() => models.splice(0).forEach((m) => m.isDisposed || m.dispose()));
+
+/** Model files whose catalog ids are `ids` (ids[0] = '' is padding), bypassing the parser. */
+const filesWith = (ids: string[]) => ({ ...files, modelJson: { items: ids } as ModelJson });
 
 function model(): CpRec {
   const m = new CpRec(config);
@@ -64,5 +69,52 @@ describe('LocalRecommender', () => {
       /history must be an array/,
     );
     expect(calls).toBe(0);
+  });
+
+  it('rejects every call after dispose at once, and a call pending at dispose', async () => {
+    const rec = new LocalRecommender(model(), files, info());
+    const pending = rec.recommend(['i3', 'i5'], { k: 3 });
+    rec.dispose();
+    await expect(pending).rejects.toThrow(RecommenderDisposedError);
+    const late = rec.recommend(['i3'], { k: 3 });
+    expect(await settled(late)).toBe(true);
+    await expect(late).rejects.toThrow(/the recommender of model "t" was disposed/);
+    await expect(rec.recommend([])).rejects.toThrow(RecommenderDisposedError);
+    rec.dispose();
+  });
+
+  it('does not fall back to another backend once disposed', async () => {
+    let calls = 0;
+    const rec = new LocalRecommender(model(), files, info(), async () => {
+      calls++;
+      return { model: model(), backend: 'wasm' };
+    });
+    rec.dispose();
+    await expect(rec.recommend(['i3'])).rejects.toThrow(RecommenderDisposedError);
+    expect(calls).toBe(0);
+  });
+
+  it('takes numeric ids in history, exclude and include alike', async () => {
+    const numeric = ['', ...Array.from({ length: 12 }, (_, i) => String(10 * (i + 1)))];
+    const rec = new LocalRecommender(model(), filesWith(numeric), info());
+    const popular = await rec.recommend([], { k: 3, exclude: [10, '20'] });
+    expect(popular.items.map((r) => r.itemId)).toEqual(['30', '40', '50']);
+    const only = await rec.recommend([30], { k: 10, include: [50, 70, 30] });
+    expect(only.source).toBe('model');
+    expect(only.items.map((r) => r.itemId).sort()).toEqual(['50', '70']);
+  });
+
+  it('never returns an id twice, even from a vocabulary that repeats one', async () => {
+    const repeated = [...items];
+    repeated[7] = 'i2';
+    const rec = new LocalRecommender(model(), filesWith(repeated), info());
+    const popular = await rec.recommend([], { k: 12 });
+    const ranked = await rec.recommend(['i4'], { k: 12 });
+    for (const result of [popular, ranked]) {
+      const ids = result.items.map((r) => r.itemId);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toContain('i2');
+    }
+    expect(rec.catalog.filter((entry) => entry.id === 'i2')).toHaveLength(1);
   });
 });

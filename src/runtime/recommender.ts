@@ -1,15 +1,19 @@
-import { topK } from '../eval/ranking';
+import { topK } from '../model/ranking';
 import type { CpRec } from '../model/cprec';
 import type { BackendName, BackendReport } from './backends';
 import type { CatalogItem, ModelFiles } from './modelLoader';
+import { RecommenderDisposedError } from './recommenderDisposedError';
+
+/** A catalog id; numbers are read as their decimal text, so 356 and '356' are the same item. */
+export type ItemId = string | number;
 
 export interface RecommendOptions {
   /** How many items; default 10. */
   k?: number;
   /** Catalog ids never to return (e.g. out of stock). */
-  exclude?: Iterable<string>;
+  exclude?: Iterable<ItemId>;
   /** If given, only these catalog ids may be returned. */
-  include?: Iterable<string>;
+  include?: Iterable<ItemId>;
   /** Leave out items already in the history; default true (set false for repeat purchases). */
   excludeHistory?: boolean;
 }
@@ -50,7 +54,9 @@ export interface Recommender {
   readonly info: RecommenderInfo;
   /** Catalog entries in popularity order. */
   readonly catalog: readonly CatalogItem[];
-  recommend(history: readonly string[], options?: RecommendOptions): Promise<RecommendResult>;
+  /** Rejects with RecommenderDisposedError once `dispose()` was called. */
+  recommend(history: readonly ItemId[], options?: RecommendOptions): Promise<RecommendResult>;
+  /** Frees the model; calls pending then reject, and so does every later call. */
   dispose(): void;
 }
 
@@ -62,6 +68,9 @@ export class LocalRecommender implements Recommender {
   private readonly modelIds = new Map<string, number>();
   private readonly items: readonly string[];
   private readonly byId = new Map<string, CatalogItem>();
+  /** Model ids whose catalog id an earlier (more popular) model id already has: never returned. */
+  private readonly repeats = new Set<number>();
+  private disposed = false;
 
   /**
    * `fallback` rebuilds the network on another backend when this one fails mid-request (a lost
@@ -74,20 +83,31 @@ export class LocalRecommender implements Recommender {
     private fallback?: () => Promise<{ model: CpRec; backend: BackendName }>,
   ) {
     this.items = files.modelJson.items;
-    this.items.forEach((id, modelId) => modelId > 0 && this.modelIds.set(id, modelId));
+    this.items.forEach((id, modelId) => {
+      if (modelId === 0) return;
+      if (this.modelIds.has(id)) this.repeats.add(modelId);
+      else this.modelIds.set(id, modelId);
+    });
     for (const entry of files.catalog) this.byId.set(entry.id, entry);
-    this.catalog = this.items.slice(1).map((id) => this.itemOf(id));
+    this.catalog = [...this.modelIds.keys()].map((id) => this.itemOf(id));
   }
 
   async recommend(
-    history: readonly string[],
+    history: readonly ItemId[],
     options: RecommendOptions = {},
   ): Promise<RecommendResult> {
+    this.ensureLive();
     try {
       return await this.rank(history, options);
     } catch (e) {
+      this.ensureLive();
       if (!this.fallback || e instanceof RangeError || e instanceof TypeError) throw e;
       const { model, backend } = await this.fallback();
+      if (this.disposed) {
+        // Disposed while the fallback was being built: nobody else will free the new model.
+        model.dispose();
+        throw new RecommenderDisposedError(this.info.modelName);
+      }
       this.fallback = undefined;
       try {
         this.model.dispose();
@@ -106,7 +126,7 @@ export class LocalRecommender implements Recommender {
   }
 
   private async rank(
-    history: readonly string[],
+    history: readonly ItemId[],
     options: RecommendOptions,
   ): Promise<RecommendResult> {
     const started = now();
@@ -121,16 +141,16 @@ export class LocalRecommender implements Recommender {
       if (modelId !== undefined) known.push(modelId);
     }
     const used = known.slice(-this.model.config.maxLength);
-    const excluded = new Set<number>();
+    const excluded = new Set<number>(this.repeats);
     for (const id of options.exclude ?? []) {
-      const modelId = this.modelIds.get(id);
+      const modelId = this.modelIds.get(String(id));
       if (modelId !== undefined) excluded.add(modelId);
     }
     if (options.excludeHistory ?? true) for (const id of known) excluded.add(id);
     if (options.include) {
       const allowed = new Set<number>();
       for (const id of options.include) {
-        const modelId = this.modelIds.get(id);
+        const modelId = this.modelIds.get(String(id));
         if (modelId !== undefined) allowed.add(modelId);
       }
       for (let id = 1; id < this.items.length; id++) if (!allowed.has(id)) excluded.add(id);
@@ -150,6 +170,7 @@ export class LocalRecommender implements Recommender {
       } finally {
         logProbs.dispose();
       }
+      this.ensureLive();
       const best = topK(scores, k, excluded);
       picks = Array.from(best.ids, (id, i) => ({ id, score: best.scores[i] }));
     }
@@ -168,7 +189,13 @@ export class LocalRecommender implements Recommender {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.model.dispose();
+  }
+
+  private ensureLive(): void {
+    if (this.disposed) throw new RecommenderDisposedError(this.info.modelName);
   }
 
   private itemOf(id: string): CatalogItem {

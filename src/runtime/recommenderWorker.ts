@@ -2,9 +2,11 @@
 import { createLocalRecommender } from './createRecommender';
 import type { LocalRecommender } from './recommender';
 import { WASM_PATHS } from './wasmAssets';
+import { toWireError } from './workerErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
 // Module worker: the model and every tensor live here, so the page never blocks on inference.
+// The page disposes of it by terminating it.
 declare const self: DedicatedWorkerGlobalScope;
 let recommender: LocalRecommender | null = null;
 const reply = (message: WorkerReply) => self.postMessage(message);
@@ -23,20 +25,15 @@ self.onmessage = async ({ data }: MessageEvent<WorkerRequest>) => {
         info: { ...recommender.info, worker: true },
         catalog: [...recommender.catalog],
       });
-    } else if (data.type === 'recommend') {
+    } else {
       if (!recommender) throw new Error('recommend before the model loaded');
       reply({
         type: 'result',
         id: data.id,
         result: await recommender.recommend(data.history, data.options),
       });
-    } else {
-      recommender?.dispose();
-      recommender = null;
-      self.close();
     }
   } catch (e) {
-    const error = e as Error & { file?: string };
-    reply({ type: 'error', id, name: error.name, message: error.message, file: error.file });
+    reply({ type: 'error', id, error: toWireError(e) });
   }
 };

@@ -1,30 +1,20 @@
 import type { BackendSettings } from './backends';
-import { ModelLoadError } from './modelLoadError';
 import type { CatalogItem, LoadProgress } from './modelLoader';
 import type {
+  ItemId,
   RecommendOptions,
   Recommender,
   RecommenderInfo,
   RecommendResult,
 } from './recommender';
+import { RecommenderDisposedError } from './recommenderDisposedError';
+import { reviveError } from './workerErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
-
-/** An error thrown in the worker, re-thrown here as the same class where the page knows it. */
-function revive({ name, message, file }: { name: string; message: string; file?: string }): Error {
-  if (name === 'ModelLoadError') return new ModelLoadError(file ?? '', message);
-  const error =
-    name === 'RangeError'
-      ? new RangeError(message)
-      : name === 'TypeError'
-        ? new TypeError(message)
-        : new Error(message);
-  if (error.name !== name) error.name = name;
-  return error;
-}
 
 /** The page-side face of a recommender whose model runs in a module Web Worker. */
 class WorkerRecommender implements Recommender {
   private nextId = 1;
+  private disposed = false;
   private readonly pending = new Map<
     number,
     { resolve: (r: RecommendResult) => void; reject: (e: Error) => void }
@@ -43,16 +33,17 @@ class WorkerRecommender implements Recommender {
       if (data.type === 'result') {
         this.info.backend = data.result.backend;
         call.resolve(data.result);
-      } else call.reject(revive(data));
+      } else call.reject(reviveError(data.error));
     });
   }
 
-  recommend(history: readonly string[], options: RecommendOptions = {}): Promise<RecommendResult> {
+  recommend(history: readonly ItemId[], options: RecommendOptions = {}): Promise<RecommendResult> {
+    if (this.disposed) return Promise.reject(new RecommenderDisposedError(this.info.modelName));
     const id = this.nextId++;
     const request: WorkerRequest = {
       type: 'recommend',
       id,
-      history: Array.isArray(history) ? [...history] : (history as unknown as string[]),
+      history: Array.isArray(history) ? [...history] : (history as unknown as ItemId[]),
       options: {
         k: options.k,
         excludeHistory: options.excludeHistory,
@@ -66,9 +57,13 @@ class WorkerRecommender implements Recommender {
     });
   }
 
+  /** Terminates the worker, which frees the model and every tensor with it. */
   dispose(): void {
-    this.worker.postMessage({ type: 'dispose' } satisfies WorkerRequest);
-    for (const call of this.pending.values()) call.reject(new Error('recommender disposed'));
+    if (this.disposed) return;
+    this.disposed = true;
+    this.worker.terminate();
+    for (const call of this.pending.values())
+      call.reject(new RecommenderDisposedError(this.info.modelName));
     this.pending.clear();
   }
 }
@@ -82,23 +77,28 @@ export async function loadInWorker(
   // The worker's own URL is an asset URL: resolve the model against the page.
   const absolute = new URL(modelUrl, globalThis.location.href).href;
   return new Promise((resolve, reject) => {
+    const settle = () => {
+      worker.removeEventListener('message', onMessage);
+      worker.removeEventListener('error', onError);
+    };
     const onMessage = ({ data }: MessageEvent<WorkerReply>) => {
       if (data.type === 'progress') onProgress?.(data.progress);
       else if (data.type === 'loaded') {
-        worker.removeEventListener('message', onMessage);
+        settle();
         resolve(new WorkerRecommender(worker, data.info, data.catalog));
       } else if (data.type === 'error' && data.id === null) {
-        worker.removeEventListener('message', onMessage);
+        settle();
         worker.terminate();
-        reject(revive(data));
+        reject(reviveError(data.error));
       }
     };
+    const onError = (e: ErrorEvent) => {
+      settle();
+      worker.terminate();
+      reject(new Error(`recommender worker failed to start: ${e.message}`));
+    };
     worker.addEventListener('message', onMessage);
-    worker.addEventListener(
-      'error',
-      (e) => reject(new Error(`recommender worker failed to start: ${e.message}`)),
-      { once: true },
-    );
+    worker.addEventListener('error', onError);
     worker.postMessage({ type: 'load', modelUrl: absolute, settings } satisfies WorkerRequest);
   });
 }

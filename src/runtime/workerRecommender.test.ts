@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError } from '../model/config';
+import { CpRec } from '../model/cprec';
+import { ModelFormatError, type ModelJson } from '../model/modelFormat';
+import { randomize, useBackend } from '../testing/backends';
+import { modelDirectory, server, type ServedFiles } from '../testing/modelServer';
+import { settled } from '../testing/promises';
+import { ModelLoadError } from './modelLoadError';
+import { RecommenderDisposedError } from './recommenderDisposedError';
+import { loadInWorker } from './workerRecommender';
+
+// recommenderWorker.ts runs in this thread behind a stand-in for Worker. Every message crosses
+// a structured clone, as between threads, so the page side sees what a browser would give it.
+type Handler = (event: { data: unknown }) => Promise<void>;
+const scope: { onmessage: Handler | null; postMessage(message: unknown): void } = {
+  onmessage: null,
+  postMessage: (message) => workers.at(-1)?.deliver(message),
+};
+// The worker module is one for the whole file: it answers the newest stand-in.
+const workers: InProcessWorker[] = [];
+
+class InProcessWorker extends EventTarget {
+  terminated = false;
+  constructor() {
+    super();
+    workers.push(this);
+  }
+  postMessage(data: unknown): void {
+    if (!this.terminated) void scope.onmessage!({ data: structuredClone(data) });
+  }
+  deliver(message: unknown): void {
+    if (this.terminated) return;
+    this.dispatchEvent(new MessageEvent('message', { data: structuredClone(message) }));
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+const ITEMS = 20;
+const itemIds = ['', ...Array.from({ length: ITEMS }, (_, i) => `m${100 + i}`)];
+const base = 'http://test.local/models/tiny/';
+let model: CpRec;
+let served: ServedFiles;
+
+/** The served files with model.json edited by `edit`. */
+function withModelJson(edit: (json: ModelJson) => void): ServedFiles {
+  const json = JSON.parse(served.get('model.json') as string) as ModelJson;
+  edit(json);
+  return new Map(served).set('model.json', JSON.stringify(json));
+}
+
+/** What loading from `files` in the worker rejects with. */
+async function loadError(files: ServedFiles): Promise<Error> {
+  vi.stubGlobal('fetch', server(files));
+  return loadInWorker(base, { backend: 'cpu' }).then(
+    () => expect.unreachable('the load succeeded'),
+    (error: Error) => error,
+  );
+}
+
+beforeAll(async () => {
+  await useBackend('cpu');
+  vi.stubGlobal('self', scope);
+  await import('./recommenderWorker');
+  model = new CpRec({ numItems: ITEMS, d: 8, numBlocks: 1, maxLength: 4 });
+  randomize(model.params, 3);
+  served = await modelDirectory(model, itemIds, ITEMS);
+});
+afterAll(() => model.dispose());
+
+describe('a recommender in a worker', () => {
+  beforeEach(() => {
+    vi.stubGlobal('Worker', InProcessWorker);
+    vi.stubGlobal('location', { href: 'http://test.local/' });
+    vi.stubGlobal('fetch', server(served));
+  });
+
+  it('once disposed, rejects pending and later calls at once and terminates the worker', async () => {
+    const rec = await loadInWorker(base, { backend: 'cpu' });
+    expect((await rec.recommend(['m101'], { k: 3 })).items).toHaveLength(3);
+    const pending = rec.recommend(['m102']);
+    rec.dispose();
+    expect(workers.at(-1)?.terminated).toBe(true);
+    await expect(pending).rejects.toThrow(RecommenderDisposedError);
+    const late = rec.recommend(['m101']);
+    expect(await settled(late)).toBe(true);
+    await expect(late).rejects.toThrow(new RecommenderDisposedError('tiny'));
+    rec.dispose();
+  });
+
+  it('rejects with the class, message and causes of the error thrown in the worker', async () => {
+    const error = await loadError(withModelJson((json) => (json.config.d = 0)));
+    const detail = 'CpRecConfig.d: must be an integer >= 1, got 0';
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect(error).toMatchObject({ name: 'ModelLoadError', file: 'model.json' });
+    expect(error.message).toBe(`model.json config: ${detail}`);
+    expect(error.cause).toBeInstanceOf(ModelFormatError);
+    expect(error.cause).toMatchObject({ name: 'ModelFormatError', message: error.message });
+    const root = (error.cause as Error).cause;
+    expect(root).toBeInstanceOf(ConfigError);
+    expect(root).toMatchObject({ name: 'ConfigError', field: 'd', message: detail });
+  });
+
+  it('keeps a ModelFormatError from building the network a ModelFormatError', async () => {
+    const renamed = withModelJson((json) => (json.weightsManifest[0].weights[0].name = 'extra'));
+    const error = await loadError(renamed);
+    expect(error).toBeInstanceOf(ModelFormatError);
+    expect(error.message).toMatch(/unexpected \[extra\]/);
+    expect(error.cause).toBeInstanceOf(RangeError);
+  });
+
+  it('passes numeric ids through to the model', async () => {
+    const numeric = ['', ...Array.from({ length: ITEMS }, (_, i) => String(i + 1))];
+    vi.stubGlobal('fetch', server(await modelDirectory(model, numeric, ITEMS)));
+    const rec = await loadInWorker(base, { backend: 'cpu' });
+    const result = await rec.recommend([3], { k: 2, exclude: [1], include: [1, 2, 5] });
+    expect(result.source).toBe('model');
+    expect(result.items.map((r) => r.itemId).sort()).toEqual(['2', '5']);
+    rec.dispose();
+  });
+});
