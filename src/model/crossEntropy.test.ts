@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, useBackend } from '../testing/backends';
+import { CpRec } from './cprec';
 import { softmaxCrossEntropy } from './crossEntropy';
 
 describe.each(['cpu', 'wasm'] as const)('on %s', (backend) => {
@@ -17,5 +18,17 @@ describe.each(['cpu', 'wasm'] as const)('on %s', (backend) => {
     const gNaive = tf.grad((x) => tf.sum(tf.mul(naive(x), weights)))(logits);
     expect(maxAbsDiff(await gOurs.data(), await gNaive.data())).toBeLessThan(1e-5);
     expect(() => softmaxCrossEntropy(logits, [7, 0, 0, 0, 0])).toThrow(/row 0 column 7/);
+  });
+
+  it('trains a one-item catalogue: zero loss and zero gradient, no error', async () => {
+    await useBackend(backend);
+    const model = new CpRec({ numItems: 1, d: 4, numBlocks: 1, maxLength: 3 });
+    const { value, grads } = tf.variableGrads(() =>
+      model.loss(Int32Array.from([0, 1, 1]), Int32Array.from([1, 1, 0]), 1),
+    );
+    expect(await value.data()).toEqual(new Float32Array([0]));
+    for (const g of Object.values(grads)) expect(Math.max(...(await g.abs().data()))).toBe(0);
+    tf.dispose([value, ...Object.values(grads)]);
+    model.dispose();
   });
 });

@@ -18,18 +18,23 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, columns: ArrayLike<numb
     }
     flat[i] = i * c + columns[i];
   }
-  const target = tf.tensor1d(Int32Array.from(columns), 'int32');
+  // The one-hot as scattered ones: tf.oneHot refuses a depth below 2 (a one-item catalogue).
+  const cells = tf.tensor2d(
+    Int32Array.from({ length: 2 * m }, (_, j) => (j % 2 ? columns[j >> 1] : j >> 1)),
+    [m, 2],
+    'int32',
+  );
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     const max = tf.max(x, 1, true); // [M, 1]
     const e = tf.exp(tf.sub(x, max)); // [M, C]
     const sum = tf.sum(e, 1, true); // [M, 1]
-    save([tf.div(e, sum), target]);
+    save([tf.div(e, sum), cells]);
     const picked = tf.gather(tf.reshape(x, [m * c]), tf.tensor1d(flat, 'int32')); // [M]
     return {
       value: tf.sub(tf.add(tf.reshape(max, [m]), tf.log(tf.reshape(sum, [m]))), picked),
-      gradFunc: (dy: tf.Tensor, [probs, t]: tf.Tensor[]) =>
-        tf.mul(tf.sub(probs, tf.oneHot(t as tf.Tensor1D, c)), tf.expandDims(dy, 1)),
+      gradFunc: (dy: tf.Tensor, [probs, at]: tf.Tensor[]) =>
+        tf.mul(tf.sub(probs, tf.scatterND(at, tf.ones([m]), [m, c])), tf.expandDims(dy, 1)),
     };
   });
   return op(logits) as tf.Tensor1D;
