@@ -7,6 +7,13 @@ import { Parameters } from './parameters';
 import { treeTopK, type TreeTopK } from './treeTopK';
 import { distinctLayerCount, layerSlots } from './sharing';
 
+/** Which model ids a ranking may return. */
+export interface RankOptions {
+  exclude?: Iterable<number>;
+  /** Only these ids, when given. */
+  include?: Iterable<number>;
+}
+
 export interface TrainingOptions {
   /** Seed of this step's dropout masks; vary it per step. */
   dropoutSeed?: number;
@@ -180,20 +187,23 @@ export class CpRec {
    * included ids when `include` is given), best first with exact log-probabilities, ties to the
    * lower id. Tail blocks that cannot reach the top k are not scored (see treeTopK).
    */
-  async topK(
-    history: ArrayLike<number>,
-    k: number,
-    options: { exclude?: Iterable<number>; include?: Iterable<number> } = {},
-  ): Promise<TreeTopK> {
+  async topK(history: ArrayLike<number>, k: number, options: RankOptions = {}): Promise<TreeTopK> {
     const h = this.lastHidden([history]);
     try {
-      return await treeTopK(this.softmax, this.blocks, h, k, {
-        exclude: new Set(options.exclude ?? []),
-        ...(options.include ? { include: new Set(options.include) } : {}),
-      });
+      return await this.rankHidden(h, k, options);
     } finally {
       h.dispose();
     }
+  }
+
+  /** topK from a hidden state [1, d] computed elsewhere (e.g. by IncrementalForward). */
+  rankHidden(h: tf.Tensor2D, k: number, options: RankOptions = {}): Promise<TreeTopK> {
+    return treeTopK(this.softmax, this.blocks, h, k, {
+      exclude: options.exclude instanceof Set ? options.exclude : new Set(options.exclude ?? []),
+      ...(options.include
+        ? { include: options.include instanceof Set ? options.include : new Set(options.include) }
+        : {}),
+    });
   }
 
   get isDisposed(): boolean {

@@ -1,7 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CpRec } from '../model/cprec';
 import type { ModelJson } from '../model/modelFormat';
-import { useBackend } from '../testing/backends';
+import { IncrementalForward } from '../model/incrementalForward';
+import { randomize, useBackend } from '../testing/backends';
 import { settled } from '../testing/promises';
 import { LocalRecommender, type RecommenderInfo } from './recommender';
 import { RecommenderDisposedError } from './recommenderDisposedError';
@@ -39,9 +40,47 @@ function model(): CpRec {
 describe('LocalRecommender', () => {
   beforeAll(() => useBackend('cpu'));
 
+  it('ranks click after click incrementally, exactly as a forward over the window does', async () => {
+    const m = new CpRec({
+      numItems: 12,
+      d: 8,
+      numBlocks: 1,
+      maxLength: 8,
+      cutoffs: [4, 8],
+      blockFactor: 2,
+    });
+    models.push(m);
+    randomize(m.params, 2);
+    const computed: number[] = [];
+    const original = IncrementalForward.prototype.lastHidden;
+    const watched = vi
+      .spyOn(IncrementalForward.prototype, 'lastHidden')
+      .mockImplementation(async function (this: IncrementalForward, history: readonly number[]) {
+        const out = await original.call(this, history);
+        computed.push(out.computed);
+        return out;
+      });
+    try {
+      const rec = new LocalRecommender(m, files, info());
+      const history: string[] = [];
+      for (let click = 0; click < 20; click++) {
+        history.push(`i${((click * 5) % 12) + 1}`);
+        const got = await rec.recommend(history, { k: 4 });
+        const ids = history.map((id) => items.indexOf(id));
+        const want = await m.topK(ids, 4, { exclude: ids });
+        expect(got.items.map((r) => r.itemId)).toEqual(want.ids.map((id) => items[id]));
+        got.items.forEach((r, i) => expect(r.score).toBeCloseTo(want.scores[i], 5));
+      }
+      // The first click computes its one position, and so does every click after it.
+      expect(computed).toEqual(Array(20).fill(1));
+    } finally {
+      watched.mockRestore();
+    }
+  });
+
   it('answers a request on the fallback backend when the first one fails mid-request', async () => {
     const broken = model();
-    broken.logProbs = () => {
+    broken.rankHidden = () => {
       throw new Error('GPU device was lost');
     };
     const healthy = model();

@@ -1,5 +1,6 @@
-import { topK } from '../model/ranking';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { CpRec } from '../model/cprec';
+import { IncrementalForward } from '../model/incrementalForward';
 import type { BackendName, BackendReport } from './backends';
 import type { CatalogItem, ModelFiles } from './modelLoader';
 import { RecommenderDisposedError } from './recommenderDisposedError';
@@ -71,6 +72,8 @@ export class LocalRecommender implements Recommender {
   /** Model ids whose catalog id an earlier (more popular) model id already has: never returned. */
   private readonly repeats = new Set<number>();
   private disposed = false;
+  /** The incremental path of the current model (null: its receptive field exceeds the window). */
+  private incremental?: { model: CpRec; forward: IncrementalForward | null };
 
   /**
    * `fallback` rebuilds the network on another backend when this one fails mid-request (a lost
@@ -147,32 +150,35 @@ export class LocalRecommender implements Recommender {
       if (modelId !== undefined) excluded.add(modelId);
     }
     if (options.excludeHistory ?? true) for (const id of known) excluded.add(id);
+    let allowed: Set<number> | undefined;
     if (options.include) {
-      const allowed = new Set<number>();
+      allowed = new Set<number>();
       for (const id of options.include) {
         const modelId = this.modelIds.get(String(id));
         if (modelId !== undefined) allowed.add(modelId);
       }
-      for (let id = 1; id < this.items.length; id++) if (!allowed.has(id)) excluded.add(id);
     }
     let picks: { id: number; score: number | null }[];
     if (used.length === 0) {
       // Model ids are in training-frequency order: the first ones are the most popular.
       picks = [];
-      for (let id = 1; id < this.items.length && picks.length < k; id++) {
+      const candidates = allowed ? [...allowed].sort((a, b) => a - b) : null;
+      const count = candidates ? candidates.length : this.items.length - 1;
+      for (let i = 0; i < count && picks.length < k; i++) {
+        const id = candidates ? candidates[i] : i + 1;
         if (!excluded.has(id)) picks.push({ id, score: null });
       }
     } else {
-      const logProbs = this.model.logProbs([used]);
-      let scores: Float32Array;
+      const hidden = await this.hiddenAfter(known);
+      let best: { ids: number[]; scores: number[] };
       try {
-        scores = (await logProbs.data()) as Float32Array;
+        this.ensureLive();
+        best = await this.model.rankHidden(hidden, k, { exclude: excluded, include: allowed });
       } finally {
-        logProbs.dispose();
+        hidden.dispose();
       }
       this.ensureLive();
-      const best = topK(scores, k, excluded);
-      picks = Array.from(best.ids, (id, i) => ({ id, score: best.scores[i] }));
+      picks = best.ids.map((id, i) => ({ id, score: best.scores[i] }));
     }
     return {
       items: picks.map(({ id, score }) => ({
@@ -186,6 +192,20 @@ export class LocalRecommender implements Recommender {
       millis: now() - started,
       backend: this.info.backend,
     };
+  }
+
+  /**
+   * The hidden state after the history: incrementally when the history grew by a few clicks
+   * since the last call (IncrementalForward), else by a forward over the window.
+   */
+  private async hiddenAfter(history: readonly number[]): Promise<tf.Tensor2D> {
+    if (this.incremental === undefined || this.incremental.model !== this.model) {
+      const model = this.model;
+      this.incremental = { model, forward: await IncrementalForward.create(model) };
+    }
+    const { forward } = this.incremental;
+    if (!forward) return this.model.lastHidden([history]);
+    return (await forward.lastHidden(history)).hidden;
   }
 
   dispose(): void {
