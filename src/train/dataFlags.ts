@@ -38,6 +38,22 @@ export const DATA_FLAGS = flagGroup({
 });
 export type DataFlagValues = FlagValues<typeof DATA_FLAGS>;
 
+/** Whether an evaluation ranks the history's items too; defaults to what the model recorded. */
+export const SEEN_FLAGS = flagGroup({
+  'keep-seen': {
+    type: 'boolean',
+    help: 'rank items already in the history too (default: as the model was trained)',
+  },
+  'exclude-seen': {
+    type: 'boolean',
+    help: "rank without the history's items, although the model was trained with --keep-seen",
+  },
+});
+
+export function keepSeenOf(flags: FlagValues<typeof SEEN_FLAGS>): boolean {
+  return flags['keep-seen'] === true && flags['exclude-seen'] !== true;
+}
+
 /** The data flags that decide the split; a model records them so evaluation rebuilds its split. */
 const SPLIT_FLAGS = [
   'format',

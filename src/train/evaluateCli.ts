@@ -7,7 +7,14 @@ import { fitBaselines } from '../eval/baselines';
 import { evaluateScorer, formatMetricsTable } from '../eval/evaluate';
 import type { EvaluationResult } from '../eval/metrics';
 import { checkVocabulary } from './checkVocabulary';
-import { DATA_FLAGS, describeData, loadData, recordedDataFlags } from './dataFlags';
+import {
+  DATA_FLAGS,
+  describeData,
+  keepSeenOf,
+  loadData,
+  recordedDataFlags,
+  SEEN_FLAGS,
+} from './dataFlags';
 import { runCli } from './cli';
 import { flagGroup } from './flags';
 import { readModelFiles, readModelJson } from './modelFiles';
@@ -17,16 +24,8 @@ const EVAL_FLAGS = flagGroup({
   model: { type: 'string', required: true, help: 'model directory (holds model.json)' },
   json: { type: 'string', help: 'also write the results as JSON here' },
   markdown: { type: 'string', help: 'also write the Markdown tables here' },
-  'keep-seen': {
-    type: 'boolean',
-    help: 'rank items already in the history too (default: as the model was trained)',
-  },
-  'exclude-seen': {
-    type: 'boolean',
-    help: "rank without the history's items, although the model was trained with --keep-seen",
-  },
 });
-const GROUPS = { Model: EVAL_FLAGS, Data: DATA_FLAGS };
+const GROUPS = { Model: EVAL_FLAGS, Seen: SEEN_FLAGS, Data: DATA_FLAGS };
 const USAGE = `npm run evaluate -- --model <dir> --data <file> [flags]
 
 The data flags (filters, min counts, columns) and --keep-seen default to what the model recorded
@@ -41,7 +40,7 @@ runCli(
     console.error(describeData(data));
     const { dataset } = data;
     checkVocabulary(modelJson.items, dataset);
-    const keepSeen = flags['keep-seen'] === true && flags['exclude-seen'] !== true;
+    const keepSeen = keepSeenOf(flags);
     const scorers = [
       {
         name: `${modelJson.name} (${model.parameterCount.toLocaleString('en')} parameters)`,

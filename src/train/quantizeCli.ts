@@ -1,26 +1,58 @@
 /**
- * npm run quantize -- --model <dir> --to <fp16|int8|mixed|fp32> --out <dir>: stores an existing
- * model's weights in another encoding. model.json keeps its training record, says which
- * encoding the weights have, and keeps the float32 figures under `float32` (the stored weights'
- * own figures: npm run evaluate). catalog.json and learning-curve.svg are copied.
+ * npm run quantize -- --model <dir> --to <kind> --out <dir>: stores an existing model's weights
+ * in another encoding. With `--to auto --data <file>` it measures every encoding on the model's
+ * own split (the data options model.json recorded, as npm run evaluate reads them) and writes the
+ * one the rule in weightsChoice.ts ships, with the table of all of them.
+ *
+ * model.json keeps its training record and says which encoding the weights have; the float32
+ * figures move under `float32`, and `validation`/`test` are the stored weights' own when they
+ * were measured here (otherwise: npm run evaluate). catalog.json and learning-curve.svg are copied.
  */
-import { copyFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
 import { runCli } from './cli';
+import {
+  DATA_FLAGS,
+  describeData,
+  keepSeenOf,
+  loadData,
+  recordedDataFlags,
+  SEEN_FLAGS,
+} from './dataFlags';
+import { checkVocabulary } from './checkVocabulary';
 import { flagGroup, UsageError } from './flags';
-import { checkWritable, readModelFiles, writeModelFiles } from './modelFiles';
+import { checkWritable, readModelFiles, readModelJson, writeModelFiles } from './modelFiles';
 import { WEIGHTS_FLAG } from './trainingRun';
+import {
+  chooseWeights,
+  evaluateSplits,
+  storedAs,
+  weightsMarkdown,
+  type WeightsRow,
+} from './weightsChoice';
 
 const QUANTIZE_FLAGS = flagGroup({
   model: { type: 'string', required: true, help: 'model directory (holds model.json)' },
-  to: { ...WEIGHTS_FLAG, default: undefined, required: true },
+  to: {
+    type: 'string',
+    choices: [...WEIGHT_KINDS, 'auto'],
+    required: true,
+    help: `${WEIGHTS_FLAG.help}; auto = measure them all on --data and ship by the rule`,
+  },
   out: { type: 'string', required: true, help: 'directory for the re-encoded model' },
+  report: { type: 'string', help: 'auto: also write the table of every encoding here (Markdown)' },
 });
+const GROUPS = {
+  Quantize: QUANTIZE_FLAGS,
+  Seen: SEEN_FLAGS,
+  Data: { ...DATA_FLAGS, data: { ...DATA_FLAGS.data, required: false } },
+};
 
 runCli(
-  'npm run quantize -- --model <dir> --to <kind> --out <dir>',
-  { Quantize: QUANTIZE_FLAGS },
+  'npm run quantize -- --model <dir> --to <kind|auto> --out <dir> [--data <file>]',
+  GROUPS,
   async (flags) => {
     if (resolve(flags.model) === resolve(flags.out)) {
       throw new UsageError(
@@ -30,6 +62,37 @@ runCli(
     await checkWritable(flags.out);
     const { model, modelJson } = await readModelFiles(flags.model);
     const { validation, test, float32, ...training } = modelJson.training;
+    let kind: WeightKind;
+    let measured: WeightsRow | null = null;
+    if (flags.to === 'auto') {
+      if (flags.data === undefined)
+        throw new UsageError('--to auto measures on --data <file>; give it');
+      const data = loadData({ ...flags, data: flags.data });
+      console.error(describeData(data));
+      checkVocabulary(modelJson.items, data.dataset);
+      const keepSeen = keepSeenOf(flags);
+      const rows: WeightsRow[] = [];
+      for (const k of WEIGHT_KINDS) {
+        const stored = await storedAs(model, modelJson.items, k);
+        const { validation: v, test: t } = await evaluateSplits(
+          stored.model,
+          data.dataset,
+          keepSeen,
+        );
+        stored.model.dispose();
+        rows.push({ kind: k, bytes: stored.bytes, validation: v.metrics, test: t.metrics });
+        console.error(
+          `${k}: ${stored.bytes.toLocaleString('en')} bytes, validation NDCG@10 ${v.metrics['NDCG@10'].toFixed(4)}`,
+        );
+      }
+      const table = weightsMarkdown(rows);
+      console.log(table);
+      if (flags.report) await writeFile(flags.report, `${table}\n`);
+      measured = chooseWeights(rows);
+      kind = measured.kind;
+    } else {
+      kind = flags.to as WeightKind;
+    }
     const written = await writeModelFiles(
       flags.out,
       model,
@@ -38,24 +101,28 @@ runCli(
         items: modelJson.items,
         training: {
           ...training,
-          weights: flags.to,
+          weights: kind,
           float32: float32 ?? { validation, test },
+          ...(measured ? { validation: measured.validation, test: measured.test } : {}),
         },
       },
-      { weights: flags.to },
+      { weights: kind },
     );
     model.dispose();
     for (const file of ['catalog.json', 'learning-curve.svg']) {
-      if (existsSync(join(flags.model, file)))
+      if (existsSync(join(flags.model, file))) {
         await copyFile(join(flags.model, file), join(flags.out, file));
+      }
     }
     const bytes = (files: Record<string, { bytes: number }>) =>
       Object.values(files).reduce((n, f) => n + f.bytes, 0);
     const before = bytes(modelJson.weightFiles);
     const after = bytes(written.weightFiles);
     console.log(
-      `${flags.out}: weights ${after.toLocaleString('en')} bytes as ${flags.to} ` +
+      `${flags.out}: weights ${after.toLocaleString('en')} bytes as ${kind} ` +
         `(${before.toLocaleString('en')} before, ${(before / after).toFixed(2)}x fewer)`,
     );
   },
+  async (flags) =>
+    flags.to === 'auto' ? recordedDataFlags((await readModelJson(flags.model)).training) : {},
 );

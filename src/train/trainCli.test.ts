@@ -153,6 +153,42 @@ describe('npm run train / evaluate', () => {
       await readFile(join(out, 'catalog.json'), 'utf8'),
     );
 
+    // auto: every encoding measured on the model's recorded split, the rule's choice written.
+    const auto = await run(tsx, [
+      'src/train/quantizeCli.ts',
+      '--model',
+      out,
+      '--to',
+      'auto',
+      '--data',
+      DATA[1],
+      '--out',
+      join(dir, 'auto'),
+      '--report',
+      join(dir, 'weights.md'),
+    ]);
+    const shipped = auto.stdout.match(/Ships: \*\*(\w+)\*\*/)?.[1];
+    expect(['fp32', 'fp16', 'int8', 'mixed']).toContain(shipped);
+    expect(await readFile(join(dir, 'weights.md'), 'utf8')).toMatch(/\| \*\*\w+\*\* \(ships\) \|/);
+    const chosen = await readModelFiles(join(dir, 'auto'));
+    chosen.model.dispose();
+    expect(chosen.modelJson.training.weights).toBe(shipped);
+    const autoEval = await run(tsx, [
+      'src/train/evaluateCli.ts',
+      '--model',
+      join(dir, 'auto'),
+      '--data',
+      DATA[1],
+      '--json',
+      join(dir, 'auto.json'),
+    ]);
+    expect(autoEval.stderr).not.toMatch(/overrides/);
+    expect(
+      Object.values(JSON.parse(await readFile(join(dir, 'auto.json'), 'utf8')).test)[0],
+    ).toMatchObject({
+      metrics: { 'NDCG@10': (chosen.modelJson.training.test as Record<string, number>)['NDCG@10'] },
+    });
+
     const excluded = await run(tsx, [
       'src/train/evaluateCli.ts',
       '--model',

@@ -14,7 +14,6 @@ import {
 import type { EvaluationResult, MetricName } from '../eval/metrics';
 import type { CpRecConfig } from '../model/config';
 import { countParameters, CpRec } from '../model/cprec';
-import { decodeModel, encodeModel } from '../model/modelFormat';
 import { uncompressed } from '../model/config';
 import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
 import { buildCatalogJson } from './catalogJson';
@@ -24,6 +23,7 @@ import { learningCurveSvg } from './learningCurve';
 import { writeModelFiles } from './modelFiles';
 import { modelScorer } from './modelScorer';
 import { ProgressBar } from './progressBar';
+import { evaluateSplits, storedAs } from './weightsChoice';
 import {
   DEFAULT_TRAIN_OPTIONS,
   train,
@@ -233,19 +233,11 @@ export async function withStoredWeights(
   keepSeen: boolean,
 ): Promise<TrainedRun & { float32?: { validation: EvaluationResult; test: EvaluationResult } }> {
   if (weights === 'fp32') return run;
-  const { modelJson, files } = await encodeModel(
-    run.model,
-    { name: 'stored', items: data.dataset.itemIds, training: {} },
-    { weights },
-  );
-  const stored = await decodeModel(modelJson, files);
-  const evaluate = (cases = data.dataset.validation) =>
-    evaluateScorer(data.dataset, cases, modelScorer(stored), { keepSeen });
+  const { model: stored } = await storedAs(run.model, data.dataset.itemIds, weights);
   const result = {
     ...run,
     model: stored,
-    validation: await evaluate(),
-    test: await evaluate(data.dataset.test),
+    ...(await evaluateSplits(stored, data.dataset, keepSeen)),
     float32: { validation: run.validation, test: run.test },
   };
   run.model.dispose();

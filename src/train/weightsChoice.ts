@@ -1,0 +1,79 @@
+/**
+ * Which weight encoding ships: every encoding's figures on the model's own split, and a rule in
+ * code. The smallest encoding whose validation and test NDCG@10 both stay within 1% of float32's
+ * is chosen; the figures only guard against a loss, so no encoding is picked for scoring higher.
+ */
+import type { Dataset } from '../data/dataset';
+import { evaluateScorer } from '../eval/evaluate';
+import type { CpRec } from '../model/cprec';
+import { decodeModel, encodeModel } from '../model/modelFormat';
+import type { WeightKind } from '../model/quantization';
+import { modelScorer } from './modelScorer';
+
+/** How far below float32 an encoding's NDCG@10 may fall and still ship. */
+export const WEIGHTS_TOLERANCE = 0.01;
+
+export interface WeightsRow {
+  kind: WeightKind;
+  bytes: number;
+  validation: Record<string, number>;
+  test: Record<string, number>;
+}
+
+/** The model as it reads back from `kind` weights, and their bytes. */
+export async function storedAs(
+  model: CpRec,
+  items: string[],
+  kind: WeightKind,
+): Promise<{ model: CpRec; bytes: number }> {
+  const { modelJson, files } = await encodeModel(
+    model,
+    { name: 'stored', items, training: {} },
+    { weights: kind },
+  );
+  return {
+    model: await decodeModel(modelJson, files),
+    bytes: [...files.values()].reduce((n, f) => n + f.byteLength, 0),
+  };
+}
+
+/** Validation and test metrics of a model on a data set's split. */
+export async function evaluateSplits(model: CpRec, dataset: Dataset, keepSeen: boolean) {
+  const scorer = modelScorer(model);
+  return {
+    validation: await evaluateScorer(dataset, dataset.validation, scorer, { keepSeen }),
+    test: await evaluateScorer(dataset, dataset.test, scorer, { keepSeen }),
+  };
+}
+
+/** The rule: the fewest bytes among the encodings within WEIGHTS_TOLERANCE of float32. */
+export function chooseWeights(rows: readonly WeightsRow[]): WeightsRow {
+  const reference = rows.find((r) => r.kind === 'fp32');
+  if (!reference) throw new RangeError('chooseWeights: the fp32 row is missing');
+  const keeps = (r: WeightsRow, split: 'validation' | 'test') =>
+    r[split]['NDCG@10'] >= (1 - WEIGHTS_TOLERANCE) * reference[split]['NDCG@10'];
+  return rows
+    .filter((r) => keeps(r, 'validation') && keeps(r, 'test'))
+    .reduce((best, r) => (r.bytes < best.bytes ? r : best), reference);
+}
+
+/** The rows as a Markdown table, the chosen one marked, and the rule stated under it. */
+export function weightsMarkdown(rows: readonly WeightsRow[]): string {
+  const chosen = chooseWeights(rows);
+  const reference = rows.find((r) => r.kind === 'fp32') as WeightsRow;
+  const f4 = (x: number) => x.toFixed(4);
+  const lines = [
+    '| weights | bytes | vs fp32 | val NDCG@10 | val HR@10 | test NDCG@10 | test HR@10 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r === chosen ? `**${r.kind}** (ships)` : r.kind} | ${r.bytes.toLocaleString('en')} | ` +
+        `${(reference.bytes / r.bytes).toFixed(2)}x fewer | ${f4(r.validation['NDCG@10'])} | ` +
+        `${f4(r.validation['HR@10'])} | ${f4(r.test['NDCG@10'])} | ${f4(r.test['HR@10'])} |`,
+    ),
+  ];
+  return (
+    `${lines.join('\n')}\n\nShips: **${chosen.kind}**, the fewest bytes among the encodings whose ` +
+    `validation and test NDCG@10 are both within ${WEIGHTS_TOLERANCE * 100}% of float32's.`
+  );
+}
