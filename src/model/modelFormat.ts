@@ -206,20 +206,30 @@ export async function verifyWeightFile(
   }
 }
 
-/** Builds the model from model.json and its verified weight files (keyed by path). */
-export async function decodeModel(
+/** Every weight as float32 values, by name: what a model is built from on any backend. */
+export type DecodedWeights = Map<string, { values: Float32Array; shape: number[] }>;
+
+/**
+ * Decodes the weight files (keyed by path) into float32 arrays, once. `verified`: the caller
+ * already checked every file's length and SHA-256 (as the browser loader does while fetching),
+ * so they are not hashed again.
+ */
+export async function decodeWeightFiles(
   modelJson: ModelJson,
   files: Map<string, Uint8Array>,
-): Promise<CpRec> {
-  const values: Record<string, tf.Tensor> = {};
+  { verified = false }: { verified?: boolean } = {},
+): Promise<DecodedWeights> {
+  const weights: DecodedWeights = new Map();
   for (const group of modelJson.weightsManifest) {
     const parts = group.paths.map((path) => {
       const bytes = files.get(path);
       if (!bytes) throw new ModelFormatError(`weight file ${path} was not provided`);
       return bytes;
     });
-    for (const [i, path] of group.paths.entries())
-      await verifyWeightFile(modelJson, path, parts[i]);
+    if (!verified) {
+      for (const [i, path] of group.paths.entries())
+        await verifyWeightFile(modelJson, path, parts[i]);
+    }
     const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
     let offset = 0;
     for (const p of parts) {
@@ -234,11 +244,18 @@ export async function decodeModel(
           `weight ${w.name} runs past the end of its shards (${all.byteLength} bytes)`,
         );
       }
-      const decoded = decodeWeights(all.subarray(at, at + bytes), w.shape, encodingOf(w));
-      values[w.name] = tf.tensor(decoded, w.shape, 'float32');
+      const values = decodeWeights(all.subarray(at, at + bytes), w.shape, encodingOf(w));
+      weights.set(w.name, { values, shape: w.shape });
       at += bytes;
     }
   }
+  return weights;
+}
+
+/** The model on the current backend from decoded weights (see decodeWeightFiles). */
+export function buildModel(modelJson: ModelJson, weights: DecodedWeights): CpRec {
+  const values: Record<string, tf.Tensor> = {};
+  for (const [name, { values: v, shape }] of weights) values[name] = tf.tensor(v, shape, 'float32');
   const model = new CpRec(modelJson.config);
   try {
     model.params.assign(values);
@@ -249,4 +266,12 @@ export async function decodeModel(
     for (const t of Object.values(values)) t.dispose();
   }
   return model;
+}
+
+/** Builds the model from model.json and its weight files (keyed by path), checking each file. */
+export async function decodeModel(
+  modelJson: ModelJson,
+  files: Map<string, Uint8Array>,
+): Promise<CpRec> {
+  return buildModel(modelJson, await decodeWeightFiles(modelJson, files));
 }

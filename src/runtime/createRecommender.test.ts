@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { topK } from '../model/ranking';
 import { CpRec } from '../model/cprec';
 import { randomize, useBackend } from '../testing/backends';
@@ -40,6 +40,19 @@ beforeAll(async () => {
 afterAll(() => reference.dispose());
 
 describe('createLocalRecommender', () => {
+  it('hashes each weight file once per load, however many backends it builds on', async () => {
+    const digest = vi.spyOn(globalThis.crypto.subtle, 'digest');
+    try {
+      const rec = await load();
+      const shards = [...served.keys()].filter((path) => path.endsWith('.bin')).length;
+      expect(shards).toBeGreaterThan(1);
+      expect(digest).toHaveBeenCalledTimes(shards);
+      rec.dispose();
+    } finally {
+      digest.mockRestore();
+    }
+  });
+
   it('ranks like the model, in catalog ids, skipping unknown ids and cutting to the window', async () => {
     const rec = await load();
     const history = [

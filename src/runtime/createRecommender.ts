@@ -1,5 +1,5 @@
 import type { CpRec } from '../model/cprec';
-import { decodeModel } from '../model/modelFormat';
+import { buildModel, decodeWeightFiles } from '../model/modelFormat';
 import { backendMemory } from './backendMemory';
 import { selectBackend, type BackendName, type BackendSettings } from './backends';
 import {
@@ -42,9 +42,11 @@ export async function createLocalRecommender(
     onProgress: progress,
   });
   const weightBytes = Object.values(files.modelJson.weightFiles).reduce((n, f) => n + f.bytes, 0);
+  // Decoded once (fetchModelFiles has checked every file), then built on each backend tried.
   // Frozen: the runtime never trains, and a tied softmax then scores without re-deriving kernels.
+  const decoded = await decodeWeightFiles(files.modelJson, files.weights, { verified: true });
   const build = async () => {
-    const model = await decodeModel(files.modelJson, files.weights);
+    const model = buildModel(files.modelJson, decoded);
     model.freeze();
     return model;
   };
