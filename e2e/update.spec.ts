@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
+import { encodedBytes } from '../src/model/quantization';
 import type { ModelJson } from '../src/model/modelFormat';
 
 // The PWA across a deployment: a visitor whose service worker holds model version 1 comes back
@@ -28,8 +29,11 @@ function publicDirFavouring(favoured: number): string {
   const bytes = readFileSync(join(dir, MODEL_DIR, file));
   let offset = 0;
   for (const w of group.weights) {
-    if (w.name === 'softmax/head/bias') break;
-    offset += w.shape.reduce((a, b) => a * b, 1) * 4;
+    if (w.name === 'softmax/head/bias') {
+      if (w.dtype !== 'float32') throw new Error(`softmax/head/bias is stored as ${w.dtype}`);
+      break;
+    }
+    offset += encodedBytes(w.shape, { dtype: w.dtype, axis: w.axis ?? null });
   }
   // Head column of a block-0 item: model ids start at 1 (0 is padding).
   const column = favoured - 1;

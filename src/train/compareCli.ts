@@ -30,10 +30,10 @@ const COMPARE_FLAGS = flagGroup({
   runs: { type: 'string', default: 'runs/compare', help: 'checkpoints and per-variant models' },
   report: { type: 'string', default: 'docs/results', help: 'writes <report>.md, .svg and .json' },
   variants: { type: 'string', help: 'comma-separated subset of the variants (default: all)' },
-  sweep: {
+  append: {
     type: 'string',
-    default: 'docs/tuning.md',
-    help: 'Markdown appended to the report, the tuning sweep ("" = none)',
+    default: 'docs/weights.md,docs/tuning.md',
+    help: 'Markdown files appended to the report, comma-separated, missing ones skipped ("" = none)',
   },
 });
 const GROUPS = {
@@ -136,11 +136,14 @@ runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
   };
   const base = flags.report;
   await mkdir(join(base, '..'), { recursive: true });
-  const sweep = flags.sweep;
+  const appended: string[] = [];
+  for (const file of flags.append.split(',').filter((f) => f.trim() !== '')) {
+    if (existsSync(file)) appended.push(await readFile(file, 'utf8'));
+  }
   const { markdown, svg } = resultsMarkdown(
     report,
     `${base.split('/').pop()}.svg`,
-    sweep ? await readFile(sweep, 'utf8') : '',
+    appended.join('\n\n'),
   );
   await writeFile(`${base}.json`, `${JSON.stringify(report, null, 1)}\n`);
   await writeFile(`${base}.svg`, svg);

@@ -87,7 +87,18 @@ runCli(
       }
       const table = weightsMarkdown(rows);
       console.log(table);
-      if (flags.report) await writeFile(flags.report, `${table}\n`);
+      if (flags.report) {
+        const split = keepSeen ? 'repeats ranked' : 'seen items excluded';
+        await writeFile(
+          flags.report,
+          `# Weight encodings: ${modelJson.name}\n\n` +
+            `Every encoding of the model in ${flags.model}, measured on its own split of ` +
+            `${data.name} (${data.dataset.validation.length} users, full ranking, ${split}) by ` +
+            `\`npm run quantize -- --to auto\` on ${new Date().toISOString().slice(0, 10)}. ` +
+            'Bytes are the weight files; "vs fp32" compares them with the same model in float32.\n\n' +
+            `${table}\n`,
+        );
+      }
       measured = chooseWeights(rows);
       kind = measured.kind;
     } else {
