@@ -28,11 +28,20 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
-  it('the browser runtime never imports the Node-side data and training code', () => {
+  it('the browser runtime never imports the Node-side data, evaluation and training code', () => {
     const bad = importsUnder('src/runtime').filter(({ target }) =>
-      /^src\/(train|data)|^node:/.test(target),
+      /^src\/(train|data|eval)|^node:/.test(target),
     );
     expect(bad).toEqual([]);
+  });
+
+  it("the storefront and the widget use only the runtime's public index", () => {
+    const bad = [...importsUnder('app'), ...importsUnder('widget')].filter(
+      ({ target }) => /^src\//.test(target) && target !== 'src/runtime',
+    );
+    expect(bad).toEqual([]);
+    // The check sees their imports at all.
+    expect(importsUnder('app').some(({ target }) => target === 'src/runtime')).toBe(true);
   });
 
   it('data loading and evaluation do not depend on training or the runtime', () => {
