@@ -53,11 +53,83 @@ async function benchmark(url: string, backend: BackendPreference, calls: number,
   };
 }
 
+/**
+ * bench:scale: load, memory, and p50/p95 of a click appended to a 50-item history (the
+ * incremental path) and of a fresh 50-item history; the top-10 of `checks` histories for the
+ * exactness check in Node; the share of tail items scored.
+ */
+async function scaleBenchmark(
+  url: string,
+  backend: BackendPreference,
+  calls: number,
+  items: string[],
+  checks: string[][],
+) {
+  await caches.delete('cprec-models-v1');
+  const memory = async () => {
+    const measure = (
+      performance as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }
+    ).measureUserAgentSpecificMemory;
+    return measure ? (await measure.call(performance)).bytes : null;
+  };
+  const memoryBefore = await memory();
+  const t0 = performance.now();
+  const rec = await loadRecommender(url, { backend, rememberBackend: false });
+  const loadMs = performance.now() - t0;
+  const memoryAfter = await memory();
+  const pick = (i: number) => items[(i * 7919) % items.length];
+  const fresh = (salt: number) => Array.from({ length: 50 }, (_, i) => pick(salt * 50 + i));
+  const t1 = performance.now();
+  await rec.recommend(fresh(0), { k: 10 });
+  const firstMs = performance.now() - t1;
+  const series = async (history: (i: number) => string[]) => {
+    for (let i = 0; i < warmup(calls); i++) await rec.recommend(history(calls + i), { k: 10 });
+    const times: number[] = [];
+    let scored = 0;
+    for (let i = 0; i < calls; i++) {
+      const h = history(i);
+      const t = performance.now();
+      const result = await rec.recommend(h, { k: 10 });
+      times.push(performance.now() - t);
+      scored += result.scoredItems;
+    }
+    times.sort((a, b) => a - b);
+    return {
+      p50: times[Math.floor(calls * 0.5)],
+      p95: times[Math.floor(calls * 0.95)],
+      scored: scored / calls,
+    };
+  };
+  const growing = fresh(1);
+  const click = await series(() => (growing.push(pick(growing.length + 7)), [...growing]));
+  const freshSeries = await series((i) => fresh(i + 2));
+  const top: string[][] = [];
+  for (const history of checks) {
+    top.push((await rec.recommend(history, { k: 10 })).items.map((r) => r.itemId));
+  }
+  const { backend: used, weightBytes } = rec.info;
+  rec.dispose();
+  return {
+    backend: used,
+    weightBytes,
+    loadMs,
+    memoryBytes: memoryBefore !== null && memoryAfter !== null ? memoryAfter - memoryBefore : null,
+    firstMs,
+    clickP50Ms: click.p50,
+    clickP95Ms: click.p95,
+    freshP50Ms: freshSeries.p50,
+    freshP95Ms: freshSeries.p95,
+    scoredItems: freshSeries.scored,
+    top,
+  };
+}
+
 const harness = {
   loadRecommender,
   openHistory,
   errors: { ConfigError, ModelFormatError, ModelLoadError, RecommenderDisposedError },
   benchmark,
+  scaleBenchmark,
   numTensors: () => tf.memory().numTensors,
 };
 export type Harness = typeof harness;

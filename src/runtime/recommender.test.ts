@@ -70,6 +70,7 @@ describe('LocalRecommender', () => {
         const want = await m.topK(ids, 4, { exclude: ids });
         expect(got.items.map((r) => r.itemId)).toEqual(want.ids.map((id) => items[id]));
         got.items.forEach((r, i) => expect(r.score).toBeCloseTo(want.scores[i], 5));
+        expect(got.scoredItems).toBe(m.blocks[0].size + want.tailItemsScored);
       }
       // The first click computes its one position, and so does every click after it.
       expect(computed).toEqual(Array(20).fill(1));
