@@ -47,7 +47,8 @@ export async function writeModelFiles(
   const { modelJson, files } = await encodeModel(model, meta, options);
   for (const [path, bytes] of files) await writeFileAtomic(join(dir, path), bytes);
   // model.json last: a reader never sees a manifest whose shards are not written yet.
-  await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(modelJson, null, 1)}\n`);
+  // Compact: every page fetches it, and the item list is most of it.
+  await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(modelJson)}\n`);
   return modelJson;
 }
 

@@ -6,7 +6,8 @@
  *
  * model.json keeps its training record and says which encoding the weights have; the float32
  * figures move under `float32`, and `validation`/`test` are the stored weights' own when they
- * were measured here (otherwise: npm run evaluate). catalog.json and learning-curve.svg are copied.
+ * were measured here (otherwise: npm run evaluate). catalog.json, learning-curve.svg and
+ * training.json are copied.
  */
 import { copyFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -24,7 +25,7 @@ import {
 import { checkVocabulary } from './checkVocabulary';
 import { flagGroup, UsageError } from './flags';
 import { checkWritable, readModelFiles, readModelJson, writeModelFiles } from './modelFiles';
-import { WEIGHTS_FLAG } from './trainingRun';
+import { TRAINING_HISTORY_FILE, WEIGHTS_FLAG } from './trainingRun';
 import {
   chooseWeights,
   evaluateSplits,
@@ -120,7 +121,7 @@ runCli(
       { weights: kind },
     );
     model.dispose();
-    for (const file of ['catalog.json', 'learning-curve.svg']) {
+    for (const file of ['catalog.json', 'learning-curve.svg', TRAINING_HISTORY_FILE]) {
       if (existsSync(join(flags.model, file))) {
         await copyFile(join(flags.model, file), join(flags.out, file));
       }

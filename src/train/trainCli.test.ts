@@ -48,6 +48,10 @@ describe('npm run train / evaluate', () => {
 
     const { model, modelJson } = await readModelFiles(out);
     expect(modelJson.training).toMatchObject({ epochs: 2, dataset: 'online-retail-sample' });
+    // The per-epoch history lives beside model.json, which every page fetches.
+    expect(modelJson.training.history).toBeUndefined();
+    const { history } = JSON.parse(await readFile(join(out, 'training.json'), 'utf8'));
+    expect(history.map((r: { epoch: number }) => r.epoch)).toEqual([1, 2]);
     const catalog = JSON.parse(await readFile(join(out, 'catalog.json'), 'utf8'));
     expect(catalog.items).toHaveLength(model.config.numItems);
     expect(catalog.items[0].id).toBe(modelJson.items[1]);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
 import { basename, join } from 'node:path';
 import { makeTrainingWindows } from '../data/trainingWindows';
@@ -22,6 +22,7 @@ import { flagGroup, type FlagValues } from './flags';
 import { learningCurveSvg } from './learningCurve';
 import { writeModelFiles } from './modelFiles';
 import { modelScorer } from './modelScorer';
+import type { EpochRecord } from './checkpoint';
 import { ProgressBar } from './progressBar';
 import { evaluateSplits, storedAs } from './weightsChoice';
 import {
@@ -244,7 +245,23 @@ export async function withStoredWeights(
   return result;
 }
 
-/** model.json + shards, catalog.json and learning-curve.svg; returns the weight bytes. */
+/**
+ * Beside model.json: the per-epoch training history, which inference never reads, so model.json
+ * (fetched by every page) stays what inference needs plus a short summary.
+ */
+export const TRAINING_HISTORY_FILE = 'training.json';
+
+/** A model directory's per-epoch history: training.json, or model.json's own in older models. */
+export async function readTrainingHistory(
+  dir: string,
+  training: Record<string, unknown>,
+): Promise<EpochRecord[]> {
+  if (Array.isArray(training.history)) return training.history as EpochRecord[];
+  const text = await readFile(join(dir, TRAINING_HISTORY_FILE), 'utf8');
+  return (JSON.parse(text) as { history: EpochRecord[] }).history;
+}
+
+/** model.json + shards, training.json, catalog.json and learning-curve.svg; returns the weight bytes. */
 export async function writeTrainedModel(
   out: string,
   name: string,
@@ -271,7 +288,7 @@ export async function writeTrainedModel(
         epochs: result.history.length,
         bestEpoch: result.bestEpoch,
         stoppedEarly: result.stoppedEarly,
-        history: result.history,
+        historyFile: TRAINING_HISTORY_FILE,
         weights,
         validation: run.validation.metrics,
         test: run.test.metrics,
@@ -293,7 +310,10 @@ export async function writeTrainedModel(
     },
     { weights },
   );
-  await mkdir(out, { recursive: true });
+  await writeFile(
+    join(out, TRAINING_HISTORY_FILE),
+    `${JSON.stringify({ history: result.history }, null, 1)}\n`,
+  );
   await writeFile(
     join(out, 'catalog.json'),
     `${JSON.stringify(buildCatalogJson(data.dataset.itemIds, data.catalog))}\n`,

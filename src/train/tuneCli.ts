@@ -27,7 +27,7 @@ import {
   type RunOutcome,
   type SweepConfiguration,
 } from './sweep';
-import { machineDescription } from './trainingRun';
+import { machineDescription, readTrainingHistory } from './trainingRun';
 
 const TUNE_FLAGS = flagGroup({
   grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
@@ -68,19 +68,19 @@ async function outcome(run: Run): Promise<RunOutcome & { baselines: BaselineRow[
   const t = training as {
     parameters: number;
     bestEpoch: number;
-    history: { seconds: number }[];
     validation: Record<string, number>;
     test: Record<string, number>;
     baselines: Record<string, { validation: Record<string, number>; test: Record<string, number> }>;
   };
+  const history = await readTrainingHistory(modelDir(run), training);
   return {
     configuration: run.configuration.name,
     seed: run.seed,
     parameters: t.parameters,
     weightBytes: Object.values(weightFiles).reduce((n, f) => n + f.bytes, 0),
-    secondsPerEpoch: t.history.reduce((s, r) => s + r.seconds, 0) / t.history.length,
+    secondsPerEpoch: history.reduce((s, r) => s + r.seconds, 0) / history.length,
     bestEpoch: t.bestEpoch,
-    epochs: t.history.length,
+    epochs: history.length,
     validation: t.validation,
     test: t.test,
     baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),
