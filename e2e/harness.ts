@@ -9,6 +9,11 @@ import {
   RecommenderDisposedError,
   type BackendPreference,
 } from '../src/runtime';
+import { buildModel, decodeWeightFiles } from '../src/model/modelFormat';
+import { IncrementalForward } from '../src/model/incrementalForward';
+import { selectBackend, type BackendName } from '../src/runtime/backends';
+import { fetchModelFiles } from '../src/runtime/modelLoader';
+import { WASM_PATHS } from '../src/runtime/wasmAssets';
 
 /** Unmeasured calls before each latency series. */
 const warmup = (calls: number) => Math.ceil(calls / 5);
@@ -124,12 +129,51 @@ async function scaleBenchmark(
   };
 }
 
+/**
+ * The incremental forward against the full forward on a backend: 60 clicks one by one (the
+ * window fills and slides), several at once, then a changed history. Largest difference and the
+ * positions each call computed.
+ */
+async function incrementalCheck(url: string, backend: BackendName) {
+  await selectBackend(backend, { wasmPaths: WASM_PATHS, allowSoftwareWebGPU: true });
+  const files = await fetchModelFiles(url, { cache: null });
+  const model = buildModel(
+    files.modelJson,
+    await decodeWeightFiles(files.modelJson, files.weights, { verified: true }),
+  );
+  model.freeze();
+  const incremental = await IncrementalForward.create(model);
+  if (!incremental) throw new Error('the receptive field is wider than the window');
+  let maxDiff = 0;
+  const computed: number[] = [];
+  const check = async (history: number[]) => {
+    const { hidden, computed: n } = await incremental.lastHidden(history);
+    const full = model.lastHidden([history]);
+    const [a, b] = await Promise.all([hidden.data(), full.data()]);
+    tf.dispose([hidden, full]);
+    a.forEach((x, i) => (maxDiff = Math.max(maxDiff, Math.abs(x - b[i]))));
+    computed.push(n);
+  };
+  const history: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    history.push(((i * 37) % model.config.numItems) + 1);
+    await check([...history]);
+  }
+  history.push(5, 6, 7);
+  await check([...history]);
+  await check([9, ...history.slice(1)]);
+  const used = tf.getBackend();
+  model.dispose();
+  return { maxDiff, computed, used };
+}
+
 const harness = {
   loadRecommender,
   openHistory,
   errors: { ConfigError, ModelFormatError, ModelLoadError, RecommenderDisposedError },
   benchmark,
   scaleBenchmark,
+  incrementalCheck,
   numTensors: () => tf.memory().numTensors,
 };
 export type Harness = typeof harness;

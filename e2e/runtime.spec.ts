@@ -74,6 +74,24 @@ test('the same history gives the same top-10 on cpu, wasm, webgpu and in Node', 
   }
 });
 
+test('the incremental forward equals the full forward on cpu, wasm and webgpu', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await open(page);
+  for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
+    const got = await page.evaluate(({ url, backend }) => harness.incrementalCheck(url, backend), {
+      url: MODEL_URL,
+      backend,
+    });
+    expect(got.used, backend).toBe(backend);
+    expect(got.maxDiff, backend).toBeLessThan(1e-5);
+    // One position per click, three for three clicks, a full receptive field after the change.
+    expect(got.computed.slice(0, 60), backend).toEqual(Array(60).fill(1));
+    expect(got.computed.slice(60), backend).toEqual([3, 31]);
+  }
+});
+
 test('auto skips the software WebGPU adapter, and the worker answers like the main thread', async ({
   page,
 }) => {
