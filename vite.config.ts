@@ -8,6 +8,9 @@ import { ISOLATION_HEADERS, SECURITY_HEADERS, securityHeaders } from './hosting/
 const noMangle = { mangle: false, compress: false };
 
 export default defineConfig(({ mode }) => ({
+  // The storefront routes by the URL hash, so no path needs index.html as a fallback: a missing
+  // file is a 404, as on a static host (a wrong model URL in a shop's page says so).
+  appType: 'mpa',
   plugins: [
     react(),
     // The Content-Security-Policy as a <meta> tag in the built HTML and every header in _headers.
@@ -44,8 +47,10 @@ export default defineConfig(({ mode }) => ({
     }),
   ],
   // The dev server cannot send the policy (React refresh's inline script); preview sends it all.
+  // Preview's own CORS answer (any localhost origin) is off: like a production host, it sends
+  // CORS headers only where securityHeaders() says, on the widget's and the models' files.
   server: { headers: ISOLATION_HEADERS },
-  preview: { headers: SECURITY_HEADERS },
+  preview: { headers: SECURITY_HEADERS, cors: false },
   worker: { format: 'es', rolldownOptions: { output: { minify: noMangle } } },
   build: {
     target: 'es2022',

@@ -1,6 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { headersFile, META_CONTENT_SECURITY_POLICY } from '../hosting/securityHeaders';
+import {
+  CROSS_ORIGIN_HEADERS,
+  headersFile,
+  META_CONTENT_SECURITY_POLICY,
+  SECURITY_HEADERS,
+} from '../hosting/securityHeaders';
 
 // The build must carry its security headers to hosts that are not vite preview: a _headers file
 // for Netlify / Cloudflare Pages style hosts, and the policy as a <meta> tag for hosts that send
@@ -58,4 +63,25 @@ test('on a host that sends no headers, the page recommends under its <meta> poli
   });
   expect(ran).toBe(false);
   expect(await violations()).toEqual([expect.stringMatching(/^script-src-elem inline/)]);
+});
+
+test('vite preview sends CORS and CORP headers on the widget and the models, and nowhere else', async ({
+  request,
+}) => {
+  const lowerCase = (headers: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+  // As a shop's page asks, from another origin.
+  const fromShop = { headers: { Origin: 'http://shop.localhost:8080' } };
+  for (const path of ['/widget/cprec-widget.js', '/models/ml-latest-small/model.json']) {
+    const response = await request.get(path, fromShop);
+    expect(response.status(), path).toBe(200);
+    expect(response.headers(), path).toMatchObject(
+      lowerCase({ ...SECURITY_HEADERS, ...CROSS_ORIGIN_HEADERS }),
+    );
+  }
+  for (const path of ['/', '/examples/widget-host.html']) {
+    const headers = (await request.get(path, fromShop)).headers();
+    for (const name of Object.keys(lowerCase(CROSS_ORIGIN_HEADERS)))
+      expect(headers[name], `${path} ${name}`).toBeUndefined();
+  }
 });

@@ -1,27 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { hangIndexedDb } from './hangingIndexedDb';
+import { ITEMS as items, shownFor, shownIds, WIDGET as widget } from './widgetView';
 
 const HOST = '/examples/widget-host.html';
-const widget = 'cprec-recommendations';
-// Playwright's CSS locators pierce open shadow roots.
-const list = `${widget} [part="list"]`;
-const items = `${widget} [part="item"]`;
-
-/** Waits until the widget shows recommendations computed from exactly `ids` (oldest first). */
-async function shownFor(page: Page, ids: string[]): Promise<void> {
-  const source = ids.length === 0 ? 'popular' : 'model';
-  await expect(page.locator(`${list}[data-source="${source}"]`)).toHaveAttribute(
-    'data-based-on',
-    ids.join(' '),
-    { timeout: 60_000 },
-  );
-}
-
-async function shownIds(page: Page): Promise<string[]> {
-  return page
-    .locator(items)
-    .evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.itemId ?? ''));
-}
 
 test('renders k items and follows changes of the k attribute', async ({ page }) => {
   const errors: string[] = [];

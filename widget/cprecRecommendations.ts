@@ -56,11 +56,13 @@ export class CprecRecommendations extends HTMLElement {
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    const style = document.createElement('style');
-    style.textContent = WIDGET_CSS;
+    // A constructed sheet, not a <style> element: a shop's policy need not allow inline styles.
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(WIDGET_CSS);
+    root.adoptedStyleSheets = [sheet];
     this.#content = document.createElement('div');
     this.#content.setAttribute('aria-live', 'polite');
-    root.append(style, this.#content);
+    root.append(this.#content);
     root.addEventListener('click', (event) => this.#onClick(event));
   }
 
@@ -113,11 +115,15 @@ export class CprecRecommendations extends HTMLElement {
       loadRecommender(model, { backend: 'auto', worker: true }),
       historyReady,
     ]);
-    const stale = session !== this.#session;
-    if (stale || loaded.status === 'rejected' || opened.status === 'rejected') {
+    if (session !== this.#session) {
       if (loaded.status === 'fulfilled') loaded.value.dispose();
       if (opened.status === 'fulfilled') opened.value.close();
-      if (stale) return;
+      return;
+    }
+    // Kept even when the model failed: track() still records the shop's clicks for next time.
+    if (opened.status === 'fulfilled') this.#history = opened.value;
+    if (loaded.status === 'rejected' || opened.status === 'rejected') {
+      if (loaded.status === 'fulfilled') loaded.value.dispose();
       const reason =
         loaded.status === 'rejected' ? loaded.reason : (opened as PromiseRejectedResult).reason;
       console.error(reason);
@@ -125,7 +131,6 @@ export class CprecRecommendations extends HTMLElement {
       return;
     }
     this.#recommender = loaded.value;
-    this.#history = opened.value;
     this.#unsubscribe = opened.value.subscribe(() => void this.#render());
     this.#dispatch<RecommenderInfo>('cprec-ready', loaded.value.info);
     await this.#render();

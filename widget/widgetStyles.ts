@@ -5,6 +5,8 @@
 export const WIDGET_CSS = `
 :host {
   display: block;
+  /* About one row of items, reserved from the start: the loading and error states keep it. */
+  min-height: var(--cprec-min-height, 4.5rem);
   font-family: var(--cprec-font, system-ui, -apple-system, 'Segoe UI', sans-serif);
   color: var(--cprec-color, inherit);
 }

@@ -6,6 +6,7 @@ import type { BackendSettings } from './backends';
 import type { LoadProgress } from './modelLoader';
 import type { Recommender } from './recommender';
 import { loadInWorker } from './workerRecommender';
+import { WorkerStartError } from './workerStartError';
 
 export type { BackendName, BackendPreference, BackendReport, BackendSettings } from './backends';
 export type { CatalogItem, LoadProgress, LoadStage } from './modelLoader';
@@ -34,7 +35,10 @@ export type {
 } from './recommender';
 
 export interface LoadRecommenderOptions extends BackendSettings {
-  /** Run the model in a module Web Worker so the page never blocks (default true). */
+  /**
+   * Run the model in a module Web Worker so the page never blocks (default true). Where no worker
+   * can start, it runs on the page's main thread and `info.workerFailure` says why.
+   */
   worker?: boolean;
   onProgress?: (progress: LoadProgress) => void;
 }
@@ -45,13 +49,29 @@ export async function loadRecommender(
   options: LoadRecommenderOptions = {},
 ): Promise<Recommender> {
   const { worker, onProgress, ...settings } = options;
-  if ((worker ?? true) && typeof Worker !== 'undefined') {
-    return loadInWorker(modelUrl, settings, onProgress);
+  let workerFailure: string | undefined;
+  if (worker ?? true) {
+    if (typeof Worker === 'undefined') {
+      workerFailure = 'this browser has no Web Workers';
+    } else {
+      try {
+        return await loadInWorker(modelUrl, settings, onProgress);
+      } catch (e) {
+        if (!(e instanceof WorkerStartError)) throw e;
+        workerFailure = e.message;
+      }
+    }
   }
   // Loaded on demand: in worker mode the page itself never downloads tfjs.
   const [{ createLocalRecommender }, { WASM_PATHS }] = await Promise.all([
     import('./createRecommender'),
     import('./wasmAssets'),
   ]);
-  return createLocalRecommender(modelUrl, { ...settings, onProgress, wasmPaths: WASM_PATHS });
+  const recommender = await createLocalRecommender(modelUrl, {
+    ...settings,
+    onProgress,
+    wasmPaths: WASM_PATHS,
+  });
+  if (workerFailure !== undefined) recommender.info.workerFailure = workerFailure;
+  return recommender;
 }

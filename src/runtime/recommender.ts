@@ -37,6 +37,11 @@ export interface RecommendResult {
   millis: number;
   /** The backend that answered (it changes if WebGPU is lost). */
   backend: BackendName;
+  /**
+   * Items whose probability was computed: the head block always, a tail block only when it
+   * could reach the top k (0 for the popular list).
+   */
+  scoredItems: number;
 }
 
 export interface RecommenderInfo {
@@ -49,6 +54,8 @@ export interface RecommenderInfo {
   /** Longest history the model reads. */
   window: number;
   worker: boolean;
+  /** Why the model runs on the page's main thread although a worker was asked for. */
+  workerFailure?: string;
 }
 
 export interface Recommender {
@@ -159,6 +166,7 @@ export class LocalRecommender implements Recommender {
       }
     }
     let picks: { id: number; score: number | null }[];
+    let scoredItems = 0;
     if (used.length === 0) {
       // Model ids are in training-frequency order: the first ones are the most popular.
       picks = [];
@@ -170,7 +178,7 @@ export class LocalRecommender implements Recommender {
       }
     } else {
       const hidden = await this.hiddenAfter(known);
-      let best: { ids: number[]; scores: number[] };
+      let best: { ids: number[]; scores: number[]; tailItemsScored: number };
       try {
         this.ensureLive();
         best = await this.model.rankHidden(hidden, k, { exclude: excluded, include: allowed });
@@ -179,6 +187,7 @@ export class LocalRecommender implements Recommender {
       }
       this.ensureLive();
       picks = best.ids.map((id, i) => ({ id, score: best.scores[i] }));
+      scoredItems = this.model.blocks[0].size + best.tailItemsScored;
     }
     return {
       items: picks.map(({ id, score }) => ({
@@ -191,6 +200,7 @@ export class LocalRecommender implements Recommender {
       historyUsed: used.length,
       millis: now() - started,
       backend: this.info.backend,
+      scoredItems,
     };
   }
 

@@ -8,8 +8,11 @@ import type {
   RecommendResult,
 } from './recommender';
 import { RecommenderDisposedError } from './recommenderDisposedError';
+import workerScript from './recommenderWorker.ts?worker&url';
+import { startModuleWorker } from './startModuleWorker';
 import { reviveError } from './workerErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
+import { WorkerStartError } from './workerStartError';
 
 /** The page-side face of a recommender whose model runs in a module Web Worker. */
 class WorkerRecommender implements Recommender {
@@ -68,20 +71,32 @@ class WorkerRecommender implements Recommender {
   }
 }
 
+/**
+ * Loads the model in a module worker. Rejects with a WorkerStartError when the worker does not
+ * start (nothing of the model was loaded then), with the worker's own error otherwise.
+ */
 export async function loadInWorker(
   modelUrl: string,
   settings: BackendSettings,
   onProgress?: (p: LoadProgress) => void,
 ): Promise<Recommender> {
-  const worker = new Worker(new URL('./recommenderWorker.ts', import.meta.url), { type: 'module' });
+  let worker: Worker;
+  try {
+    worker = startModuleWorker(workerScript);
+  } catch (e) {
+    throw new WorkerStartError(workerScript, (e as Error).message, { cause: e });
+  }
   // The worker's own URL is an asset URL: resolve the model against the page.
   const absolute = new URL(modelUrl, globalThis.location.href).href;
   return new Promise((resolve, reject) => {
+    // Its first message (progress) says the worker runs; an error before it, that it never did.
+    let started = false;
     const settle = () => {
       worker.removeEventListener('message', onMessage);
       worker.removeEventListener('error', onError);
     };
     const onMessage = ({ data }: MessageEvent<WorkerReply>) => {
+      started = true;
       if (data.type === 'progress') onProgress?.(data.progress);
       else if (data.type === 'loaded') {
         settle();
@@ -92,10 +107,16 @@ export async function loadInWorker(
         reject(reviveError(data.error));
       }
     };
-    const onError = (e: ErrorEvent) => {
+    // A script that fails to load or is refused by a policy gives a plain Event, no ErrorEvent.
+    const onError = (e: Event) => {
       settle();
       worker.terminate();
-      reject(new Error(`recommender worker failed to start: ${e.message}`));
+      const reason = (e as ErrorEvent).message || 'its script did not load or was refused';
+      reject(
+        started
+          ? new Error(`the recommender worker failed: ${reason}`)
+          : new WorkerStartError(workerScript, reason),
+      );
     };
     worker.addEventListener('message', onMessage);
     worker.addEventListener('error', onError);
