@@ -6,17 +6,20 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { arch, cpus, platform } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
 import { configFromJSON, createConfig } from '../src/model/config';
 import { CpRec } from '../src/model/cprec';
 import { parseModelJson } from '../src/model/modelFormat';
 import { writeModelFiles } from '../src/train/modelFiles';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import type { Harness } from '../e2e/harness';
+import {
+  browserMachine,
+  buildHarness,
+  runBenchmark,
+  withHarnessPage,
+  writeResults,
+} from './harnessPage';
 
 const PORT = 4174;
 const SHIPPED = 'ml-latest-small';
@@ -37,9 +40,7 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  execFileSync('npx', ['vite', 'build', '--mode', 'e2e', '--logLevel', 'error'], {
-    stdio: 'inherit',
-  });
+  buildHarness();
   await tf.setBackend('wasm');
   const shipped = parseModelJson(
     JSON.parse(await readFile(join('dist', 'models', SHIPPED, 'model.json'), 'utf8')),
@@ -59,28 +60,8 @@ async function main(): Promise<void> {
   );
   baseline.dispose();
 
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
-  });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
   const rows: Row[] = [];
-  try {
-    const page = await browser.newPage();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await page.goto(`http://localhost:${PORT}/e2e/harness.html`);
-        break;
-      } catch (e) {
-        if (attempt > 50) throw e;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  await withHarnessPage(PORT, async (page) => {
     for (const model of [SHIPPED, BASELINE]) {
       for (const backend of ['wasm', 'webgpu', 'cpu'] as const) {
         process.stderr.write(`${model} on ${backend}...\n`);
@@ -102,12 +83,8 @@ async function main(): Promise<void> {
         rows.push({ model, ...row });
       }
     }
-  } finally {
-    await browser.close();
-    if (server.pid) process.kill(-server.pid);
-  }
-  const version = execFileSync(CHROMIUM_PATH, ['--version']).toString().trim();
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, ${version}, headless, no GPU (WebGPU = SwiftShader software)`;
+  });
+  const machine = `${browserMachine()}, no GPU (WebGPU = SwiftShader software)`;
   const ms = (x: number) => x.toFixed(1);
   const table = [
     '| model | backend | parameters | weight bytes | load ms | first ms | p50 ms (10) | p95 ms (10) | p50 ms (50) | p95 ms (50) |',
@@ -134,16 +111,7 @@ async function main(): Promise<void> {
     ...['wasm', 'webgpu', 'cpu'].map((b) => `- ${ratio(b)}`),
     '',
   ].join('\n');
-  await mkdir(join('bench', 'results'), { recursive: true });
-  await writeFile(
-    join('bench', 'results', 'browser.json'),
-    `${JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 1)}\n`,
-  );
-  await writeFile(join('bench', 'results', 'browser.md'), markdown);
-  console.log(markdown);
+  await writeResults('browser', machine, rows, markdown);
 }
 
-main().catch((e: Error) => {
-  console.error(`error: ${e.message}`);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -11,17 +11,20 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { arch, cpus, platform } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
 import { createConfig, type CpRecConfig } from '../src/model/config';
 import { CpRec } from '../src/model/cprec';
 import { topK } from '../src/model/ranking';
 import { readModelFiles, writeModelFiles } from '../src/train/modelFiles';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import type { Harness } from '../e2e/harness';
+import {
+  browserMachine,
+  buildHarness,
+  runBenchmark,
+  withHarnessPage,
+  writeResults,
+} from './harnessPage';
 
 const PORT = 4175;
 const CHECKS = 20;
@@ -75,9 +78,7 @@ async function main(): Promise<void> {
   if (!(maxItems > 0))
     throw new Error(`--max-items must be a positive number, got ${process.argv[at + 1]}`);
   const sizes = SIZES.filter((s) => s.items <= maxItems);
-  execFileSync('npx', ['vite', 'build', '--mode', 'e2e', '--logLevel', 'error'], {
-    stdio: 'inherit',
-  });
+  buildHarness();
   await tf.setBackend('wasm');
   const histories = (items: number) =>
     Array.from({ length: CHECKS }, (_, h) =>
@@ -97,29 +98,9 @@ async function main(): Promise<void> {
     m.dispose();
   }
 
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
-  });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
   const rows: Record<string, unknown>[] = [];
-  let hardwareGpu: boolean;
-  try {
-    const page = await browser.newPage();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await page.goto(`http://localhost:${PORT}/e2e/harness.html`);
-        break;
-      } catch (e) {
-        if (attempt > 50) throw e;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  let hardwareGpu = false;
+  await withHarnessPage(PORT, async (page) => {
     hardwareGpu = await page.evaluate(async () => {
       const gpu = (navigator as { gpu?: { requestAdapter: () => Promise<unknown> } }).gpu;
       const adapter = (await gpu?.requestAdapter()) as { info?: { vendor?: string } } | null;
@@ -170,12 +151,8 @@ async function main(): Promise<void> {
         });
       }
     }
-  } finally {
-    await browser.close();
-    if (server.pid) process.kill(-server.pid);
-  }
-  const version = execFileSync(CHROMIUM_PATH, ['--version']).toString().trim();
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, ${version}, headless`;
+  });
+  const machine = browserMachine();
   const ms = (x: unknown) => (typeof x === 'number' ? x.toFixed(2) : 'n/a');
   const mb = (x: unknown) => (typeof x === 'number' ? (x / 1e6).toFixed(1) : 'n/a');
   const table = [
@@ -207,16 +184,7 @@ async function main(): Promise<void> {
     ...ratios,
     '',
   ].join('\n');
-  await mkdir(join('bench', 'results'), { recursive: true });
-  await writeFile(
-    join('bench', 'results', 'scale.json'),
-    `${JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 1)}\n`,
-  );
-  await writeFile(join('bench', 'results', 'scale.md'), markdown);
-  console.log(markdown);
+  await writeResults('scale', machine, rows, markdown);
 }
 
-main().catch((e: Error) => {
-  console.error(`error: ${e.message}`);
-  process.exit(1);
-});
+runBenchmark(main);

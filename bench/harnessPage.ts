@@ -1,0 +1,78 @@
+// What the browser benchmarks share: the harness page of a fresh e2e build in Debian's Chromium,
+// and where the results go.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { arch, cpus, platform } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+
+/** Builds the app with the test harness page into dist/ (models written there are served too). */
+export function buildHarness(): void {
+  execFileSync('npx', ['vite', 'build', '--mode', 'e2e', '--logLevel', 'error'], {
+    stdio: 'inherit',
+  });
+}
+
+/** Serves dist/ on `port`, opens the harness page in headless Chromium and runs `use` on it. */
+export async function withHarnessPage<T>(
+  port: number,
+  use: (page: Page) => Promise<T>,
+): Promise<T> {
+  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await page.goto(`http://localhost:${port}/e2e/harness.html`);
+        break;
+      } catch (e) {
+        if (attempt > 50) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    return await use(page);
+  } finally {
+    await browser.close();
+    if (server.pid) process.kill(-server.pid);
+  }
+}
+
+/** This machine and browser, for the results' header. */
+export function browserMachine(): string {
+  const version = execFileSync(CHROMIUM_PATH, ['--version']).toString().trim();
+  return `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, ${version}, headless`;
+}
+
+/** Writes bench/results/<name>.json (machine, date, rows) and <name>.md, and prints the latter. */
+export async function writeResults(
+  name: string,
+  machine: string,
+  rows: unknown[],
+  markdown: string,
+): Promise<void> {
+  await mkdir(join('bench', 'results'), { recursive: true });
+  await writeFile(
+    join('bench', 'results', `${name}.json`),
+    `${JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 1)}\n`,
+  );
+  await writeFile(join('bench', 'results', `${name}.md`), markdown);
+  console.log(markdown);
+}
+
+/** Runs a benchmark's main, turning an error into one line and exit code 1. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().catch((e: Error) => {
+    console.error(`error: ${e.message}`);
+    process.exit(1);
+  });
+}
