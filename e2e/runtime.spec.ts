@@ -145,7 +145,9 @@ test('auto times WebGPU against WASM, keeps the faster and remembers it for the 
   );
 });
 
-test('1,000 recommendations leave the tensor count unchanged', async ({ page }) => {
+test('1,000 mixed recommendations (clicks, resets, exclude and include lists) leave the tensor count unchanged', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await open(page);
   const counts = await page.evaluate(async (url) => {
@@ -156,8 +158,17 @@ test('1,000 recommendations leave the tensor count unchanged', async ({ page }) 
     });
     await rec.recommend(['1', '2', '3']);
     const before = harness.numTensors();
-    for (let i = 0; i < 1000; i++)
-      await rec.recommend([String(1 + (i % 50)), '296', '318'], { k: 10 });
+    const history = ['296'];
+    for (let i = 0; i < 1000; i++) {
+      // Mostly one appended click (the incremental path); every 7th a reset to another history.
+      if (i % 7 === 6) history.splice(0, history.length, String(1 + (i % 50)), '318');
+      else history.push(String(1 + ((i * 13) % 500)));
+      await rec.recommend(history, {
+        k: 10,
+        ...(i % 3 === 0 ? { exclude: ['1', '2', 356] } : {}),
+        ...(i % 5 === 0 ? { include: ['1', '50', '296', '593', '2571'] } : {}),
+      });
+    }
     const after = harness.numTensors();
     rec.dispose();
     return { before, after };
