@@ -10,7 +10,7 @@ import { WorkerStartError } from './workerStartError';
 
 export type { BackendName, BackendPreference, BackendReport, BackendSettings } from './backends';
 export type { CatalogItem, LoadProgress, LoadStage } from './modelLoader';
-export { parseCatalogJson } from './catalogFormat';
+export { parseCatalogJson } from '../model/catalogFormat';
 // The errors a recommender rejects with, from the worker as from the main thread.
 export { ConfigError } from '../model/config';
 export { ModelFormatError } from '../model/modelFormatError';

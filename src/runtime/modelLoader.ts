@@ -1,5 +1,5 @@
 import { parseModelJson, verifyWeightFile, type ModelJson } from '../model/modelFormat';
-import { parseCatalogJson, type CatalogItem } from './catalogFormat';
+import { parseCatalogJson, type CatalogItem } from '../model/catalogFormat';
 import { ModelLoadError } from './modelLoadError';
 
 export type { CatalogItem };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCatalogJson } from '../model/catalogFormat';
 import { buildCatalogJson } from './catalogJson';
 
 describe('buildCatalogJson', () => {
@@ -15,5 +16,11 @@ describe('buildCatalogJson', () => {
       ],
     });
     expect(buildCatalogJson(['', 'a'], null)).toEqual({ items: [{ id: 'a', title: 'a' }] });
+  });
+
+  it("writes what the one catalog parser (the browser's) reads back unchanged", () => {
+    const catalog = new Map([['7', { id: '7', title: 'Seven', genres: ['Crime'], year: 1995 }]]);
+    const written = buildCatalogJson(['', '7', '8'], catalog);
+    expect(parseCatalogJson(JSON.parse(JSON.stringify(written)))).toEqual(written.items);
   });
 });

@@ -1,11 +1,5 @@
 import type { Catalog } from '../data/catalogLoader';
-
-export interface CatalogJsonItem {
-  id: string;
-  title: string;
-  genres?: string[];
-  year?: number;
-}
+import type { CatalogItem } from '../model/catalogFormat';
 
 /**
  * catalog.json: display fields of every item the model knows, in model-id (popularity) order.
@@ -15,7 +9,7 @@ export interface CatalogJsonItem {
 export function buildCatalogJson(
   itemIds: readonly string[],
   catalog: Catalog | null,
-): { items: CatalogJsonItem[] } {
+): { items: CatalogItem[] } {
   return {
     items: itemIds.slice(1).map((id) => {
       const entry = catalog?.get(id);

@@ -1,4 +1,4 @@
-import { ModelFormatError } from '../model/modelFormatError';
+import { ModelFormatError } from './modelFormatError';
 
 /** Display fields of one item, as in catalog.json (docs/model-format.md). */
 export interface CatalogItem {
