@@ -8,6 +8,7 @@ import {
   openHistory,
   RecommenderDisposedError,
   type BackendPreference,
+  MODEL_CACHE_NAME,
 } from '../src/runtime';
 import { buildModel, decodeWeightFiles } from '../src/model/modelFormat';
 import { IncrementalForward } from '../src/model/incrementalForward';
@@ -20,7 +21,7 @@ const warmup = (calls: number) => Math.ceil(calls / 5);
 
 /** Load time, first call and p50/p95 latency of `recommend` for histories of 10 and 50 items. */
 async function benchmark(url: string, backend: BackendPreference, calls: number, items: string[]) {
-  await caches.delete('cprec-models-v1');
+  await caches.delete(MODEL_CACHE_NAME);
   const t0 = performance.now();
   const rec = await loadRecommender(url, { backend, rememberBackend: false });
   const loadMs = performance.now() - t0;
@@ -70,7 +71,7 @@ async function scaleBenchmark(
   items: string[],
   checks: string[][],
 ) {
-  await caches.delete('cprec-models-v1');
+  await caches.delete(MODEL_CACHE_NAME);
   const memory = async () => {
     const measure = (
       performance as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }

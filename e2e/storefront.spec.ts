@@ -1,5 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+import { HISTORY_DB_NAME } from '../src/runtime/settings';
 import { hangIndexedDb } from './hangingIndexedDb';
 
 // The storefront (index.html + app/) over the shipped model. Each test has a fresh browser
@@ -206,7 +207,7 @@ test('while the model loads, a progress line and placeholders hold the space of 
 test('when IndexedDB never answers, the shop recommends and says the history is in memory', async ({
   page,
 }) => {
-  await hangIndexedDb(page, 'cprec-history');
+  await hangIndexedDb(page, HISTORY_DB_NAME);
   await page.goto('/');
   await recommendedFor(page, []);
   await expect(page.getByTestId('status-bar')).toContainText(

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { HISTORY_DB_NAME } from '../src/runtime/settings';
 import { hangIndexedDb } from './hangingIndexedDb';
 import { ITEMS as items, shownFor, shownIds, WIDGET as widget } from './widgetView';
 
@@ -117,7 +118,7 @@ test('catalog titles are rendered as text, never as markup', async ({ page }) =>
 test('when IndexedDB never answers, the widget recommends from a history kept in memory', async ({
   page,
 }) => {
-  await hangIndexedDb(page, 'cprec-history');
+  await hangIndexedDb(page, HISTORY_DB_NAME);
   await page.goto(HOST);
   await shownFor(page, []);
   await page.locator(widget).evaluate(async (el) => {

@@ -6,12 +6,12 @@ import {
   type Recommendation,
   type Recommender,
   type RecommenderInfo,
+  HISTORY_DB_NAME,
 } from '../src/runtime';
 import { parseK } from './parseK';
 import { WIDGET_CSS } from './widgetStyles';
 
 export const TAG_NAME = 'cprec-recommendations';
-const DEFAULT_HISTORY_DB = 'cprec-history';
 
 /** `cprec-select`: the user picked a recommendation; the host decides what happens next. */
 export interface CprecSelectDetail {
@@ -108,7 +108,7 @@ export class CprecRecommendations extends HTMLElement {
       return;
     }
     const historyReady = openHistory({
-      dbName: this.getAttribute('history-db') || DEFAULT_HISTORY_DB,
+      dbName: this.getAttribute('history-db') || HISTORY_DB_NAME,
     });
     this.#historyReady = historyReady;
     const [loaded, opened] = await Promise.allSettled([

@@ -1,11 +1,12 @@
 import { openDB, type DBSchema } from 'idb';
+import { SETTINGS_DB_NAME } from './settings';
 import type { BackendName } from './backends';
 
 interface SettingsSchema extends DBSchema {
   backends: { key: string; value: { backend: BackendName; at: number } };
 }
 
-const DB_NAME = 'cprec-settings';
+const DB_NAME = SETTINGS_DB_NAME;
 
 /**
  * Remembers which backend won the timing for a model on this device, so later visits skip the

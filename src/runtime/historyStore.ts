@@ -1,4 +1,5 @@
 import type { HistoryBackend, HistoryEvent } from './historySchema';
+import { HISTORY_DB_NAME, historyChannelName } from './settings';
 import { idbHistory, openHistoryDb } from './idbHistory';
 import { memoryHistory } from './memoryHistory';
 
@@ -85,7 +86,7 @@ function report(error: unknown): void {
  * (private browsing, storage policies) or does not answer in time; `info` says which and why.
  */
 export async function openHistory(options: HistoryOptions = {}): Promise<HistoryStore> {
-  const { dbName = 'cprec-history', maxEvents = 1000, openTimeoutMs = 3000 } = options;
+  const { dbName = HISTORY_DB_NAME, maxEvents = 1000, openTimeoutMs = 3000 } = options;
   if (typeof dbName !== 'string' || dbName === '') {
     throw new TypeError(`dbName must be a non-empty string, got ${show(dbName)}`);
   }
@@ -152,7 +153,7 @@ function createStore(
   // Only a shared database has changes worth announcing: a memory store is this tab's alone.
   function openChannel(): void {
     if (typeof BroadcastChannel === 'undefined') return;
-    channel = new BroadcastChannel(`cprec-history-changes:${dbName}`);
+    channel = new BroadcastChannel(historyChannelName(dbName));
     channel.addEventListener('message', (event: MessageEvent) => {
       if (event.data === CHANGED) notify();
     });

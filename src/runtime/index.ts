@@ -17,6 +17,7 @@ export { ModelFormatError } from '../model/modelFormatError';
 export { ModelLoadError } from './modelLoadError';
 export { RecommenderDisposedError } from './recommenderDisposedError';
 export { openHistory } from './historyStore';
+export { HISTORY_DB_NAME, MODEL_CACHE_NAME } from './settings';
 export type {
   HistoryEvent,
   HistoryExport,

@@ -1,5 +1,6 @@
 import { parseModelJson, verifyWeightFile, type ModelJson } from '../model/modelFormat';
 import { parseCatalogJson, type CatalogItem } from '../model/catalogFormat';
+import { MODEL_CACHE_NAME } from './settings';
 import { ModelLoadError } from './modelLoadError';
 
 export type { CatalogItem };
@@ -37,7 +38,7 @@ export interface FetchModelOptions {
   onProgress?: (progress: LoadProgress) => void;
 }
 
-export const MODEL_CACHE_NAME = 'cprec-models-v1';
+export { MODEL_CACHE_NAME };
 
 async function defaultCache(): Promise<ModelCache | null> {
   try {
