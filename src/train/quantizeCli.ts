@@ -31,6 +31,7 @@ import {
   evaluateSplits,
   storedAs,
   weightsMarkdown,
+  WEIGHTS_RULE,
   type WeightsRow,
 } from './weightsChoice';
 
@@ -62,9 +63,10 @@ runCli(
     }
     await checkWritable(flags.out);
     const { model, modelJson } = await readModelFiles(flags.model);
-    const { validation, test, float32, ...training } = modelJson.training;
+    const { validation, test, float32, history, ...training } = modelJson.training;
     let kind: WeightKind;
     let measured: WeightsRow | null = null;
+    const rows: WeightsRow[] = [];
     if (flags.to === 'auto') {
       if (flags.data === undefined)
         throw new UsageError('--to auto measures on --data <file>; give it');
@@ -72,7 +74,6 @@ runCli(
       console.error(describeData(data));
       checkVocabulary(modelJson.items, data.dataset);
       const keepSeen = keepSeenOf(flags);
-      const rows: WeightsRow[] = [];
       for (const k of WEIGHT_KINDS) {
         const stored = await storedAs(model, modelJson.items, k);
         const { validation: v, test: t } = await evaluateSplits(
@@ -105,6 +106,14 @@ runCli(
     } else {
       kind = flags.to as WeightKind;
     }
+    if (history !== undefined) {
+      // An older model held its history in model.json; it moves beside it here too.
+      await writeFile(
+        join(flags.out, TRAINING_HISTORY_FILE),
+        `${JSON.stringify({ history }, null, 1)}\n`,
+      );
+      training.historyFile = TRAINING_HISTORY_FILE;
+    }
     const written = await writeModelFiles(
       flags.out,
       model,
@@ -115,7 +124,13 @@ runCli(
           ...training,
           weights: kind,
           float32: float32 ?? { validation, test },
-          ...(measured ? { validation: measured.validation, test: measured.test } : {}),
+          ...(measured
+            ? {
+                validation: measured.validation,
+                test: measured.test,
+                weightsChoice: { rule: WEIGHTS_RULE, measured: rows },
+              }
+            : {}),
         },
       },
       { weights: kind },
