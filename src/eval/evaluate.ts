@@ -52,6 +52,18 @@ export async function evaluateScorer(
   return accumulator.result();
 }
 
+/** A scorer's results on both evaluation splits of a data set (validation chooses, test reports). */
+export async function evaluateSplits(
+  dataset: Pick<Dataset, 'numItems' | 'validation' | 'test'>,
+  scorer: Scorer | BatchScorer,
+  options: Omit<EvaluateOptions, 'onProgress'> = {},
+): Promise<{ validation: EvaluationResult; test: EvaluationResult }> {
+  return {
+    validation: await evaluateScorer(dataset, dataset.validation, scorer, options),
+    test: await evaluateScorer(dataset, dataset.test, scorer, options),
+  };
+}
+
 /**
  * A Markdown table: one row per named result, one column per metric (default all nine), values
  * with `digits` decimals, and the number of cases.

@@ -27,6 +27,7 @@ export class IncrementalForward {
   /** Per layer: its last (k - 1) * dilation inputs, oldest first. */
   private queues: Float32Array[][];
   private hidden: Float32Array;
+  private readonly field: number;
 
   private constructor(
     private readonly model: CpRec,
@@ -35,6 +36,7 @@ export class IncrementalForward {
   ) {
     this.queues = empty.queues.map((q) => [...q]);
     this.hidden = empty.hidden;
+    this.field = IncrementalForward.receptiveField(model);
   }
 
   /** Inputs that reach the last position's output: 1 + sum of (k - 1) * dilation. */
@@ -78,7 +80,7 @@ export class IncrementalForward {
    * from the last receptive field's items.
    */
   async lastHidden(history: readonly number[]): Promise<{ hidden: tf.Tensor2D; computed: number }> {
-    const field = IncrementalForward.receptiveField(this.model);
+    const field = this.field;
     const extends_ =
       history.length >= this.history.length &&
       this.history.every((id, i) => history[i] === id) &&

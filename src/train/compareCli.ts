@@ -18,13 +18,15 @@ import { resultsMarkdown, type VariantResult } from './resultsReport';
 import {
   evaluateBaselines,
   machineDescription,
-  recordedSettings,
-  runSettingsFromFlags,
   trainAndEvaluate,
-  TRAIN_FLAGS,
-  trainOptionsFromFlags,
   writeTrainedModel,
 } from './trainingRun';
+import {
+  recordedSettings,
+  runSettingsFromFlags,
+  TRAIN_FLAGS,
+  trainOptionsFromFlags,
+} from './trainFlags';
 
 const COMPARE_FLAGS = flagGroup({
   runs: { type: 'string', default: 'runs/compare', help: 'checkpoints and per-variant models' },

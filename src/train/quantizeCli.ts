@@ -13,7 +13,9 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
+import { evaluateSplits } from '../eval/evaluate';
 import { runCli } from './cli';
+import { modelScorer } from './modelScorer';
 import {
   DATA_FLAGS,
   describeData,
@@ -25,10 +27,10 @@ import {
 import { checkVocabulary } from './checkVocabulary';
 import { flagGroup, UsageError } from './flags';
 import { checkWritable, readModelFiles, readModelJson, writeModelFiles } from './modelFiles';
-import { TRAINING_HISTORY_FILE, WEIGHTS_FLAG } from './trainingRun';
+import { TRAINING_HISTORY_FILE } from './trainingRun';
+import { WEIGHTS_FLAG } from './trainFlags';
 import {
   chooseWeights,
-  evaluateSplits,
   storedAs,
   weightsMarkdown,
   WEIGHTS_RULE,
@@ -77,9 +79,9 @@ runCli(
       for (const k of WEIGHT_KINDS) {
         const stored = await storedAs(model, modelJson.items, k);
         const { validation: v, test: t } = await evaluateSplits(
-          stored.model,
           data.dataset,
-          keepSeen,
+          modelScorer(stored.model),
+          { keepSeen },
         );
         stored.model.dispose();
         rows.push({ kind: k, bytes: stored.bytes, validation: v.metrics, test: t.metrics });

@@ -6,7 +6,7 @@
 import type { MetricName } from '../eval/metrics';
 import { parseFlags, toArgv, UsageError, type AnyFlagValue } from './flags';
 import { MODEL_FLAGS } from './presets';
-import { TRAIN_FLAGS } from './trainingRun';
+import { TRAIN_FLAGS } from './trainFlags';
 
 type FlagMap = Record<string, AnyFlagValue>;
 

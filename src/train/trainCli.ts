@@ -12,16 +12,18 @@ import { ProgressBar } from './progressBar';
 import {
   defaultCheckpointDir,
   evaluateBaselines,
-  recordedSettings,
   resultTables,
-  runSettingsFromFlags,
   trainAndEvaluate,
-  TRAIN_FLAGS,
-  trainOptionsFromFlags,
-  WEIGHTS_FLAG,
   withStoredWeights,
   writeTrainedModel,
 } from './trainingRun';
+import {
+  recordedSettings,
+  runSettingsFromFlags,
+  TRAIN_FLAGS,
+  trainOptionsFromFlags,
+  WEIGHTS_FLAG,
+} from './trainFlags';
 
 const OUTPUT_FLAGS = flagGroup({
   out: { type: 'string', default: 'runs/model', help: 'directory for the model files' },

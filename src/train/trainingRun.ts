@@ -5,138 +5,22 @@ import { arch, cpus, platform } from 'node:os';
 import { basename, join } from 'node:path';
 import { makeTrainingWindows } from '../data/trainingWindows';
 import { fitBaselines } from '../eval/baselines';
-import {
-  evaluateScorer,
-  formatMetricsTable,
-  type BatchScorer,
-  type Scorer,
-} from '../eval/evaluate';
+import { evaluateScorer, evaluateSplits, formatMetricsTable } from '../eval/evaluate';
 import type { EvaluationResult, MetricName } from '../eval/metrics';
 import type { CpRecConfig } from '../model/config';
 import { countParameters, CpRec } from '../model/cprec';
 import { uncompressed } from '../model/config';
-import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
+import type { WeightKind } from '../model/quantization';
 import { buildCatalogJson } from './catalogJson';
 import type { LoadedData } from './dataFlags';
-import { flagGroup, type FlagValues } from './flags';
+import type { RunSettings } from './trainFlags';
 import { learningCurveSvg } from './learningCurve';
 import { writeModelFiles } from './modelFiles';
 import { modelScorer } from './modelScorer';
 import type { EpochRecord } from './checkpoint';
 import { ProgressBar } from './progressBar';
-import { evaluateSplits, storedAs } from './weightsChoice';
-import {
-  DEFAULT_TRAIN_OPTIONS,
-  train,
-  validateTrainOptions,
-  type TrainOptions,
-  type TrainResult,
-} from './trainer';
-
-const d = DEFAULT_TRAIN_OPTIONS;
-/** Flags of the optimisation itself; shared by `train` and `compare`. */
-export const TRAIN_FLAGS = flagGroup({
-  epochs: { type: 'number', default: d.epochs, help: 'most epochs to train' },
-  'batch-size': { type: 'number', default: d.batchSize, help: 'windows per step' },
-  lr: { type: 'number', default: d.learningRate, help: 'Adam learning rate' },
-  schedule: {
-    type: 'string',
-    choices: ['constant', 'cosine'],
-    default: d.schedule,
-    help: 'learning-rate schedule',
-  },
-  warmup: {
-    type: 'number',
-    default: d.warmupEpochs,
-    help: 'epochs of linear learning-rate warm-up from 0',
-  },
-  'weight-decay': {
-    type: 'number',
-    default: d.weightDecay,
-    help: 'decoupled weight decay (AdamW)',
-  },
-  patience: {
-    type: 'number',
-    default: d.patience,
-    help: 'stop after this many epochs without a better validation NDCG@10',
-  },
-  'target-window': {
-    type: 'number',
-    default: d.targetWindow,
-    help: 'each target is one of the next N items, nearer ones likelier (1 = next item only)',
-  },
-  'target-decay': {
-    type: 'number',
-    default: d.targetDecay,
-    help: 'weight ratio between successive items of the target window (1 = all equally likely)',
-  },
-  seed: {
-    type: 'number',
-    default: d.seed,
-    help: 'seed of initialisation, window order and dropout',
-  },
-  stride: {
-    type: 'number',
-    help: 'events between training windows of one user (default: max-length; smaller = overlapping windows)',
-  },
-  reversed: {
-    type: 'boolean',
-    default: false,
-    help: 'also train on every sequence read backwards (for data whose order within a session says little)',
-  },
-  'keep-seen': {
-    type: 'boolean',
-    default: false,
-    help: 'rank items already in the history too, in evaluation and in the training softmax (repeat-purchase data)',
-  },
-});
-export type TrainFlagValues = FlagValues<typeof TRAIN_FLAGS>;
-
-/** How the written weights are stored (docs/model-format.md, "Weight encodings"). */
-export const WEIGHTS_FLAG = {
-  type: 'string',
-  choices: WEIGHT_KINDS,
-  default: 'fp32',
-  help: 'weight storage: fp32, fp16, int8 (8-bit codes, a scale per row or channel), mixed (tail-block tables at 4 bits)',
-} as const;
-
-export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: string): TrainOptions {
-  return validateTrainOptions({
-    epochs: flags.epochs,
-    batchSize: flags['batch-size'],
-    learningRate: flags.lr,
-    schedule: flags.schedule,
-    warmupEpochs: flags.warmup,
-    weightDecay: flags['weight-decay'],
-    patience: flags.patience,
-    targetWindow: flags['target-window'],
-    targetDecay: flags['target-decay'],
-    // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
-    maskSeen: !flags['keep-seen'],
-    seed: flags.seed,
-    checkpointDir,
-  });
-}
-
-/** How the data becomes windows and rankings, beside the optimiser's options. */
-export interface RunSettings {
-  stride: number;
-  reversed: boolean;
-  keepSeen: boolean;
-}
-
-export function runSettingsFromFlags(flags: TrainFlagValues, maxLength: number): RunSettings {
-  return {
-    stride: flags.stride ?? maxLength,
-    reversed: flags.reversed,
-    keepSeen: flags['keep-seen'],
-  };
-}
-
-/** What model.json and the results record of how a run trained (not where it checkpointed). */
-export function recordedSettings(options: TrainOptions, settings: RunSettings) {
-  return { ...options, checkpointDir: undefined, ...settings };
-}
+import { storedAs } from './weightsChoice';
+import { train, type TrainOptions, type TrainResult } from './trainer';
 
 export interface BaselineResults {
   name: string;
@@ -152,8 +36,7 @@ export async function evaluateBaselines(
   return Promise.all(
     fitBaselines(dataset.train, dataset.numItems).map(async ({ name, scorer }) => ({
       name,
-      validation: await evaluateScorer(dataset, dataset.validation, scorer, { keepSeen }),
-      test: await evaluateScorer(dataset, dataset.test, scorer, { keepSeen }),
+      ...(await evaluateSplits(dataset, scorer, { keepSeen })),
     })),
   );
 }
@@ -188,15 +71,15 @@ export async function trainAndEvaluate(
         : `(${(nextItNetParameters / model.parameterCount).toFixed(2)}x fewer than NextItNet at this d and depth); `) +
       `${windows.numWindows} training windows of ${config.maxLength}`,
   );
-  const evaluate = (scorer: Scorer | BatchScorer, cases = dataset.validation) =>
-    evaluateScorer(dataset, cases, scorer, { keepSeen: options.keepSeen });
   // The vocabulary is part of the run's identity: the same windows over other item ids are other data.
   const dataId = createHash('sha256').update(dataset.itemIds.join('\n')).digest('hex');
   const result = await train(
     model,
     windows,
     async (m) => {
-      const r = await evaluate(modelScorer(m));
+      const r = await evaluateScorer(dataset, dataset.validation, modelScorer(m), {
+        keepSeen: options.keepSeen,
+      });
       return { score: r.metrics['NDCG@10'], metrics: r.metrics };
     },
     { ...options, dataId },
@@ -216,8 +99,7 @@ export async function trainAndEvaluate(
   return {
     model,
     result,
-    validation: await evaluate(modelScorer(model)),
-    test: await evaluate(modelScorer(model), dataset.test),
+    ...(await evaluateSplits(dataset, modelScorer(model), { keepSeen: options.keepSeen })),
     nextItNetParameters,
   };
 }
@@ -238,7 +120,7 @@ export async function withStoredWeights(
   const result = {
     ...run,
     model: stored,
-    ...(await evaluateSplits(stored, data.dataset, keepSeen)),
+    ...(await evaluateSplits(data.dataset, modelScorer(stored), { keepSeen })),
     float32: { validation: run.validation, test: run.test },
   };
   run.model.dispose();

@@ -4,12 +4,9 @@
  * test figures are reported beside it and never take part (the project chooses on validation
  * alone), and no encoding is picked for scoring higher.
  */
-import type { Dataset } from '../data/dataset';
-import { evaluateScorer } from '../eval/evaluate';
 import type { CpRec } from '../model/cprec';
 import { decodeModel, encodeModel } from '../model/modelFormat';
 import type { WeightKind } from '../model/quantization';
-import { modelScorer } from './modelScorer';
 
 /** How far below float32 an encoding's NDCG@10 may fall and still ship. */
 export const WEIGHTS_TOLERANCE = 0.01;
@@ -35,15 +32,6 @@ export async function storedAs(
   return {
     model: await decodeModel(modelJson, files),
     bytes: [...files.values()].reduce((n, f) => n + f.byteLength, 0),
-  };
-}
-
-/** Validation and test metrics of a model on a data set's split. */
-export async function evaluateSplits(model: CpRec, dataset: Dataset, keepSeen: boolean) {
-  const scorer = modelScorer(model);
-  return {
-    validation: await evaluateScorer(dataset, dataset.validation, scorer, { keepSeen }),
-    test: await evaluateScorer(dataset, dataset.test, scorer, { keepSeen }),
   };
 }
 

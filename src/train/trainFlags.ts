@@ -1,0 +1,109 @@
+/** The flags of a training run and what they become: trainer options and run settings. */
+import { WEIGHT_KINDS } from '../model/quantization';
+import { flagGroup, type FlagValues } from './flags';
+import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainer';
+
+const d = DEFAULT_TRAIN_OPTIONS;
+/** Flags of the optimisation itself; shared by `train` and `compare`. */
+export const TRAIN_FLAGS = flagGroup({
+  epochs: { type: 'number', default: d.epochs, help: 'most epochs to train' },
+  'batch-size': { type: 'number', default: d.batchSize, help: 'windows per step' },
+  lr: { type: 'number', default: d.learningRate, help: 'Adam learning rate' },
+  schedule: {
+    type: 'string',
+    choices: ['constant', 'cosine'],
+    default: d.schedule,
+    help: 'learning-rate schedule',
+  },
+  warmup: {
+    type: 'number',
+    default: d.warmupEpochs,
+    help: 'epochs of linear learning-rate warm-up from 0',
+  },
+  'weight-decay': {
+    type: 'number',
+    default: d.weightDecay,
+    help: 'decoupled weight decay (AdamW)',
+  },
+  patience: {
+    type: 'number',
+    default: d.patience,
+    help: 'stop after this many epochs without a better validation NDCG@10',
+  },
+  'target-window': {
+    type: 'number',
+    default: d.targetWindow,
+    help: 'each target is one of the next N items, nearer ones likelier (1 = next item only)',
+  },
+  'target-decay': {
+    type: 'number',
+    default: d.targetDecay,
+    help: 'weight ratio between successive items of the target window (1 = all equally likely)',
+  },
+  seed: {
+    type: 'number',
+    default: d.seed,
+    help: 'seed of initialisation, window order and dropout',
+  },
+  stride: {
+    type: 'number',
+    help: 'events between training windows of one user (default: max-length; smaller = overlapping windows)',
+  },
+  reversed: {
+    type: 'boolean',
+    default: false,
+    help: 'also train on every sequence read backwards (for data whose order within a session says little)',
+  },
+  'keep-seen': {
+    type: 'boolean',
+    default: false,
+    help: 'rank items already in the history too, in evaluation and in the training softmax (repeat-purchase data)',
+  },
+});
+export type TrainFlagValues = FlagValues<typeof TRAIN_FLAGS>;
+
+/** How the written weights are stored (docs/model-format.md, "Weight encodings"). */
+export const WEIGHTS_FLAG = {
+  type: 'string',
+  choices: WEIGHT_KINDS,
+  default: 'fp32',
+  help: 'weight storage: fp32, fp16, int8 (8-bit codes, a scale per row or channel), mixed (tail-block tables at 4 bits)',
+} as const;
+
+export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: string): TrainOptions {
+  return validateTrainOptions({
+    epochs: flags.epochs,
+    batchSize: flags['batch-size'],
+    learningRate: flags.lr,
+    schedule: flags.schedule,
+    warmupEpochs: flags.warmup,
+    weightDecay: flags['weight-decay'],
+    patience: flags.patience,
+    targetWindow: flags['target-window'],
+    targetDecay: flags['target-decay'],
+    // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
+    maskSeen: !flags['keep-seen'],
+    seed: flags.seed,
+    checkpointDir,
+  });
+}
+
+/** How the data becomes windows and rankings, beside the optimiser's options. */
+export interface RunSettings {
+  stride: number;
+  reversed: boolean;
+  keepSeen: boolean;
+}
+
+export function runSettingsFromFlags(flags: TrainFlagValues, maxLength: number): RunSettings {
+  return {
+    stride: flags.stride ?? maxLength,
+    reversed: flags.reversed,
+    keepSeen: flags['keep-seen'],
+  };
+}
+
+/** What model.json and the results record of how a run trained (not where it checkpointed). */
+export function recordedSettings(options: TrainOptions, settings: RunSettings) {
+  return { ...options, checkpointDir: undefined, ...settings };
+}
