@@ -149,8 +149,9 @@ runCli(
       ),
     );
     const seeds = Array.from({ length: flags.seeds }, (_, i) => i + 1);
-    const runs: Run[] = configurations.flatMap((configuration) =>
-      seeds.map((seed) => ({
+    // Seed by seed, so that every configuration has a first figure early in a long sweep.
+    const runs: Run[] = seeds.flatMap((seed) =>
+      configurations.map((configuration) => ({
         configuration,
         seed,
         dir: join(flags.runs, grid.name, runFolder(configuration), `seed-${seed}`),
