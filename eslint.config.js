@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'public/', 'test-results/', 'playwright-report/', 'runs/'],
+    ignores: [
+      'dist/',
+      'lib/',
+      'node_modules/',
+      'public/',
+      'test-results/',
+      'playwright-report/',
+      'runs/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,48 +1,49 @@
 import { useEffect, useState } from 'react';
-import {
-  displayTitle,
-  fetchCatalog,
-  MODEL_URL,
-  NO_FILTER,
-  type Catalog,
-  type Filter,
-} from './catalog';
+import { displayTitle, fetchCatalog, NO_FILTER, type Catalog, type Filter } from './catalog';
 import { HistoryPanel } from './HistoryPanel';
 import { ItemPage } from './ItemPage';
 import { ProductGrid } from './ProductGrid';
 import { Recommendations } from './Recommendations';
 import { SearchBox } from './SearchBox';
+import type { Shop } from './shops';
+import { ShopSwitch } from './ShopSwitch';
 import { StatusBar } from './StatusBar';
 import { recordVisit, useHistory } from './useHistory';
-import { useRecommendations } from './useRecommendations';
+import { useMoreLikeThis, useRecommendations } from './useRecommendations';
 import { useRecommender } from './useRecommender';
 import { HOME_HREF, useRoute } from './useRoute';
 
-const SHOP = 'Reel Corner';
-
-function useCatalog(): { catalog: Catalog | null; error: string | null } {
+function useCatalog(modelUrl: string): { catalog: Catalog | null; error: string | null } {
   const [state, setState] = useState<{ catalog: Catalog | null; error: string | null }>({
     catalog: null,
     error: null,
   });
   useEffect(() => {
     let live = true;
-    fetchCatalog(MODEL_URL).then(
+    fetchCatalog(modelUrl).then(
       (catalog) => live && setState({ catalog, error: null }),
       (e: unknown) => live && setState({ catalog: null, error: String((e as Error).message ?? e) }),
     );
     return () => {
       live = false;
     };
-  }, []);
+  }, [modelUrl]);
   return state;
 }
 
-export function App() {
+interface Props {
+  /** The shop on show: its model, catalog and history. */
+  shop: Shop;
+  shops: readonly Shop[];
+  onSwitch: (shop: Shop) => void;
+}
+
+/** One shop: its catalogue, its recommendations and its own click history. */
+export function App({ shop, shops, onSwitch }: Props) {
   const route = useRoute();
-  const { catalog, error: catalogError } = useCatalog();
-  const model = useRecommender(MODEL_URL);
-  const { store, events } = useHistory();
+  const { catalog, error: catalogError } = useCatalog(shop.model);
+  const model = useRecommender(shop.model);
+  const { store, events } = useHistory(shop.historyDb);
   const recommender = model.status === 'ready' ? model.recommender : null;
   const recs = useRecommendations(recommender, store, events);
   const [filter, setFilter] = useState<Filter>(NO_FILTER);
@@ -53,13 +54,14 @@ export function App() {
   useEffect(() => {
     if (store && itemId !== null && known) recordVisit(store, itemId)?.catch(console.error);
   }, [store, itemId, known, route]);
+  const similar = useMoreLikeThis(recommender, known ? itemId : null);
 
   const itemTitle = itemId !== null ? catalog?.byId.get(itemId)?.title : undefined;
   useEffect(() => {
     document.title = itemTitle
-      ? `${displayTitle(itemTitle)} · ${SHOP}`
-      : `${SHOP} · on-device movie recommendations`;
-  }, [itemTitle]);
+      ? `${displayTitle(itemTitle)} · ${shop.title}`
+      : `${shop.title} · on-device ${shop.noun.one} recommendations`;
+  }, [itemTitle, shop]);
 
   const goHome = () => {
     if (route.page !== 'home') location.hash = HOME_HREF;
@@ -86,9 +88,10 @@ export function App() {
             <span className="brand__mark" aria-hidden="true">
               ▶
             </span>
-            <span className="brand__name">{SHOP}</span>
+            <span className="brand__name">{shop.title}</span>
           </a>
           <SearchBox value={filter.query} onChange={search} />
+          <ShopSwitch shops={shops} shop={shop} onSwitch={onSwitch} />
         </div>
       </header>
       <StatusBar model={model} last={recs.latest?.result ?? null} storage={store?.info ?? null} />
@@ -108,11 +111,19 @@ export function App() {
                 recs={recs}
                 historyEmpty={events ? events.length === 0 : null}
               />
+              {itemTitle !== undefined && (
+                <Recommendations
+                  model={model}
+                  recs={similar}
+                  historyEmpty={false}
+                  moreLike={itemTitle}
+                />
+              )}
             </>
           ) : (
             <>
               <div className="hero">
-                <h1>Find your next movie</h1>
+                <h1>Find your next {shop.noun.one}</h1>
                 <p>
                   Picks that follow your clicks, computed by a small neural network running in this
                   browser. Your history never leaves the device.
@@ -136,8 +147,8 @@ export function App() {
       </div>
       <footer className="site-footer">
         <p>
-          Movie data: MovieLens ml-latest-small by GroupLens Research. Recommendations by a
-          compressed CpRec model running on your device; no click is ever sent anywhere.
+          {shop.credit && `${shop.credit} `}Recommendations by a compressed CpRec model running on
+          your device; no click is ever sent anywhere.
         </p>
       </footer>
     </div>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { HistoryEvent, HistoryStore } from '../src/runtime';
 import { displayTitle, type Catalog } from './catalog';
 import { itemHref } from './useRoute';
+import { useShop } from './useShops';
 
 interface Props {
   store: HistoryStore | null;
@@ -19,22 +20,23 @@ function when(at: number): string {
   return date.toDateString() === new Date().toDateString() ? time.format(date) : day.format(date);
 }
 
-/** Saves the history as JSON through a Blob URL: nothing leaves the device. */
-async function download(store: HistoryStore): Promise<void> {
+/** Saves the shop's history as JSON through a Blob URL: nothing leaves the device. */
+async function download(store: HistoryStore, shop: string): Promise<void> {
   const data = await store.export();
   const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = `cprec-history-${data.exportedAt.slice(0, 10)}.json`;
+  link.download = `cprec-history-${shop}-${data.exportedAt.slice(0, 10)}.json`;
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** "Your history": the clicked movies, most recent first, with Clear and Export. */
+/** "Your history": the shop's clicked items, most recent first, with Clear and Export. */
 export function HistoryPanel({ store, events, catalog }: Props) {
+  const shop = useShop();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const recent = events ? [...events].reverse() : [];
@@ -70,7 +72,7 @@ export function HistoryPanel({ store, events, catalog }: Props) {
         <button
           type="button"
           className="button button--small"
-          onClick={run(download)}
+          onClick={run((s) => download(s, shop.name))}
           disabled={!store || busy || empty}
         >
           Export
@@ -91,7 +93,7 @@ export function HistoryPanel({ store, events, catalog }: Props) {
       )}
       {empty ? (
         <p className="history__empty" data-testid="history-empty">
-          No movies yet. Open one and it shows up here.
+          No {shop.noun.many} yet. Open one and it shows up here.
         </p>
       ) : (
         <ol className="history__list" data-testid="history-list">
@@ -106,7 +108,7 @@ export function HistoryPanel({ store, events, catalog }: Props) {
                   data-testid="history-item"
                   data-item-id={event.itemId}
                 >
-                  {item ? displayTitle(item.title) : `Movie ${event.itemId}`}
+                  {item ? displayTitle(item.title) : event.itemId}
                 </a>
                 <time dateTime={new Date(event.at).toISOString()}>{when(event.at)}</time>
               </li>

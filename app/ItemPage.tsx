@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { displayTitle, formatCount, type Catalog } from './catalog';
 import { Poster } from './Poster';
+import { formatPrice, priceOf } from './price';
 import { HOME_HREF } from './useRoute';
+import { useShop } from './useShops';
 
 interface Props {
   id: string;
@@ -12,8 +14,12 @@ interface Props {
   onGenre: (genre: string) => void;
 }
 
-/** One movie: title, year, genres, popularity rank. Its heading takes focus on navigation. */
+/**
+ * One item: title, popularity rank, and the year, price and genres where the catalog has them. Its
+ * heading takes focus on navigation.
+ */
 export function ItemPage({ id, catalog, catalogError, views, onGenre }: Props) {
+  const { noun, currency } = useShop();
   const heading = useRef<HTMLHeadingElement>(null);
   const item = catalog?.byId.get(id);
   const ready = catalog !== null || catalogError !== null;
@@ -25,7 +31,7 @@ export function ItemPage({ id, catalog, catalogError, views, onGenre }: Props) {
 
   const crumbs = (
     <nav aria-label="Breadcrumb" className="crumbs">
-      <a href={HOME_HREF}>All movies</a>
+      <a href={HOME_HREF}>All {noun.many}</a>
       <span aria-hidden="true"> / </span>
       <span aria-current="page">{item ? displayTitle(item.title) : id}</span>
     </nav>
@@ -53,11 +59,11 @@ export function ItemPage({ id, catalog, catalogError, views, onGenre }: Props) {
       <article className="item">
         {crumbs}
         <h1 ref={heading} tabIndex={-1}>
-          Movie not found
+          Not found
         </h1>
         <p>
-          There is no movie with the id “{id}” in this shop.{' '}
-          <a href={HOME_HREF}>Browse all movies</a>.
+          There is no {noun.one} with the id “{id}” in this shop.{' '}
+          <a href={HOME_HREF}>Browse all {noun.many}</a>.
         </p>
       </article>
     );
@@ -65,6 +71,7 @@ export function ItemPage({ id, catalog, catalogError, views, onGenre }: Props) {
 
   const rank = catalog.items.indexOf(item) + 1;
   const genres = item.genres ?? [];
+  const price = priceOf(item);
   return (
     <article className="item" data-testid="item-page" data-item-id={item.id}>
       {crumbs}
@@ -75,10 +82,18 @@ export function ItemPage({ id, catalog, catalogError, views, onGenre }: Props) {
             {displayTitle(item.title)}
           </h1>
           <dl className="facts">
-            <div>
-              <dt>Year</dt>
-              <dd>{item.year ?? 'Unknown'}</dd>
-            </div>
+            {item.year !== undefined && (
+              <div>
+                <dt>Year</dt>
+                <dd>{item.year}</dd>
+              </div>
+            )}
+            {price !== null && (
+              <div>
+                <dt>Price</dt>
+                <dd data-testid="item-price">{formatPrice(price, currency)}</dd>
+              </div>
+            )}
             <div>
               <dt>Popularity</dt>
               <dd>
@@ -90,6 +105,7 @@ export function ItemPage({ id, catalog, catalogError, views, onGenre }: Props) {
               <dd>{views === 1 ? 'once' : `${views} times`}</dd>
             </div>
           </dl>
+          {/* A catalog without genres (a shop's products) shows no genre line at all. */}
           {genres.length > 0 ? (
             <ul className="chips" aria-label="Genres">
               {genres.map((genre) => (
@@ -102,7 +118,7 @@ export function ItemPage({ id, catalog, catalogError, views, onGenre }: Props) {
               ))}
             </ul>
           ) : (
-            <p className="muted">No genres listed.</p>
+            catalog.genres.length > 0 && <p className="muted">No genres listed.</p>
           )}
         </div>
       </div>

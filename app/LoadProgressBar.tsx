@@ -4,7 +4,6 @@ import { formatBytes } from './catalog';
 const STAGES: Record<LoadStage, string> = {
   manifest: 'Reading the model description',
   weights: 'Downloading the model',
-  catalog: 'Reading the catalogue',
   backend: 'Starting the compute backend',
   warmup: 'Warming up',
   ready: 'Ready',
@@ -14,7 +13,6 @@ const STAGES: Record<LoadStage, string> = {
 const START: Record<LoadStage, number> = {
   manifest: 0,
   weights: 0.05,
-  catalog: 0.8,
   backend: 0.85,
   warmup: 0.95,
   ready: 1,
@@ -34,7 +32,7 @@ function fraction(progress: LoadProgress | null): number {
   if (!progress) return 0;
   if (progress.stage !== 'weights' || progress.totalBytes === 0) return START[progress.stage];
   return (
-    START.weights + (START.catalog - START.weights) * (progress.loadedBytes / progress.totalBytes)
+    START.weights + (START.backend - START.weights) * (progress.loadedBytes / progress.totalBytes)
   );
 }
 

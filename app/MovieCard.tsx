@@ -1,6 +1,8 @@
 import { displayTitle, type CatalogItem } from './catalog';
 import { Poster } from './Poster';
+import { formatPrice, priceOf } from './price';
 import { itemHref } from './useRoute';
+import { useShop } from './useShops';
 
 interface Props {
   item: CatalogItem;
@@ -9,9 +11,16 @@ interface Props {
   compact?: boolean;
 }
 
-/** One movie as a link to its page. */
+/** One item as a link to its page, with the display fields its catalog has. */
 export function MovieCard({ item, testId, compact = false }: Props) {
-  const genres = item.genres ?? [];
+  const { currency } = useShop();
+  const genres = compact ? [] : (item.genres ?? []);
+  const price = priceOf(item);
+  const meta = [
+    item.year,
+    price === null ? undefined : formatPrice(price, currency),
+    genres.join(', ') || undefined,
+  ].filter((field) => field !== undefined);
   return (
     <li className={compact ? 'card card--compact' : 'card'}>
       <a
@@ -23,15 +32,8 @@ export function MovieCard({ item, testId, compact = false }: Props) {
         <Poster item={item} />
         <span className="card__body">
           <span className="card__title">{displayTitle(item.title)}</span>
-          <span className="card__meta">
-            {item.year ?? 'Year unknown'}
-            {!compact && genres.length > 0 && (
-              <>
-                <span aria-hidden="true"> · </span>
-                <span className="card__genres">{genres.join(', ')}</span>
-              </>
-            )}
-          </span>
+          {/* A no-break space keeps the line, so cards stay one height without these fields. */}
+          <span className="card__meta">{meta.join(' · ') || '\u00a0'}</span>
         </span>
       </a>
     </li>

@@ -2,11 +2,12 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import { filterItems, formatCount, NO_FILTER, type Catalog, type Filter } from './catalog';
 import { FilterBar } from './FilterBar';
 import { MovieCard, SkeletonCard } from './MovieCard';
+import { useShop } from './useShops';
 
 export const PAGE_SIZE = 48;
 
 interface Props {
-  /** null while catalog.json loads. */
+  /** null while the catalogue loads. */
   catalog: Catalog | null;
   catalogError: string | null;
   filter: Filter;
@@ -17,6 +18,12 @@ const placeholders = Array.from({ length: 12 }, (_, i) => i);
 
 /** The catalogue: genre and sort, a result count, and the first 48 matches with "Show more". */
 export function ProductGrid({ catalog, catalogError, filter, onFilterChange }: Props) {
+  const { noun } = useShop();
+  // Sorting by year only where the catalog has years.
+  const years = useMemo(
+    () => catalog?.items.some((item) => item.year !== undefined) ?? false,
+    [catalog],
+  );
   // Typing stays responsive: the 9.7k-item filter runs at a lower priority.
   const deferred = useDeferredValue(filter);
   const matches = useMemo(
@@ -33,15 +40,20 @@ export function ProductGrid({ catalog, catalogError, filter, onFilterChange }: P
   return (
     <section className="catalog" aria-labelledby="catalog-heading">
       <div className="section-head section-head--wrap">
-        <h2 id="catalog-heading">All movies</h2>
-        <FilterBar filter={filter} genres={catalog?.genres ?? []} onChange={onFilterChange} />
+        <h2 id="catalog-heading">All {noun.many}</h2>
+        <FilterBar
+          filter={filter}
+          genres={catalog?.genres ?? []}
+          years={years}
+          onChange={onFilterChange}
+        />
       </div>
       <p className="catalog__count" role="status" data-testid="result-count">
         {catalog
           ? matches.length === 0
-            ? 'No movies match.'
+            ? `No ${noun.many} match.`
             : `Showing ${formatCount(visible.length)} of ${formatCount(matches.length)} ${
-                matches.length === 1 ? 'movie' : 'movies'
+                matches.length === 1 ? noun.one : noun.many
               }`
           : catalogError
             ? ''

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { displayTitle } from './catalog';
 import { LoadProgressBar } from './LoadProgressBar';
 import { MovieCard, SkeletonCard } from './MovieCard';
 import {
@@ -6,12 +7,15 @@ import {
   type Recommendations as RecommendationsState,
 } from './useRecommendations';
 import type { RecommenderState } from './useRecommender';
+import { useShop } from './useShops';
 
 interface Props {
   model: RecommenderState;
   recs: RecommendationsState;
   /** Whether the history is empty (null while unknown): picks the heading before the first answer. */
   historyEmpty: boolean | null;
+  /** The title of the item whose "more like this" the row shows, instead of the history's picks. */
+  moreLike?: string;
 }
 
 const placeholders = Array.from({ length: RECOMMENDATION_COUNT }, (_, i) => i);
@@ -25,14 +29,20 @@ function Chevron({ flip = false }: { flip?: boolean }) {
 }
 
 /**
- * "Recommended for you", or "Popular right now" for an empty history, as one scrollable row. The
- * region keeps its size from the first paint: skeleton cards stand in while the model loads, and
- * under the error message when it failed.
+ * "Recommended for you", or "Popular right now" for an empty history, as one scrollable row; or,
+ * for an item, "More like this". The region keeps its size from the first paint: skeleton cards
+ * stand in while the model loads, and under the error message when it failed.
  */
-export function Recommendations({ model, recs, historyEmpty }: Props) {
+export function Recommendations({ model, recs, historyEmpty, moreLike }: Props) {
+  const { noun } = useShop();
+  const kind = moreLike === undefined ? 'recs' : 'similar';
   const latest = recs.latest;
   const popular = latest ? latest.result.source === 'popular' : historyEmpty === true;
-  const heading = popular ? 'Popular right now' : 'Recommended for you';
+  const heading = popular
+    ? 'Popular right now'
+    : kind === 'recs'
+      ? 'Recommended for you'
+      : 'More like this';
   const failure = model.status === 'error' ? model.message : recs.error;
   const showing = latest !== null && !failure;
   const basedOn = latest?.basedOn.join(' ');
@@ -64,27 +74,32 @@ export function Recommendations({ model, recs, historyEmpty }: Props) {
   if (model.status === 'error')
     note = 'Recommendations are unavailable; the catalogue still works.';
   else if (!latest) note = '';
-  else if (popular) note = 'Open a movie and this row adapts to you, right here on your device.';
-  else {
+  else if (moreLike !== undefined) {
+    note = popular
+      ? `The model does not know this ${noun.one} yet: popular picks instead.`
+      : `What the model expects after ${displayTitle(moreLike)}, computed on this device.`;
+  } else if (popular) {
+    note = `Open a ${noun.one} and this row adapts to you, right here on your device.`;
+  } else {
     const n = latest.result.historyUsed;
-    note = `Because of your last ${n === 1 ? 'movie' : `${n} movies`}, computed on this device.`;
+    note = `Because of your last ${n === 1 ? noun.one : `${n} ${noun.many}`}, computed on this device.`;
   }
 
   return (
     <section
       className="recs"
-      aria-labelledby="recs-heading"
-      data-testid="recommendations"
+      aria-labelledby={`${kind}-heading`}
+      data-testid={kind === 'recs' ? 'recommendations' : 'more-like-this'}
       data-source={latest?.result.source}
       data-based-on={basedOn}
     >
       <div className="recs__head">
-        <h2 id="recs-heading">{heading}</h2>
+        <h2 id={`${kind}-heading`}>{heading}</h2>
         <div className="rail-controls">
           <button
             type="button"
             className="rail-button"
-            aria-label="Scroll the recommendations back"
+            aria-label={`Scroll “${heading}” back`}
             disabled={!showing || ends.start}
             onClick={() => scroll(-1)}
           >
@@ -93,7 +108,7 @@ export function Recommendations({ model, recs, historyEmpty }: Props) {
           <button
             type="button"
             className="rail-button"
-            aria-label="Scroll the recommendations forward"
+            aria-label={`Scroll “${heading}” forward`}
             disabled={!showing || ends.end}
             onClick={() => scroll(1)}
           >
@@ -117,9 +132,18 @@ export function Recommendations({ model, recs, historyEmpty }: Props) {
               className={`rail${recs.pending ? ' rail--pending' : ''}${ends.end ? '' : ' rail--more'}`}
               aria-label={heading}
             >
-              {latest.result.items.map((r) => (
-                <MovieCard key={r.itemId} item={r.item} testId="recommendation" compact />
-              ))}
+              {latest.result.items.map(
+                (r) =>
+                  // An item without display fields (the catalogue failed: said above) is left out.
+                  r.item && (
+                    <MovieCard
+                      key={r.itemId}
+                      item={r.item}
+                      testId={kind === 'recs' ? 'recommendation' : 'similar'}
+                      compact
+                    />
+                  ),
+              )}
             </ol>
           ) : (
             <ol className="rail" aria-hidden="true">

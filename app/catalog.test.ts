@@ -1,10 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fetchCatalog, filterItems, NO_FILTER } from './catalog';
+import { catalogItems, fetchCatalog, filterItems, NO_FILTER } from './catalog';
 
-/** Serves `body` as catalog.json to fetchCatalog. */
-function serveCatalog(body: unknown): void {
+/** Serves an older model folder: model.json without a catalog index, and `body` as catalog.json. */
+function serveCatalog(body: unknown, requests: string[] = []): void {
   vi.stubGlobal('location', { href: 'http://shop.test/' });
-  vi.stubGlobal('fetch', async () => new Response(JSON.stringify(body)));
+  vi.stubGlobal('fetch', async (url: string) => {
+    requests.push(new URL(url).pathname);
+    return new Response(
+      JSON.stringify(url.endsWith('/model.json') ? { config: { numItems: 3 } } : body),
+    );
+  });
 }
 
 afterEach(() => vi.unstubAllGlobals());
@@ -18,7 +23,7 @@ describe('fetchCatalog', () => {
         { id: '593', title: '' },
       ],
     });
-    const catalog = await fetchCatalog('/models/m/');
+    const catalog = await fetchCatalog('/models/titles/');
     expect(catalog.items.map((item) => item.title)).toEqual(['Forrest Gump', '318', '593']);
     expect(catalog.byId.get('318')).toEqual({ id: '318', title: '318', genres: ['Crime'] });
     expect(filterItems(catalog.items, { ...NO_FILTER, query: '31' })).toHaveLength(1);
@@ -26,8 +31,29 @@ describe('fetchCatalog', () => {
 
   it('refuses an entry without an id, naming it', async () => {
     serveCatalog({ items: [{ id: '356', title: 'Forrest Gump' }, { title: 'Heat' }] });
-    await expect(fetchCatalog('/models/m/')).rejects.toThrow(
+    await expect(fetchCatalog('/models/no-id/')).rejects.toThrow(
       'catalog.json items[1].id: expected a non-empty string, got undefined',
     );
+  });
+
+  it('fetches once per model folder: the recommender takes its display fields from it', async () => {
+    const requests: string[] = [];
+    serveCatalog(
+      {
+        items: [
+          { id: '356', title: 'Forrest Gump' },
+          { id: '318', title: 'Shawshank' },
+        ],
+      },
+      requests,
+    );
+    const resolve = catalogItems('/models/once/');
+    const [catalog, items] = await Promise.all([
+      fetchCatalog('/models/once/'),
+      resolve(['318', '1']),
+    ]);
+    expect(items).toEqual([catalog.byId.get('318')]);
+    expect(await resolve(['356'])).toEqual([{ id: '356', title: 'Forrest Gump' }]);
+    expect(requests).toEqual(['/models/once/model.json', '/models/once/catalog.json']);
   });
 });

@@ -1,25 +1,47 @@
 // The shop's own view of the catalogue: fetched by the page itself so the movies browse even
-// while (or when) the model is not loaded. Display helpers for titles, posters and numbers.
-import { parseCatalogJson, type CatalogItem } from '../src/runtime';
+// while (or when) the model is not loaded, and the recommender's display fields come from it too.
+// Display helpers for titles, posters and numbers.
+import { loadCatalog, type CatalogItem, type ResolveItems } from '../src/runtime';
 
 export type { CatalogItem };
 
 export const MODEL_URL = '/models/ml-latest-small/';
 
 export interface Catalog {
-  /** In popularity order, as catalog.json lists them. */
+  /** In catalog order: the model's items by popularity, then the others. */
   items: readonly CatalogItem[];
   byId: ReadonlyMap<string, CatalogItem>;
   /** Every genre, most common first. */
   genres: readonly string[];
 }
 
-export async function fetchCatalog(modelUrl: string = MODEL_URL): Promise<Catalog> {
-  const url = new URL('catalog.json', new URL(modelUrl, location.href)).href;
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} failed: HTTP ${response.status}`);
-  // The runtime's own check: an entry without a title shows its id, one without an id is refused.
-  const items = parseCatalogJson(await response.json());
+// One fetch per model folder and page: the grid and the recommendations share it.
+const catalogs = new Map<string, Promise<Catalog>>();
+
+/**
+ * The model folder's whole catalog (every shard, or an older folder's catalog.json), through the
+ * runtime's checks: an entry without a title shows its id, one without an id is refused.
+ */
+export function fetchCatalog(modelUrl: string = MODEL_URL): Promise<Catalog> {
+  const url = new URL(modelUrl, location.href).href;
+  let pending = catalogs.get(url);
+  if (!pending) {
+    pending = loadCatalog(url).then(indexCatalog);
+    catalogs.set(url, pending);
+    pending.catch(() => catalogs.delete(url));
+  }
+  return pending;
+}
+
+/** The recommender's display fields, from the catalog the page fetches anyway. */
+export const catalogItems =
+  (modelUrl: string): ResolveItems =>
+  async (ids) => {
+    const { byId } = await fetchCatalog(modelUrl);
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  };
+
+function indexCatalog(items: CatalogItem[]): Catalog {
   const counts = new Map<string, number>();
   for (const item of items)
     for (const genre of item.genres ?? []) counts.set(genre, (counts.get(genre) ?? 0) + 1);

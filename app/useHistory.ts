@@ -3,8 +3,8 @@ import { openHistory, type HistoryEvent, type HistoryStore } from '../src/runtim
 
 const MAX_EVENTS = 1000;
 
-// One store per page: React's StrictMode mounts effects twice, the database opens once.
-let opening: Promise<HistoryStore> | null = null;
+// One store per database and page: React's StrictMode mounts effects twice, a database opens once.
+const openings = new Map<string, Promise<HistoryStore>>();
 
 export interface HistoryState {
   store: HistoryStore | null;
@@ -12,14 +12,21 @@ export interface HistoryState {
   events: readonly HistoryEvent[] | null;
 }
 
-/** The click history on this device, kept current by `subscribe` (this tab and others). */
-export function useHistory(): HistoryState {
+/**
+ * The click history on this device in database `dbName` (each shop has its own), kept current by
+ * `subscribe` (this tab and others).
+ */
+export function useHistory(dbName: string): HistoryState {
   const [store, setStore] = useState<HistoryStore | null>(null);
   const [events, setEvents] = useState<readonly HistoryEvent[] | null>(null);
   useEffect(() => {
     let live = true;
     let stop = () => {};
-    opening ??= openHistory({ maxEvents: MAX_EVENTS });
+    let opening = openings.get(dbName);
+    if (!opening) {
+      opening = openHistory({ dbName, maxEvents: MAX_EVENTS });
+      openings.set(dbName, opening);
+    }
     void opening.then(async (opened) => {
       if (!live) return;
       stop = opened.subscribe((latest) => {
@@ -35,7 +42,7 @@ export function useHistory(): HistoryState {
       live = false;
       stop();
     };
-  }, []);
+  }, [dbName]);
   return { store, events };
 }
 

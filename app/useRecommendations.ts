@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { HistoryEvent, HistoryStore, Recommender, RecommendResult } from '../src/runtime';
 
 export const RECOMMENDATION_COUNT = 12;
@@ -11,27 +11,29 @@ export interface Recommendations {
   error: string | null;
 }
 
+/** The history to rank, read when it is ranked; a new function means a new history. */
+type HistorySource = (recommender: Recommender) => Promise<string[]>;
+
 /**
- * Ranks the catalogue for the most recent clicks whenever the history changes (a click here or in
- * another tab); only the answer for the newest history is kept.
+ * Ranks the catalogue whenever `history` changes; only the answer for the newest one is kept. A
+ * one-off history (an item's) leaves the recommender's incremental path to the user's own.
  */
-export function useRecommendations(
+function useRanking(
   recommender: Recommender | null,
-  store: HistoryStore | null,
-  events: readonly HistoryEvent[] | null,
+  history: HistorySource | null,
+  oneOff: boolean,
 ): Recommendations {
   const [latest, setLatest] = useState<Recommendations['latest']>(null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (!recommender || !store || !events) return;
+    if (!recommender || !history) return;
     let live = true;
     setPending(true);
     void (async () => {
       try {
-        const recent = await store.recent(recommender.info.window);
-        const basedOn = recent.map((e) => e.itemId);
-        const result = await recommender.recommend(basedOn, { k: RECOMMENDATION_COUNT });
+        const basedOn = await history(recommender);
+        const result = await recommender.recommend(basedOn, { k: RECOMMENDATION_COUNT, oneOff });
         if (!live) return;
         setLatest({ result, basedOn });
         setError(null);
@@ -44,6 +46,41 @@ export function useRecommendations(
     return () => {
       live = false;
     };
-  }, [recommender, store, events]);
+  }, [recommender, history, oneOff]);
   return { latest, pending, error };
+}
+
+/**
+ * Ranks the catalogue for the most recent clicks whenever the history changes (a click here or in
+ * another tab).
+ */
+export function useRecommendations(
+  recommender: Recommender | null,
+  store: HistoryStore | null,
+  events: readonly HistoryEvent[] | null,
+): Recommendations {
+  // `events` only says when: the window's worth is read from the store at ranking time.
+  const history = useMemo<HistorySource | null>(
+    () =>
+      store && events
+        ? async ({ info }) => (await store.recent(info.window)).map((e) => e.itemId)
+        : null,
+    [store, events],
+  );
+  return useRanking(recommender, history, false);
+}
+
+/**
+ * "More like this": what the model predicts after this one item alone, whatever the user's
+ * history; the item itself is left out (history items are), nothing else.
+ */
+export function useMoreLikeThis(
+  recommender: Recommender | null,
+  itemId: string | null,
+): Recommendations {
+  const history = useMemo<HistorySource | null>(
+    () => (itemId === null ? null : async () => [itemId]),
+    [itemId],
+  );
+  return useRanking(recommender, history, true);
 }

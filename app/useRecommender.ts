@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { loadRecommender, type LoadProgress, type Recommender } from '../src/runtime';
+import { catalogItems } from './catalog';
 
 export type RecommenderState =
   | { status: 'loading'; progress: LoadProgress | null }
@@ -18,11 +19,21 @@ const loads = new Map<string, Loading>();
 function load(modelUrl: string): Loading {
   let entry = loads.get(modelUrl);
   if (!entry) {
+    // The page shows one shop at a time: the model of the shop left is freed, worker and all.
+    for (const [url, left] of loads) {
+      loads.delete(url);
+      left.promise.then(
+        (recommender) => recommender.dispose(),
+        () => {},
+      );
+    }
     const listeners = new Set<(progress: LoadProgress) => void>();
     const created: Loading = {
       progress: null,
       listeners,
       promise: loadRecommender(modelUrl, {
+        // The page fetches the whole catalog for its grid: the worker fetches none of it.
+        resolveItems: catalogItems(modelUrl),
         onProgress: (progress) => {
           created.progress = progress;
           for (const listener of listeners) listener(progress);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configFromJSON, createConfig } from '../src/model/config';
 import { CpRec } from '../src/model/cprec';
@@ -54,10 +54,6 @@ async function main(): Promise<void> {
     items: shipped.items,
     training: {},
   });
-  await writeFile(
-    join('dist', 'models', BASELINE, 'catalog.json'),
-    await readFile(join('dist', 'models', SHIPPED, 'catalog.json')),
-  );
   baseline.dispose();
 
   const rows: Row[] = [];

@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 
 /** Builds the app with the test harness page into dist/ (models written there are served too). */
@@ -14,10 +14,10 @@ export function buildHarness(): void {
   });
 }
 
-/** Serves dist/ on `port`, opens the harness page in headless Chromium and runs `use` on it. */
-export async function withHarnessPage<T>(
+/** Serves dist/ on `port` (vite preview) and runs `use` with headless Chromium, once it answers. */
+export async function withPreview<T>(
   port: number,
-  use: (page: Page) => Promise<T>,
+  use: (browser: Browser, origin: string) => Promise<T>,
 ): Promise<T> {
   const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
     stdio: 'ignore',
@@ -28,23 +28,32 @@ export async function withHarnessPage<T>(
     headless: true,
     args: CHROMIUM_ARGS,
   });
+  const origin = `http://localhost:${port}`;
   try {
-    const page = await browser.newPage();
     for (let attempt = 0; ; attempt++) {
       try {
-        await page.goto(`http://localhost:${port}/e2e/harness.html`);
+        await fetch(`${origin}/`);
         break;
       } catch (e) {
         if (attempt > 50) throw e;
         await new Promise((r) => setTimeout(r, 200));
       }
     }
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-    return await use(page);
+    return await use(browser, origin);
   } finally {
     await browser.close();
     if (server.pid) process.kill(-server.pid);
   }
+}
+
+/** Serves dist/ on `port`, opens the harness page in headless Chromium and runs `use` on it. */
+export function withHarnessPage<T>(port: number, use: (page: Page) => Promise<T>): Promise<T> {
+  return withPreview(port, async (browser, origin) => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/e2e/harness.html`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    return use(page);
+  });
 }
 
 /** This machine and browser, for the results' header. */

@@ -11,7 +11,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createConfig, type CpRecConfig } from '../src/model/config';
 import { CpRec } from '../src/model/cprec';
@@ -90,11 +89,8 @@ async function main(): Promise<void> {
     zipfBiases(m);
     const dir = join('dist', 'models', `scale-${model}-${items}`);
     const ids = ['', ...Array.from({ length: items }, (_, i) => itemId(i + 1))];
+    // No catalog: the harness times the model and gives display fields itself.
     await writeModelFiles(dir, m, { name: `scale-${model}-${items}`, items: ids, training: {} });
-    await writeFile(
-      join(dir, 'catalog.json'),
-      JSON.stringify({ items: ids.slice(1).map((id) => ({ id, title: id })) }),
-    );
     m.dispose();
   }
 

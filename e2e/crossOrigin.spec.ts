@@ -152,7 +152,7 @@ test('a shop with no special headers: recommendations, track(), a history that s
       expect.stringMatching(/^\/widget\/assets\/recommenderWorker-[\w-]+\.js$/),
       expect.stringMatching(/^\/widget\/assets\/tfjs-backend-wasm-[\w-]+\.wasm$/),
       `${MODEL}model.json`,
-      `${MODEL}catalog.json`,
+      `${MODEL}catalog/0.json`,
     ]),
   );
   for (const r of requests) {
@@ -163,7 +163,7 @@ test('a shop with no special headers: recommendations, track(), a history that s
     expect(url.search, r.url).toBe('');
     if (url.origin === cdn) {
       expect(url.pathname, r.url).toMatch(
-        /^\/(widget\/cprec-widget\.js|widget\/assets\/[\w.-]+|models\/ml-latest-small\/[\w.-]+)$/,
+        /^\/(widget\/cprec-widget\.js|widget\/assets\/[\w.-]+|models\/ml-latest-small\/(catalog\/)?[\w.-]+)$/,
       );
     } else {
       expect([shop.origin, shop.otherOrigin], r.url).toContain(url.origin);

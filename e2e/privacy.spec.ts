@@ -20,7 +20,9 @@ const STATIC = [
   /^\/$/,
   /^\/index\.html$/,
   /^\/assets\/[\w.-]+$/,
-  /^\/models\/ml-latest-small\/[\w.-]+$/,
+  /^\/models\/ml-latest-small\/(catalog\/)?[\w.-]+$/,
+  // The list of shops, which names the model folder.
+  /^\/models\/index\.json$/,
   // The PWA's own files: service worker, manifest, icon.
   /^\/(sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest|icon\.svg)$/,
 ];

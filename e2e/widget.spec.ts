@@ -1,7 +1,16 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { HISTORY_DB_NAME } from '../src/runtime/settings';
+import { editCatalogShard, MOVIE_MODEL, movieModelJson, shardOfItem } from './catalogShards';
 import { hangIndexedDb } from './hangingIndexedDb';
-import { ITEMS as items, shownFor, shownIds, WIDGET as widget } from './widgetView';
+import { MOVIE_SHOP } from './shopsUnderTest';
+import {
+  ITEMS as items,
+  shownAfterItem,
+  shownFor,
+  shownIds,
+  track,
+  WIDGET as widget,
+} from './widgetView';
 
 const HOST = '/examples/widget-host.html';
 
@@ -88,20 +97,72 @@ test('track() records clicks and the widget re-renders for the new history', asy
   ).toContain('ml-latest-small');
 });
 
-test('catalog titles are rendered as text, never as markup', async ({ page }) => {
-  const evil = '<img src=x onerror=window.__xss=1>';
-  let served = 0;
-  // On the context: the catalog is fetched by the recommender's worker.
-  await page.context().route('**/models/ml-latest-small/catalog.json', async (route) => {
-    const response = await route.fetch();
-    const catalog = (await response.json()) as { items: { title: string }[] };
-    catalog.items[0].title = evil;
-    served++;
-    await route.fulfill({ response, json: catalog });
-  });
+test("context-item shows the model's top k after that item alone, and follows the attribute", async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  const setContext = (value: string | null) =>
+    page
+      .locator(widget)
+      .evaluate(
+        (el, v) =>
+          v === null ? el.removeAttribute('context-item') : el.setAttribute('context-item', v),
+        value,
+      );
   await page.goto(HOST);
   await shownFor(page, []);
-  expect(served).toBeGreaterThan(0);
+  await track(page, '1');
+  await shownFor(page, ['1']);
+
+  await setContext('2571');
+  await shownAfterItem(page, '2571');
+  const matrix = await shownIds(page);
+  expect(matrix).toEqual(await MOVIE_SHOP.topK(['2571'], 6));
+  await expect(page.locator(`${widget} [part="list"]`)).toHaveAttribute(
+    'aria-label',
+    'More like this',
+  );
+
+  // The visitor's clicks do not move it: after one more, a re-render (k changes) gives the same.
+  await track(page, '858');
+  await page.locator(widget).evaluate((el) => el.setAttribute('k', '4'));
+  await expect(page.locator(items)).toHaveCount(4);
+  await shownAfterItem(page, '2571');
+  expect(await shownIds(page)).toEqual(matrix.slice(0, 4));
+
+  // Another item: its own list.
+  await setContext(' 4993 ');
+  await shownAfterItem(page, '4993');
+  const rings = await shownIds(page);
+  expect(rings).not.toEqual(matrix.slice(0, 4));
+  expect(rings).toEqual(await MOVIE_SHOP.topK(['4993'], 4));
+
+  // Without the attribute, the history again, with the click made meanwhile.
+  await setContext(null);
+  await shownFor(page, ['1', '858']);
+  await expect(page.locator(`${widget} [part="list"]`)).not.toHaveAttribute('data-context-item');
+
+  // A blank value names itself and shows the history; an unknown item names itself and the model.
+  await setContext(' ');
+  await expect(page.locator(`${widget} [part="status"]`)).toContainText(
+    'context-item must be an item id, got " "',
+  );
+  await shownFor(page, ['1', '858']);
+  await setContext('no-such-film');
+  await expect(page.locator(`${widget} [part="status"]`)).toContainText(
+    'context-item "no-such-film" is not an item of the model',
+  );
+  await expect(page.locator(`${widget} [part="list"]`)).toHaveAttribute('data-source', 'popular');
+  expect(errors.some((e) => e.includes('got " "'))).toBe(true);
+  expect(errors.some((e) => e.includes('"no-such-film" is not an item'))).toBe(true);
+});
+
+test('catalog titles are rendered as text, never as markup', async ({ page }) => {
+  const evil = '<img src=x onerror=window.__xss=1>';
+  await editCatalogShard(page.context(), 0, (shard) => (shard.items[0].title = evil));
+  await page.goto(HOST);
+  await shownFor(page, []);
 
   await expect(page.locator(`${items} [part="title"]`).first()).toHaveText(evil);
   const found = await page.locator(widget).evaluate((el) => ({
@@ -126,4 +187,85 @@ test('when IndexedDB never answers, the widget recommends from a history kept in
   });
   await shownFor(page, ['2571']);
   expect(await shownIds(page)).not.toContain('2571');
+});
+
+/** The catalog files the page and its worker request, by path inside the model folder. */
+function catalogRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.context().on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith(MOVIE_MODEL) && /catalog/.test(pathname))
+      seen.push(pathname.slice(MOVIE_MODEL.length));
+  });
+  return seen;
+}
+
+test('requests only the catalog shards of the items it shows', async ({ page }) => {
+  const model = movieModelJson();
+  const requested = catalogRequests(page);
+  const shown = new Set<string>();
+  const show = async (history: string[]) => {
+    await shownFor(page, history);
+    for (const id of await shownIds(page)) shown.add(id);
+  };
+  await page.goto(HOST);
+  await show([]);
+  // The popular six are model ids 1..6: the first shard alone.
+  expect(requested).toEqual(['catalog/0.json']);
+  // Less popular films, whose neighbours lie beyond the first shard.
+  const history: string[] = [];
+  for (const id of ['158', '173', '435']) {
+    await track(page, id);
+    history.push(id);
+    await show(history);
+  }
+  const needed = new Set([...shown].map((id) => model.catalog.shards[shardOfItem(model, id)].path));
+  expect(needed.size).toBeGreaterThan(1);
+  expect(new Set(requested)).toEqual(needed);
+  // Each once: a shard is kept (and cached for offline use) after its first fetch.
+  expect(requested).toHaveLength(needed.size);
+});
+
+test('a shard that fails leaves its items out with a named error; the others still show', async ({
+  page,
+}) => {
+  const model = movieModelJson();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  const failing = model.catalog.shards[1].path;
+  await page
+    .context()
+    .route(`**${MOVIE_MODEL}${failing}`, (route) => route.fulfill({ status: 503, body: 'busy' }));
+  await page.goto(HOST);
+  await shownFor(page, []);
+  // k = 300: the popular list is model ids 1..300, the first 250 in shard 0, the rest in shard 1.
+  await page.locator(widget).evaluate((el) => el.setAttribute('k', '300'));
+  const size = model.catalog.shardSize;
+  await expect(page.locator(items)).toHaveCount(size);
+  await expect(page.locator(`${widget} [part="list"]`)).toHaveAttribute(
+    'data-missing',
+    model.items.slice(size + 1, 301).join(' '),
+  );
+  expect(await shownIds(page)).toEqual(model.items.slice(1, size + 1));
+  const message = errors.find((e) => e.includes('CatalogError'));
+  expect(message).toContain(`no display fields for items ${model.items[size + 1]}`);
+  expect(message).toContain(`from ${failing}: GET `);
+  expect(message).toContain(`${failing} failed: HTTP 503`);
+});
+
+test("the host's resolveItems gives the display fields, and no shard is fetched for them", async ({
+  page,
+}) => {
+  const requested = catalogRequests(page);
+  await page.goto(HOST);
+  await shownFor(page, []);
+  await page.locator(widget).evaluate((el) => {
+    (el as HTMLElement & { resolveItems: unknown }).resolveItems = async (ids: string[]) =>
+      ids.map((id) => ({ id, title: `Product ${id}`, year: 2000 }));
+    el.setAttribute('k', '300');
+  });
+  await expect(page.locator(`${items} [part="title"]`).nth(299)).toHaveText(/^Product \d+$/);
+  const titles = await page.locator(`${items} [part="title"]`).allTextContents();
+  expect(titles).toEqual((await shownIds(page)).map((id) => `Product ${id}`));
+  expect(requested).toEqual(['catalog/0.json']);
 });

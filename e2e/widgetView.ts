@@ -16,6 +16,13 @@ export async function shownFor(page: Page, ids: string[]): Promise<void> {
   );
 }
 
+/** Waits until the widget shows its "more like this" for `itemId` (attribute context-item). */
+export async function shownAfterItem(page: Page, itemId: string): Promise<void> {
+  const list = page.locator(`${LIST}[data-context-item="${itemId}"]`);
+  await expect(list).toHaveAttribute('data-based-on', itemId, { timeout: 60_000 });
+  await expect(list).toHaveAttribute('data-source', 'model');
+}
+
 /** The item ids the widget shows, in order. */
 export async function shownIds(page: Page): Promise<string[]> {
   return page

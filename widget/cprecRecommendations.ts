@@ -6,8 +6,10 @@ import {
   type Recommendation,
   type Recommender,
   type RecommenderInfo,
+  type ResolveItems,
   HISTORY_DB_NAME,
 } from '../src/runtime';
+import { parseContextItem, unknownContextItem } from './parseContextItem';
 import { parseK } from './parseK';
 import { WIDGET_CSS } from './widgetStyles';
 
@@ -34,11 +36,13 @@ function messageOf(error: unknown): string {
  * Shows the top-k recommendations for the user's on-device click history and re-renders after
  * every history change (in this tab or another). Attributes: `model` (directory of model.json,
  * required), `k` (positive integer, default 6), `history-db` (IndexedDB name, default
- * 'cprec-history'). Events (bubbling, composed): `cprec-ready` (detail: recommender info),
+ * 'cprec-history'), `context-item` (an item id: show what the model predicts after that one item,
+ * "more like this", instead of recommendations for the history). Events (bubbling, composed):
+ * `cprec-ready` (detail: recommender info),
  * `cprec-select` (detail: { itemId, item }), `cprec-error` (detail: { message }).
  */
 export class CprecRecommendations extends HTMLElement {
-  static readonly observedAttributes = ['model', 'k', 'history-db'];
+  static readonly observedAttributes = ['model', 'k', 'history-db', 'context-item'];
 
   readonly #content: HTMLElement;
   #recommender: Recommender | undefined;
@@ -51,7 +55,8 @@ export class CprecRecommendations extends HTMLElement {
   #session = 0;
   /** Bumped by every render: only the latest one may write to the DOM. */
   #renderSeq = 0;
-  #lastKError: string | undefined;
+  /** The warnings of the last render, each logged once while it lasts. */
+  #warned = new Set<string>();
 
   constructor() {
     super();
@@ -65,6 +70,12 @@ export class CprecRecommendations extends HTMLElement {
     root.append(this.#content);
     root.addEventListener('click', (event) => this.#onClick(event));
   }
+
+  /**
+   * The host's own source of display fields (e.g. its product API), read at every render; unset,
+   * they come from the model folder's catalog shards, only those holding the items shown.
+   */
+  resolveItems: ResolveItems | undefined;
 
   /** The loaded recommender, once `cprec-ready` has fired (undefined before and after failure). */
   get recommender(): Recommender | undefined {
@@ -90,7 +101,7 @@ export class CprecRecommendations extends HTMLElement {
 
   attributeChangedCallback(name: string, oldValue: string | null, newValue: string | null): void {
     if (oldValue === newValue || !this.#started) return;
-    if (name === 'k') {
+    if (name === 'k' || name === 'context-item') {
       void this.#render();
     } else {
       this.#teardown();
@@ -131,7 +142,10 @@ export class CprecRecommendations extends HTMLElement {
       return;
     }
     this.#recommender = loaded.value;
-    this.#unsubscribe = opened.value.subscribe(() => void this.#render());
+    // A context item's list does not depend on the history.
+    this.#unsubscribe = opened.value.subscribe(() => {
+      if (parseContextItem(this.getAttribute('context-item')).itemId === null) void this.#render();
+    });
     this.#dispatch<RecommenderInfo>('cprec-ready', loaded.value.info);
     await this.#render();
   }
@@ -153,14 +167,28 @@ export class CprecRecommendations extends HTMLElement {
     if (!recommender || !history) return;
     const seq = ++this.#renderSeq;
     const { k, error } = parseK(this.getAttribute('k'));
-    if (error && error !== this.#lastKError) console.error(error);
-    this.#lastKError = error;
+    const context = parseContextItem(this.getAttribute('context-item'));
     this.#content.setAttribute('aria-busy', 'true');
     try {
-      const ids = (await history.recent(recommender.info.window)).map((event) => event.itemId);
-      const result = await recommender.recommend(ids, { k });
+      const ids =
+        context.itemId !== null
+          ? [context.itemId]
+          : (await history.recent(recommender.info.window)).map((event) => event.itemId);
+      // A one-off history: the visitor's own keeps its incremental path in the recommender.
+      const result = await recommender.recommend(ids, {
+        k,
+        oneOff: context.itemId !== null,
+        resolveItems: this.resolveItems,
+      });
       if (seq !== this.#renderSeq) return;
-      this.#showList(result.items, ids, result.source, error);
+      const unknown =
+        context.itemId !== null && result.unknownIds > 0
+          ? unknownContextItem(context.itemId, recommender.info.modelName)
+          : undefined;
+      const warnings = [error, context.error, unknown].filter((w) => w !== undefined);
+      for (const warning of warnings) if (!this.#warned.has(warning)) console.error(warning);
+      this.#warned = new Set(warnings);
+      this.#showList(result.items, ids, result.source, warnings, context.itemId);
     } catch (reason) {
       if (seq !== this.#renderSeq) return;
       console.error(reason);
@@ -172,15 +200,26 @@ export class CprecRecommendations extends HTMLElement {
     items: readonly Recommendation[],
     basedOn: readonly string[],
     source: string,
-    warning: string | undefined,
+    warnings: readonly string[],
+    contextItem: string | null,
   ): void {
-    this.#items = new Map(items.map((r) => [r.itemId, r.item]));
+    // An item without display fields is left out; its error names it and where it was looked for.
+    const shown = items.filter((r) => r.item !== null);
+    for (const error of new Set(items.map((r) => r.missing))) if (error) console.error(error);
+    this.#items = new Map(shown.map((r) => [r.itemId, r.item]));
     const list = document.createElement('ol');
     list.setAttribute('part', 'list');
-    list.setAttribute('aria-label', this.getAttribute('label') || 'Recommendations');
+    list.setAttribute(
+      'aria-label',
+      this.getAttribute('label') || (contextItem === null ? 'Recommendations' : 'More like this'),
+    );
     list.dataset.source = source;
     list.dataset.basedOn = basedOn.join(' ');
-    for (const { itemId, item } of items) {
+    if (contextItem !== null) list.dataset.contextItem = contextItem;
+    if (shown.length < items.length) {
+      list.dataset.missing = items.flatMap((r) => (r.item ? [] : [r.itemId])).join(' ');
+    }
+    for (const { itemId, item } of shown) {
       const button = document.createElement('button');
       button.type = 'button';
       button.setAttribute('part', 'item');
@@ -201,8 +240,11 @@ export class CprecRecommendations extends HTMLElement {
       list.append(li);
     }
     const nodes: Node[] = [];
-    if (warning) nodes.push(this.#status(warning, 'warning'));
-    nodes.push(items.length > 0 ? list : this.#status('No recommendations yet.', 'empty'));
+    for (const warning of warnings) nodes.push(this.#status(warning, 'warning'));
+    if (shown.length > 0) nodes.push(list);
+    else if (items.length > 0)
+      nodes.push(this.#status('Recommendations are unavailable right now.', 'error'));
+    else nodes.push(this.#status('No recommendations yet.', 'empty'));
     this.#content.replaceChildren(...nodes);
     this.#content.setAttribute('aria-busy', 'false');
   }

@@ -3,6 +3,19 @@
  * config, the model-file format, weight encodings and ranking. Pure tensor math on whichever tfjs
  * backend the caller has set (docs/architecture.md).
  */
+export {
+  DEFAULT_CATALOG_SHARD_SIZE,
+  encodeCatalog,
+  parseCatalogIndex,
+  parseCatalogJson,
+  parseCatalogShard,
+} from './catalogFormat';
+export type {
+  CatalogEncodeOptions,
+  CatalogIndex,
+  CatalogItem,
+  CatalogShard,
+} from './catalogFormat';
 export { ConfigError, createConfig, SHARING_SCHEMES, uncompressed } from './config';
 export type { CpRecConfig, SharingScheme } from './config';
 export { countParameters, CpRec } from './cprec';
@@ -16,7 +29,7 @@ export {
   MODEL_FORMAT_VERSION,
   parseModelJson,
 } from './modelFormat';
-export type { DecodedWeights, EncodeOptions, ModelJson } from './modelFormat';
+export type { DecodedWeights, EncodeOptions, ModelJson, ModelMeta } from './modelFormat';
 export { ModelFormatError } from './modelFormatError';
 export { WEIGHT_KINDS } from './quantization';
 export type { WeightKind } from './quantization';

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { configFromJSON, configToJSON, type CpRecConfig } from './config';
 import { CpRec } from './cprec';
+import { catalogIndexOf, type CatalogIndex } from './catalogFormat';
+import { checksumOf, sha256Hex, verifyChecksum, type FileChecksum } from './fileChecksum';
 import { ModelFormatError } from './modelFormatError';
 import {
   decodeWeights,
@@ -13,7 +15,7 @@ import {
   type WeightKind,
 } from './quantization';
 
-export { ModelFormatError };
+export { ModelFormatError, sha256Hex };
 
 /**
  * The model files, the contract between the trainer and the browser (docs/model-format.md):
@@ -42,10 +44,7 @@ export interface WeightGroup {
   weights: WeightSpec[];
 }
 
-export interface WeightFileInfo {
-  sha256: string;
-  bytes: number;
-}
+export type WeightFileInfo = FileChecksum;
 
 export interface ModelJson {
   format: typeof MODEL_FORMAT;
@@ -59,11 +58,16 @@ export interface ModelJson {
   items: string[];
   /** How the model was made: data set, date, epochs, metrics... free-form JSON. */
   training: Record<string, unknown>;
+  /** Where the items' display fields are, in shards; absent in older folders (catalog.json). */
+  catalog?: CatalogIndex;
 }
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+/** What model.json says besides the weights. */
+export interface ModelMeta {
+  name: string;
+  items: string[];
+  training: Record<string, unknown>;
+  catalog?: CatalogIndex;
 }
 
 export interface EncodeOptions {
@@ -75,7 +79,7 @@ export interface EncodeOptions {
 /** Serialises a model's weights: model.json plus the shard bytes keyed by file name. */
 export async function encodeModel(
   model: CpRec,
-  meta: { name: string; items: string[]; training: Record<string, unknown> },
+  meta: ModelMeta,
   { weights: kind = 'fp32', shardBytes = DEFAULT_SHARD_BYTES }: EncodeOptions = {},
 ): Promise<{ modelJson: ModelJson; files: Map<string, Uint8Array> }> {
   if (meta.items.length !== model.config.numItems + 1) {
@@ -108,7 +112,7 @@ export async function encodeModel(
     const path = `group1-shard${i + 1}of${count}.bin`;
     const bytes = all.slice(i * shardBytes, Math.min(all.byteLength, (i + 1) * shardBytes));
     files.set(path, bytes);
-    weightFiles[path] = { sha256: await sha256Hex(bytes), bytes: bytes.byteLength };
+    weightFiles[path] = await checksumOf(bytes);
   }
   const modelJson: ModelJson = {
     format: MODEL_FORMAT,
@@ -119,6 +123,7 @@ export async function encodeModel(
     weightFiles,
     items: meta.items,
     training: meta.training,
+    ...(meta.catalog ? { catalog: meta.catalog } : {}),
   };
   return { modelJson, files };
 }
@@ -183,7 +188,14 @@ export function parseModelJson(json: unknown): ModelJson {
       }
     }
   }
-  return { ...(m as ModelJson), config, name: String(m.name ?? ''), training: m.training ?? {} };
+  const catalog = catalogIndexOf(m);
+  return {
+    ...(m as ModelJson),
+    config,
+    name: String(m.name ?? ''),
+    training: m.training ?? {},
+    ...(catalog ? { catalog } : {}),
+  };
 }
 
 /** Verifies one weight file against model.json; throws naming the file. */
@@ -192,18 +204,7 @@ export async function verifyWeightFile(
   path: string,
   bytes: Uint8Array,
 ): Promise<void> {
-  const info = modelJson.weightFiles[path];
-  if (bytes.byteLength !== info.bytes) {
-    throw new ModelFormatError(
-      `weight file ${path} has ${bytes.byteLength} bytes, model.json says ${info.bytes} (truncated or wrong file)`,
-    );
-  }
-  const hash = await sha256Hex(bytes);
-  if (hash !== info.sha256) {
-    throw new ModelFormatError(
-      `weight file ${path} is corrupted: SHA-256 ${hash}, model.json says ${info.sha256}`,
-    );
-  }
+  await verifyChecksum(`weight file ${path}`, bytes, modelJson.weightFiles[path]);
 }
 
 /** Every weight as float32 values, by name: what a model is built from on any backend. */

@@ -16,16 +16,10 @@ import type { LoadProgress } from './modelLoader';
 
 const ITEMS = 40;
 const itemIds = ['', ...Array.from({ length: ITEMS }, (_, i) => `m${100 + i}`)];
-const TITLED = 29;
 let reference: CpRec;
 let served: ServedFiles;
 
-/** What the catalog join gives for an id: its catalog.json entry, else the id as the title. */
-const entryOf = (id: string) =>
-  itemIds.indexOf(id) <= TITLED ? { id, title: `Title ${id}` } : { id, title: id };
-
-const serve = (model: CpRec, shardBytes?: number) =>
-  modelDirectory(model, itemIds, TITLED, shardBytes);
+const serve = (model: CpRec, shardBytes?: number) => modelDirectory(model, itemIds, { shardBytes });
 
 const base = 'http://test.local/models/tiny/';
 const load = (extra: Parameters<typeof createLocalRecommender>[1] = {}) =>
@@ -54,7 +48,8 @@ describe('createLocalRecommender', () => {
   });
 
   it('ranks like the model, in catalog ids, skipping unknown ids and cutting to the window', async () => {
-    const rec = await load();
+    const requests: string[] = [];
+    const rec = await load({ fetch: server(served, requests) });
     const history = [
       'm105',
       'nope',
@@ -73,15 +68,11 @@ describe('createLocalRecommender', () => {
     const scores = (await reference.logProbs([ids.slice(-8)]).data()) as Float32Array;
     const expected = topK(scores, 5, ids);
     expect(result.items.map((r) => r.itemId)).toEqual(Array.from(expected.ids, (i) => itemIds[i]));
+    expect(result.items.map((r) => r.modelId)).toEqual(Array.from(expected.ids));
     expect(result).toMatchObject({ source: 'model', unknownIds: 1, historyUsed: 8 });
-    expect(result.items.map((r) => r.item)).toEqual(result.items.map((r) => entryOf(r.itemId)));
-    const everything = await rec.recommend(history, { k: ITEMS });
-    expect(everything.items.map((r) => r.item)).toEqual(
-      everything.items.map((r) => entryOf(r.itemId)),
-    );
-    // Both sides of the join: the ids past the catalog's end are among them.
-    expect(everything.items.some((r) => itemIds.indexOf(r.itemId) > TITLED)).toBe(true);
-    expect(rec.catalog).toEqual(itemIds.slice(1).map(entryOf));
+    // Ranking reads model.json's vocabulary, never the catalog, whose index it passes on.
+    expect(requests.filter((r) => !r.endsWith('.bin'))).toEqual(['/models/tiny/model.json']);
+    expect(rec.catalog).toEqual(JSON.parse(served.get('model.json') as string).catalog);
     expect(rec.info).toMatchObject({
       backend: 'cpu',
       modelName: 'tiny',
@@ -115,7 +106,7 @@ describe('createLocalRecommender', () => {
     const events: LoadProgress[] = [];
     const rec = await load({ onProgress: (p) => events.push(p) });
     const stages = [...new Set(events.map((e) => e.stage))];
-    expect(stages).toEqual(['manifest', 'weights', 'catalog', 'backend', 'warmup', 'ready']);
+    expect(stages).toEqual(['manifest', 'weights', 'backend', 'warmup', 'ready']);
     const bytes = events.filter((e) => e.stage === 'weights').map((e) => e.loadedBytes);
     expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
     expect(events[events.length - 1].loadedBytes).toBe(rec.info.weightBytes);
@@ -175,7 +166,7 @@ describe('createLocalRecommender', () => {
     updated.dispose();
   });
 
-  it('never caches a bad model.json or catalog.json: offline, the last good copy answers', async () => {
+  it('never caches a bad model.json: offline, the last good copy answers', async () => {
     const cache = memoryCache();
     (
       await createLocalRecommender(base, { fetch: server(served), cache, backend: 'cpu' })
@@ -184,8 +175,6 @@ describe('createLocalRecommender', () => {
     const bad: [string, string][] = [
       ['model.json', portal],
       ['model.json', JSON.stringify({ format: 'cprec-model', formatVersion: 99 })],
-      ['catalog.json', portal],
-      ['catalog.json', JSON.stringify({ items: [{ title: 'no id' }] })],
     ];
     for (const [file, body] of bad) {
       const broken: ServedFiles = new Map(served).set(file, body);
@@ -194,7 +183,7 @@ describe('createLocalRecommender', () => {
         cache,
         backend: 'cpu',
       });
-      expect(online.catalog, file).toHaveLength(ITEMS);
+      expect(online.info.itemCount, file).toBe(ITEMS);
       online.dispose();
       const rec = await createLocalRecommender(base, { fetch: offline, cache, backend: 'cpu' });
       expect((await rec.recommend(['m101'])).items, `${file}: ${body}`).toHaveLength(10);
@@ -205,7 +194,6 @@ describe('createLocalRecommender', () => {
   it('replaces a bad cached copy with the next good response', async () => {
     const cache = memoryCache();
     await cache.put(`${base}model.json`, new Response('{"format": "cprec-mo'));
-    await cache.put(`${base}catalog.json`, new Response('{}'));
     await expect(
       createLocalRecommender(base, { fetch: offline, cache, backend: 'cpu' }),
     ).rejects.toThrow(/model\.json is not valid JSON/);
@@ -218,14 +206,18 @@ describe('createLocalRecommender', () => {
   });
 
   it('names the file when neither the network nor the cache has a good copy', async () => {
-    const broken: ServedFiles = new Map(served).set('catalog.json', '{"items": 3}');
+    const json = JSON.parse(served.get('model.json') as string);
+    json.catalog.version = 2;
+    const broken: ServedFiles = new Map(served).set('model.json', JSON.stringify(json));
     const attempt = createLocalRecommender(base, {
       fetch: server(broken),
       cache: memoryCache(),
       backend: 'cpu',
     });
     await expect(attempt).rejects.toThrow(ModelLoadError);
-    await expect(attempt).rejects.toThrow(/catalog\.json items: expected an array, got 3/);
+    await expect(attempt).rejects.toThrow(
+      'model.json catalog.version: this code reads version 1, got 2',
+    );
   });
 
   it('leaks no tensors over many recommendations', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CpRec } from '../model/cprec';
 import { randomize, useBackend } from '../testing/backends';
-import { modelDirectory, server, type ServedFiles } from '../testing/modelServer';
+import { modelDirectory, server, titled, type ServedFiles } from '../testing/modelServer';
 import { loadRecommender, ModelLoadError } from './index';
 import { toWireError } from './workerErrors';
 import type { WorkerReply } from './workerProtocol';
@@ -54,7 +54,7 @@ beforeAll(async () => {
   await useBackend('cpu');
   model = new CpRec({ numItems: ITEMS, d: 8, numBlocks: 1, maxLength: 4 });
   randomize(model.params, 5);
-  served = await modelDirectory(model, itemIds, ITEMS);
+  served = await modelDirectory(model, itemIds);
 });
 afterAll(() => model.dispose());
 
@@ -85,6 +85,27 @@ describe('loadRecommender', () => {
     expect(rec.info.workerFailure).toMatch(why);
     expect((await rec.recommend(['m101'], { k: 3 })).items).toHaveLength(3);
     rec.dispose();
+  });
+
+  it("looks display fields up in the page: only the shards of the items shown, or the host's own", async () => {
+    const rec = await loadRecommender(base, { backend: 'cpu', worker: false });
+    requests.length = 0;
+    // The popular list is model ids 1..3, all in the first shard of 8.
+    const popular = await rec.recommend([], { k: 3 });
+    expect(popular.items.map((r) => r.item)).toEqual(['m100', 'm101', 'm102'].map(titled));
+    expect(requests).toEqual(['/models/tiny/catalog/0.json']);
+    rec.dispose();
+
+    requests.length = 0;
+    const host = await loadRecommender(base, {
+      backend: 'cpu',
+      worker: false,
+      resolveItems: async (ids) => ids.map((id) => ({ id, title: `Host ${id}` })),
+    });
+    const { items } = await host.recommend(['m101'], { k: ITEMS });
+    expect(items.map((r) => r.item?.title)).toEqual(items.map((r) => `Host ${r.itemId}`));
+    expect(requests.filter((r) => r.includes('catalog'))).toEqual([]);
+    host.dispose();
   });
 
   it('says so when the browser has no workers at all', async () => {

@@ -3,21 +3,27 @@
  * device. Everything else in src/runtime is internal.
  */
 import type { BackendSettings } from './backends';
+import { CatalogReader } from './catalogReader';
+import { DisplayedRecommender, hostResolver } from './displayedRecommender';
+import { openModelFolder } from './modelFolder';
 import type { LoadProgress } from './modelLoader';
-import type { Recommender } from './recommender';
+import type { Ranker, Recommender, ResolveItems } from './recommender';
+import { WASM_PATHS } from './wasmAssets';
 import { loadInWorker } from './workerRecommender';
 import { WorkerStartError } from './workerStartError';
 
 export type { BackendName, BackendPreference, BackendReport, BackendSettings } from './backends';
 export type { CatalogItem, LoadProgress, LoadStage } from './modelLoader';
 export { parseCatalogJson } from '../model/catalogFormat';
+export { loadCatalog } from './catalogReader';
+export { CatalogError } from './catalogError';
 // The errors a recommender rejects with, from the worker as from the main thread.
 export { ConfigError } from '../model/config';
 export { ModelFormatError } from '../model/modelFormatError';
 export { ModelLoadError } from './modelLoadError';
 export { RecommenderDisposedError } from './recommenderDisposedError';
 export { openHistory } from './historyStore';
-export { HISTORY_DB_NAME, MODEL_CACHE_NAME } from './settings';
+export { HISTORY_DB_NAME, historyDbName, MODEL_CACHE_NAME } from './settings';
 export type {
   HistoryEvent,
   HistoryExport,
@@ -33,6 +39,7 @@ export type {
   Recommender,
   RecommenderInfo,
   RecommendResult,
+  ResolveItems,
 } from './recommender';
 
 export interface LoadRecommenderOptions extends BackendSettings {
@@ -42,6 +49,12 @@ export interface LoadRecommenderOptions extends BackendSettings {
    */
   worker?: boolean;
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Display fields from the host's own source (its product API, its page's data) instead of the
+   * model folder's catalog shards, which are then never fetched. Default: the shards, only those
+   * holding the items a result shows.
+   */
+  resolveItems?: ResolveItems;
 }
 
 /** Loads the model at `modelUrl` (a directory with model.json) and returns a recommender. */
@@ -49,9 +62,23 @@ export async function loadRecommender(
   modelUrl: string,
   options: LoadRecommenderOptions = {},
 ): Promise<Recommender> {
-  const { worker, onProgress, ...settings } = options;
+  const { worker, onProgress, resolveItems, ...settings } = options;
+  const ranker = await loadRanker(modelUrl, worker ?? true, settings, onProgress);
+  const resolver = resolveItems
+    ? hostResolver(resolveItems)
+    : new CatalogReader(openModelFolder(modelUrl), ranker.catalog).resolve;
+  return new DisplayedRecommender(ranker, resolver);
+}
+
+/** The model, in a worker when asked and possible, else on this thread. */
+async function loadRanker(
+  modelUrl: string,
+  worker: boolean,
+  settings: BackendSettings,
+  onProgress?: (progress: LoadProgress) => void,
+): Promise<Ranker> {
   let workerFailure: string | undefined;
-  if (worker ?? true) {
+  if (worker) {
     if (typeof Worker === 'undefined') {
       workerFailure = 'this browser has no Web Workers';
     } else {
@@ -64,10 +91,7 @@ export async function loadRecommender(
     }
   }
   // Loaded on demand: in worker mode the page itself never downloads tfjs.
-  const [{ createLocalRecommender }, { WASM_PATHS }] = await Promise.all([
-    import('./createRecommender'),
-    import('./wasmAssets'),
-  ]);
+  const { createLocalRecommender } = await import('./createRecommender');
   const recommender = await createLocalRecommender(modelUrl, {
     ...settings,
     onProgress,

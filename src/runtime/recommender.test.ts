@@ -12,7 +12,6 @@ const items = ['', ...Array.from({ length: 12 }, (_, i) => `i${i + 1}`)];
 const files = {
   baseUrl: '',
   weights: new Map(),
-  catalog: [],
   modelJson: { items } as unknown as ModelJson,
 };
 const info = (): RecommenderInfo => ({
@@ -37,6 +36,20 @@ function model(): CpRec {
   return m;
 }
 
+/** Records how many positions each call of the incremental path computed. */
+function watchIncremental() {
+  const computed: number[] = [];
+  const original = IncrementalForward.prototype.lastHidden;
+  const watched = vi
+    .spyOn(IncrementalForward.prototype, 'lastHidden')
+    .mockImplementation(async function (this: IncrementalForward, history: readonly number[]) {
+      const out = await original.call(this, history);
+      computed.push(out.computed);
+      return out;
+    });
+  return { computed, watched };
+}
+
 describe('LocalRecommender', () => {
   beforeAll(() => useBackend('cpu'));
 
@@ -51,15 +64,7 @@ describe('LocalRecommender', () => {
     });
     models.push(m);
     randomize(m.params, 2);
-    const computed: number[] = [];
-    const original = IncrementalForward.prototype.lastHidden;
-    const watched = vi
-      .spyOn(IncrementalForward.prototype, 'lastHidden')
-      .mockImplementation(async function (this: IncrementalForward, history: readonly number[]) {
-        const out = await original.call(this, history);
-        computed.push(out.computed);
-        return out;
-      });
+    const { computed, watched } = watchIncremental();
     try {
       const rec = new LocalRecommender(m, files, info());
       const history: string[] = [];
@@ -74,6 +79,32 @@ describe('LocalRecommender', () => {
       }
       // The first click computes its one position, and so does every click after it.
       expect(computed).toEqual(Array(20).fill(1));
+    } finally {
+      watched.mockRestore();
+    }
+  });
+
+  it('ranks a one-off history between clicks without restarting the incremental path', async () => {
+    const m = new CpRec({ numItems: 12, d: 8, numBlocks: 1, maxLength: 8 });
+    models.push(m);
+    randomize(m.params, 4);
+    const { computed, watched } = watchIncremental();
+    try {
+      const rec = new LocalRecommender(m, files, info());
+      const history: string[] = [];
+      for (let click = 0; click < 6; click++) {
+        history.push(`i${((click * 7) % 12) + 1}`);
+        await rec.recommend(history, { k: 3 });
+        // "More like this" over one item, as an item page asks between two clicks.
+        const item = `i${12 - click}`;
+        const got = await rec.recommend([item], { k: 3, oneOff: true });
+        const id = items.indexOf(item);
+        const want = await m.topK([id], 3, { exclude: [id] });
+        expect(got.items.map((r) => r.itemId)).toEqual(want.ids.map((i) => items[i]));
+        got.items.forEach((r, i) => expect(r.score).toBeCloseTo(want.scores[i], 5));
+      }
+      // Only the user's history went through the incremental path, one new click per call.
+      expect(computed).toEqual(Array(6).fill(1));
     } finally {
       watched.mockRestore();
     }
@@ -154,7 +185,8 @@ describe('LocalRecommender', () => {
       const ids = result.items.map((r) => r.itemId);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids).toContain('i2');
+      // Its first model id, where the catalog shards keep its display fields.
+      expect(result.items.find((r) => r.itemId === 'i2')?.modelId).toBe(2);
     }
-    expect(rec.catalog.filter((entry) => entry.id === 'i2')).toHaveLength(1);
   });
 });

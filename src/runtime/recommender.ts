@@ -1,8 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { CatalogIndex, CatalogItem } from '../model/catalogFormat';
 import type { CpRec } from '../model/cprec';
 import { IncrementalForward } from '../model/incrementalForward';
 import type { BackendName, BackendReport } from './backends';
-import type { CatalogItem, ModelFiles } from './modelLoader';
+import type { CatalogError } from './catalogError';
+import type { ModelFiles } from './modelLoader';
 import { RecommenderDisposedError } from './recommenderDisposedError';
 
 /** A catalog id; numbers are read as their decimal text, so 356 and '356' are the same item. */
@@ -17,23 +19,53 @@ export interface RecommendOptions {
   include?: Iterable<ItemId>;
   /** Leave out items already in the history; default true (set false for repeat purchases). */
   excludeHistory?: boolean;
+  /**
+   * The history is a one-off, not the user's growing one (an item page's "more like this" over
+   * [item]): it is ranked by a forward over the window and leaves the incremental state alone, so
+   * the next call on the user's history still computes only its new clicks. Default false.
+   */
+  oneOff?: boolean;
+  /**
+   * Display fields from the host's own source (e.g. its product API) instead of the model
+   * folder's catalog, for this call; see LoadRecommenderOptions.resolveItems.
+   */
+  resolveItems?: ResolveItems;
 }
 
-export interface Recommendation {
+/**
+ * A host's source of display fields: given catalog ids, their entries, in any order. An id it
+ * gives no entry for is recommended without display fields (`missing`).
+ */
+export type ResolveItems = (ids: string[]) => Promise<readonly CatalogItem[]>;
+
+/** What ranking reads: the options without the display side. */
+export type RankOptions = Omit<RecommendOptions, 'resolveItems'>;
+
+/** A ranked item before its display fields are looked up. */
+export interface RankedItem {
   itemId: string;
+  /** Its model id, which is also its position in the catalog shards. */
+  modelId: number;
   /** Log-probability that this is the next item; null for popularity picks (empty history). */
   score: number | null;
-  item: CatalogItem;
 }
 
-export interface RecommendResult {
-  items: Recommendation[];
+/**
+ * A recommended item with its display fields, or, when they could not be had (a catalog shard
+ * that failed, an id the host's resolveItems did not know), `item: null` and the reason.
+ */
+export type Recommendation = Omit<RankedItem, 'modelId'> &
+  ({ item: CatalogItem; missing?: undefined } | { item: null; missing: CatalogError });
+
+export interface RecommendResult<Item = Recommendation> {
+  items: Item[];
   /** 'popular' when no history item is known to the model. */
   source: 'model' | 'popular';
   /** History ids the model does not know (skipped, never an error). */
   unknownIds: number;
   /** History items the model read (the most recent, at most its window). */
   historyUsed: number;
+  /** Time spent ranking (display fields not included). */
   millis: number;
   /** The backend that answered (it changes if WebGPU is lost). */
   backend: BackendName;
@@ -60,22 +92,39 @@ export interface RecommenderInfo {
 
 export interface Recommender {
   readonly info: RecommenderInfo;
-  /** Catalog entries in popularity order. */
-  readonly catalog: readonly CatalogItem[];
-  /** Rejects with RecommenderDisposedError once `dispose()` was called. */
+  /**
+   * The top items for `history`, with their display fields: only the catalog shards holding
+   * them are read. Rejects with RecommenderDisposedError once `dispose()` was called.
+   */
   recommend(history: readonly ItemId[], options?: RecommendOptions): Promise<RecommendResult>;
   /** Frees the model; calls pending then reject, and so does every later call. */
   dispose(): void;
 }
 
+export type RankResult = RecommendResult<RankedItem>;
+
+/**
+ * The model's side of a recommender, in the page or in its worker: catalog ids in, ranked ids
+ * out. Display fields are looked up in the page (DisplayedRecommender).
+ */
+export interface Ranker {
+  readonly info: RecommenderInfo;
+  /** model.json's catalog index; null for an older folder with catalog.json. */
+  readonly catalog: CatalogIndex | null;
+  recommend(history: readonly ItemId[], options?: RankOptions): Promise<RankResult>;
+  dispose(): void;
+}
+
 const now = () => globalThis.performance?.now() ?? Date.now();
 
-/** Maps catalog ids to model ids and back, and ranks. Runs wherever the model lives. */
-export class LocalRecommender implements Recommender {
-  readonly catalog: readonly CatalogItem[];
+/**
+ * Maps catalog ids to model ids and back (model.json `items`), and ranks. Runs wherever the model
+ * lives.
+ */
+export class LocalRecommender implements Ranker {
+  readonly catalog: CatalogIndex | null;
   private readonly modelIds = new Map<string, number>();
   private readonly items: readonly string[];
-  private readonly byId = new Map<string, CatalogItem>();
   /** Model ids whose catalog id an earlier (more popular) model id already has: never returned. */
   private readonly repeats = new Set<number>();
   private disposed = false;
@@ -98,14 +147,10 @@ export class LocalRecommender implements Recommender {
       if (this.modelIds.has(id)) this.repeats.add(modelId);
       else this.modelIds.set(id, modelId);
     });
-    for (const entry of files.catalog) this.byId.set(entry.id, entry);
-    this.catalog = [...this.modelIds.keys()].map((id) => this.itemOf(id));
+    this.catalog = files.modelJson.catalog ?? null;
   }
 
-  async recommend(
-    history: readonly ItemId[],
-    options: RecommendOptions = {},
-  ): Promise<RecommendResult> {
+  async recommend(history: readonly ItemId[], options: RankOptions = {}): Promise<RankResult> {
     this.ensureLive();
     try {
       return await this.rank(history, options);
@@ -135,10 +180,7 @@ export class LocalRecommender implements Recommender {
     }
   }
 
-  private async rank(
-    history: readonly ItemId[],
-    options: RecommendOptions,
-  ): Promise<RecommendResult> {
+  private async rank(history: readonly ItemId[], options: RankOptions): Promise<RankResult> {
     const started = now();
     const k = options.k ?? 10;
     if (!Number.isInteger(k) || k < 1)
@@ -177,7 +219,7 @@ export class LocalRecommender implements Recommender {
         if (!excluded.has(id)) picks.push({ id, score: null });
       }
     } else {
-      const hidden = await this.hiddenAfter(known);
+      const hidden = await this.hiddenAfter(known, options.oneOff ?? false);
       let best: { ids: number[]; scores: number[]; tailItemsScored: number };
       try {
         this.ensureLive();
@@ -190,11 +232,7 @@ export class LocalRecommender implements Recommender {
       scoredItems = this.model.blocks[0].size + best.tailItemsScored;
     }
     return {
-      items: picks.map(({ id, score }) => ({
-        itemId: this.items[id],
-        score,
-        item: this.itemOf(this.items[id]),
-      })),
+      items: picks.map(({ id, score }) => ({ itemId: this.items[id], modelId: id, score })),
       source: used.length === 0 ? 'popular' : 'model',
       unknownIds: history.length - known.length,
       historyUsed: used.length,
@@ -206,9 +244,11 @@ export class LocalRecommender implements Recommender {
 
   /**
    * The hidden state after the history: incrementally when the history grew by a few clicks
-   * since the last call (IncrementalForward), else by a forward over the window.
+   * since the last call (IncrementalForward), else, or for a one-off history, which must not
+   * reset that state, by a forward over the window.
    */
-  private async hiddenAfter(history: readonly number[]): Promise<tf.Tensor2D> {
+  private async hiddenAfter(history: readonly number[], oneOff: boolean): Promise<tf.Tensor2D> {
+    if (oneOff) return this.model.lastHidden([history]);
     if (this.incremental === undefined || this.incremental.model !== this.model) {
       const model = this.model;
       this.incremental = { model, forward: await IncrementalForward.create(model) };
@@ -226,9 +266,5 @@ export class LocalRecommender implements Recommender {
 
   private ensureLive(): void {
     if (this.disposed) throw new RecommenderDisposedError(this.info.modelName);
-  }
-
-  private itemOf(id: string): CatalogItem {
-    return this.byId.get(id) ?? { id, title: id };
   }
 }

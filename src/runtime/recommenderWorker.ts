@@ -1,7 +1,6 @@
 /// <reference lib="webworker" />
 import { createLocalRecommender } from './createRecommender';
 import type { LocalRecommender } from './recommender';
-import { WASM_PATHS } from './wasmAssets';
 import { toWireError } from './workerErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
@@ -17,13 +16,13 @@ self.onmessage = async ({ data }: MessageEvent<WorkerRequest>) => {
     if (data.type === 'load') {
       recommender = await createLocalRecommender(data.modelUrl, {
         ...data.settings,
-        wasmPaths: WASM_PATHS,
+        wasmPaths: data.wasmPaths,
         onProgress: (progress) => reply({ type: 'progress', progress }),
       });
       reply({
         type: 'loaded',
         info: { ...recommender.info, worker: true },
-        catalog: [...recommender.catalog],
+        catalog: recommender.catalog,
       });
     } else {
       if (!recommender) throw new Error('recommend before the model loaded');

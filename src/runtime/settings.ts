@@ -3,11 +3,17 @@
  * widget and the tests read them here instead of spelling them again.
  */
 
-/** Cache API cache of model files (model.json, weights, catalog.json) for offline use. */
+/** Cache API cache of model files (model.json, weights, catalog shards) for offline use. */
 export const MODEL_CACHE_NAME = 'cprec-models-v1';
 
 /** Default IndexedDB database of the click history (openHistory's `dbName`). */
 export const HISTORY_DB_NAME = 'cprec-history';
+
+/**
+ * The history database of one of several catalogs on one origin (the storefront's shops): item ids
+ * of different catalogs must not meet in one history.
+ */
+export const historyDbName = (catalog: string): string => `${HISTORY_DB_NAME}:${catalog}`;
 
 /** BroadcastChannel on which tabs tell each other that a history database changed. */
 export const historyChannelName = (dbName: string): string => `cprec-history-changes:${dbName}`;

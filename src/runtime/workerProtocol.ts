@@ -1,6 +1,7 @@
+import type { CatalogIndex } from '../model/catalogFormat';
 import type { BackendSettings } from './backends';
-import type { CatalogItem, LoadProgress } from './modelLoader';
-import type { ItemId, RecommenderInfo, RecommendResult } from './recommender';
+import type { LoadProgress } from './modelLoader';
+import type { ItemId, RankResult, RecommenderInfo } from './recommender';
 
 /** Recommend options as they cross postMessage: iterables become arrays. */
 export interface WireRecommendOptions {
@@ -8,6 +9,7 @@ export interface WireRecommendOptions {
   exclude?: ItemId[];
   include?: ItemId[];
   excludeHistory?: boolean;
+  oneOff?: boolean;
 }
 
 /**
@@ -24,11 +26,21 @@ export interface WireError {
 }
 
 export type WorkerRequest =
-  | { type: 'load'; modelUrl: string; settings: BackendSettings }
+  | {
+      type: 'load';
+      modelUrl: string;
+      settings: BackendSettings;
+      /**
+       * The WASM binaries' URLs, as the page's bundle knows them: a bundler that copies the worker
+       * script as a plain asset (an app installing the package) moves them out of its reach.
+       */
+      wasmPaths: Record<string, string>;
+    }
   | { type: 'recommend'; id: number; history: ItemId[]; options: WireRecommendOptions };
 
 export type WorkerReply =
   | { type: 'progress'; progress: LoadProgress }
-  | { type: 'loaded'; info: RecommenderInfo; catalog: CatalogItem[] }
-  | { type: 'result'; id: number; result: RecommendResult }
+  // The catalog's index only: the page fetches the display fields of the items it shows.
+  | { type: 'loaded'; info: RecommenderInfo; catalog: CatalogIndex | null }
+  | { type: 'result'; id: number; result: RankResult }
   | { type: 'error'; id: number | null; error: WireError };

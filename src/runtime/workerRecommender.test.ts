@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../model/config';
 import { CpRec } from '../model/cprec';
+import { IncrementalForward } from '../model/incrementalForward';
 import { ModelFormatError, type ModelJson } from '../model/modelFormat';
 import { randomize, useBackend } from '../testing/backends';
 import { modelDirectory, server, type ServedFiles } from '../testing/modelServer';
@@ -65,7 +66,7 @@ beforeAll(async () => {
   await import('./recommenderWorker');
   model = new CpRec({ numItems: ITEMS, d: 8, numBlocks: 1, maxLength: 4 });
   randomize(model.params, 3);
-  served = await modelDirectory(model, itemIds, ITEMS);
+  served = await modelDirectory(model, itemIds);
 });
 afterAll(() => model.dispose());
 
@@ -110,9 +111,41 @@ describe('a recommender in a worker', () => {
     expect(error.cause).toBeInstanceOf(RangeError);
   });
 
+  it('passes oneOff through to the model: a one-off history leaves the incremental path alone', async () => {
+    // A window as wide as the receptive field (7), so that the model has an incremental path.
+    const windowed = new CpRec({ numItems: ITEMS, d: 8, numBlocks: 1, maxLength: 8 });
+    randomize(windowed.params, 4);
+    vi.stubGlobal('fetch', server(await modelDirectory(windowed, itemIds)));
+    const rec = await loadInWorker(base, { backend: 'cpu' });
+    const watched = vi.spyOn(IncrementalForward.prototype, 'lastHidden');
+    try {
+      await rec.recommend(['m101', 'm102'], { k: 3 });
+      expect(watched).toHaveBeenCalledTimes(1);
+      const oneOff = await rec.recommend(['m107'], { k: 3, oneOff: true });
+      expect(watched).toHaveBeenCalledTimes(1);
+      const want = await windowed.topK([8], 3, { exclude: [8] });
+      expect(oneOff.items.map((r) => r.itemId)).toEqual(want.ids.map((id) => itemIds[id]));
+    } finally {
+      watched.mockRestore();
+      rec.dispose();
+      windowed.dispose();
+    }
+  });
+
+  it('passes the catalog index to the page, and no catalog file is read to rank', async () => {
+    const requests: string[] = [];
+    vi.stubGlobal('fetch', server(served, requests));
+    const rec = await loadInWorker(base, { backend: 'cpu' });
+    expect(rec.catalog).toEqual(JSON.parse(served.get('model.json') as string).catalog);
+    const { items } = await rec.recommend(['m101'], { k: ITEMS });
+    expect(items.map((r) => itemIds[r.modelId])).toEqual(items.map((r) => r.itemId));
+    expect(requests.filter((r) => !r.endsWith('.bin'))).toEqual(['/models/tiny/model.json']);
+    rec.dispose();
+  });
+
   it('passes numeric ids through to the model', async () => {
     const numeric = ['', ...Array.from({ length: ITEMS }, (_, i) => String(i + 1))];
-    vi.stubGlobal('fetch', server(await modelDirectory(model, numeric, ITEMS)));
+    vi.stubGlobal('fetch', server(await modelDirectory(model, numeric)));
     const rec = await loadInWorker(base, { backend: 'cpu' });
     const result = await rec.recommend([3], { k: 2, exclude: [1], include: [1, 2, 5] });
     expect(result.source).toBe('model');

@@ -1,32 +1,28 @@
+import type { CatalogIndex } from '../model/catalogFormat';
 import type { BackendSettings } from './backends';
-import type { CatalogItem, LoadProgress } from './modelLoader';
-import type {
-  ItemId,
-  RecommendOptions,
-  Recommender,
-  RecommenderInfo,
-  RecommendResult,
-} from './recommender';
+import type { LoadProgress } from './modelLoader';
+import type { ItemId, Ranker, RankOptions, RankResult, RecommenderInfo } from './recommender';
 import { RecommenderDisposedError } from './recommenderDisposedError';
 import workerScript from './recommenderWorker.ts?worker&url';
 import { startModuleWorker } from './startModuleWorker';
+import { WASM_PATHS } from './wasmAssets';
 import { reviveError } from './workerErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 import { WorkerStartError } from './workerStartError';
 
-/** The page-side face of a recommender whose model runs in a module Web Worker. */
-class WorkerRecommender implements Recommender {
+/** The page-side face of a model that ranks in a module Web Worker. */
+class WorkerRecommender implements Ranker {
   private nextId = 1;
   private disposed = false;
   private readonly pending = new Map<
     number,
-    { resolve: (r: RecommendResult) => void; reject: (e: Error) => void }
+    { resolve: (r: RankResult) => void; reject: (e: Error) => void }
   >();
 
   constructor(
     private readonly worker: Worker,
     readonly info: RecommenderInfo,
-    readonly catalog: readonly CatalogItem[],
+    readonly catalog: CatalogIndex | null,
   ) {
     worker.addEventListener('message', ({ data }: MessageEvent<WorkerReply>) => {
       if (data.type !== 'result' && data.type !== 'error') return;
@@ -40,7 +36,7 @@ class WorkerRecommender implements Recommender {
     });
   }
 
-  recommend(history: readonly ItemId[], options: RecommendOptions = {}): Promise<RecommendResult> {
+  recommend(history: readonly ItemId[], options: RankOptions = {}): Promise<RankResult> {
     if (this.disposed) return Promise.reject(new RecommenderDisposedError(this.info.modelName));
     const id = this.nextId++;
     const request: WorkerRequest = {
@@ -50,6 +46,7 @@ class WorkerRecommender implements Recommender {
       options: {
         k: options.k,
         excludeHistory: options.excludeHistory,
+        oneOff: options.oneOff,
         exclude: options.exclude ? [...options.exclude] : undefined,
         include: options.include ? [...options.include] : undefined,
       },
@@ -79,7 +76,7 @@ export async function loadInWorker(
   modelUrl: string,
   settings: BackendSettings,
   onProgress?: (p: LoadProgress) => void,
-): Promise<Recommender> {
+): Promise<Ranker> {
   let worker: Worker;
   try {
     worker = startModuleWorker(workerScript);
@@ -120,6 +117,11 @@ export async function loadInWorker(
     };
     worker.addEventListener('message', onMessage);
     worker.addEventListener('error', onError);
-    worker.postMessage({ type: 'load', modelUrl: absolute, settings } satisfies WorkerRequest);
+    worker.postMessage({
+      type: 'load',
+      modelUrl: absolute,
+      settings,
+      wasmPaths: WASM_PATHS,
+    } satisfies WorkerRequest);
   });
 }

@@ -1,30 +1,41 @@
 // Test-only: a model directory served from memory, and an in-memory Cache API.
+import { encodeCatalog, type CatalogItem } from '../model/catalogFormat';
 import type { CpRec } from '../model/cprec';
 import { encodeModel } from '../model/modelFormat';
 import type { ModelCache } from '../runtime/modelLoader';
 
 export type ServedFiles = Map<string, Uint8Array | string>;
 
-/** model.json, the weight shards and a catalog.json titling the first `titled` items. */
+/** The display fields modelDirectory gives an item. */
+export const titled = (id: string): CatalogItem => ({ id, title: `Title ${id}` });
+
+export interface DirectoryOptions {
+  /** Weight shard size in bytes (encodeModel's default otherwise). */
+  shardBytes?: number;
+  /** Catalog entries per shard; default 8. */
+  shardSize?: number;
+  /** Write an older folder's single catalog.json, holding the first `legacy` items, instead. */
+  legacy?: number;
+}
+
+/** model.json, the weight shards and the catalog (`titled` entries): shards, or catalog.json. */
 export async function modelDirectory(
   model: CpRec,
   itemIds: string[],
-  titled: number,
-  shardBytes?: number,
+  { shardBytes, shardSize = 8, legacy }: DirectoryOptions = {},
 ): Promise<ServedFiles> {
+  const entries = itemIds.slice(1).map(titled);
+  const catalog =
+    legacy === undefined ? await encodeCatalog(entries, itemIds, { shardSize }) : null;
   const { modelJson, files } = await encodeModel(
     model,
-    { name: 'tiny', items: itemIds, training: {} },
+    { name: 'tiny', items: itemIds, training: {}, ...(catalog ? { catalog: catalog.index } : {}) },
     { shardBytes },
   );
   const out: ServedFiles = new Map(files);
   out.set('model.json', JSON.stringify(modelJson));
-  out.set(
-    'catalog.json',
-    JSON.stringify({
-      items: itemIds.slice(1, titled + 1).map((id) => ({ id, title: `Title ${id}` })),
-    }),
-  );
+  if (catalog) for (const [path, bytes] of catalog.files) out.set(path, bytes);
+  else out.set('catalog.json', JSON.stringify({ items: entries.slice(0, legacy) }));
   return out;
 }
 

@@ -1,26 +1,73 @@
-import { describe, expect, it } from 'vitest';
-import { parseCatalogJson } from '../model/catalogFormat';
-import { buildCatalogJson } from './catalogJson';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelFormatError } from '../model/modelFormatError';
+import type { ModelJson } from '../model/modelFormat';
+import { catalogEntries, displayItems, readCatalog, writeCatalog } from './catalogJson';
 
-describe('buildCatalogJson', () => {
-  it('lists every model item in id order, naming items the catalog lacks by their id', () => {
-    const catalog = new Map([
-      ['7', { id: '7', title: 'Seven', genres: ['Crime'], year: 1995 }],
-      ['3', { id: '3', title: 'Three', genres: [] }],
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cprec-catalog-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const catalog = new Map([
+  ['7', { id: '7', title: 'Seven', genres: ['Crime'], year: 1995 }],
+  ['3', { id: '3', title: 'Three', genres: [] }],
+  ['42', { id: '42', title: 'Not rated', genres: ['Drama'] }],
+]);
+
+describe('catalogEntries', () => {
+  it("lists the model's items in model-id order, then the catalog's others", () => {
+    expect(catalogEntries(['', '3', '7', '99'], displayItems(catalog))).toEqual([
+      { id: '3', title: 'Three' },
+      { id: '7', title: 'Seven', genres: ['Crime'], year: 1995 },
+      { id: '99', title: '99' },
+      { id: '42', title: 'Not rated', genres: ['Drama'] },
     ]);
-    expect(buildCatalogJson(['', '3', '7', '99'], catalog)).toEqual({
-      items: [
-        { id: '3', title: 'Three' },
-        { id: '7', title: 'Seven', genres: ['Crime'], year: 1995 },
-        { id: '99', title: '99' },
-      ],
-    });
-    expect(buildCatalogJson(['', 'a'], null)).toEqual({ items: [{ id: 'a', title: 'a' }] });
+    expect(catalogEntries(['', 'a'], null)).toEqual([{ id: 'a', title: 'a' }]);
+  });
+});
+
+describe('writeCatalog and readCatalog', () => {
+  const vocabulary = ['', '3', '7', '99'];
+  const modelJsonWith = (catalogIndex?: ModelJson['catalog']) =>
+    ({ items: vocabulary, ...(catalogIndex ? { catalog: catalogIndex } : {}) }) as ModelJson;
+
+  it('reads back the shards it wrote, checking each against its SHA-256', async () => {
+    const out = join(dir, 'shards');
+    const entries = catalogEntries(vocabulary, displayItems(catalog));
+    const index = await writeCatalog(out, entries, vocabulary, { shardSize: 3 });
+    expect(await readdir(join(out, 'catalog'))).toEqual(['0.json', '1.json']);
+    expect(await readCatalog(out, modelJsonWith(index))).toEqual(entries);
+
+    const path = join(out, 'catalog', '1.json');
+    await writeFile(path, (await readFile(path, 'utf8')).replace('Not rated', 'Not rated!'));
+    await expect(readCatalog(out, modelJsonWith(index))).rejects.toThrow(ModelFormatError);
+    await expect(readCatalog(out, modelJsonWith(index))).rejects.toThrow(
+      /catalog shard catalog\/1\.json has \d+ bytes, model\.json says \d+/,
+    );
   });
 
-  it("writes what the one catalog parser (the browser's) reads back unchanged", () => {
-    const catalog = new Map([['7', { id: '7', title: 'Seven', genres: ['Crime'], year: 1995 }]]);
-    const written = buildCatalogJson(['', '7', '8'], catalog);
-    expect(parseCatalogJson(JSON.parse(JSON.stringify(written)))).toEqual(written.items);
+  it("reads an older folder's catalog.json in position order, naming what it lacks by id", async () => {
+    const out = join(dir, 'legacy');
+    await mkdir(out);
+    await writeFile(
+      join(out, 'catalog.json'),
+      JSON.stringify({
+        items: [
+          { id: '42', title: 'Extra' },
+          { id: '3', title: 'Three' },
+        ],
+      }),
+    );
+    expect(await readCatalog(out, modelJsonWith())).toEqual([
+      { id: '3', title: 'Three' },
+      { id: '7', title: '7' },
+      { id: '99', title: '99' },
+      { id: '42', title: 'Extra' },
+    ]);
+    expect(await readCatalog(join(dir, 'nothing'), modelJsonWith())).toBeNull();
   });
 });

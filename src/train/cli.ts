@@ -18,44 +18,48 @@ export const BACKEND_FLAGS = flagGroup({
 type CliValues<Groups extends Record<string, FlagGroup>> = GroupValues<Groups> &
   FlagValues<typeof BACKEND_FLAGS>;
 
+/** One subcommand of `cprec` (src/train/cprecCli.ts). */
+export interface Command {
+  /** Parses `argv` (the arguments after the command's name), then runs; errors propagate. */
+  run(argv: readonly string[]): Promise<void>;
+}
+
 /**
  * The frame of every command: parse the flags (or print --help), start the tfjs backend named by
- * --backend, run, and turn any error into one line on stderr and exit code 1.
+ * --backend, run.
  *
  * `recorded` (optional) returns defaults read from elsewhere, such as the settings a model was
  * trained with; the flags are parsed again over them, and every flag given on the command line
  * that changes a recorded value is said on stderr.
  */
-export function runCli<Groups extends Record<string, FlagGroup>>(
+export function defineCommand<Groups extends Record<string, FlagGroup>>(
   usage: string,
   groups: Groups,
-  main: (flags: CliValues<Groups>) => Promise<void>,
+  main: (flags: CliValues<Groups>, argv: readonly string[]) => Promise<void>,
   recorded?: (flags: CliValues<Groups>) => Promise<Record<string, AnyFlagValue>>,
-): void {
+): Command {
   const all = { ...groups, Backend: BACKEND_FLAGS };
-  const argv = process.argv.slice(2);
-  (async () => {
-    let flags = parseFlags(argv, all) as CliValues<Groups>;
-    if (flags.help) {
-      console.log(helpText(usage, all));
-      return;
-    }
-    if (recorded) {
-      const defaults = await recorded(flags);
-      flags = parseFlags(argv, all, defaults) as CliValues<Groups>;
-      for (const [name, value] of Object.entries(defaults)) {
-        const given = (flags as Record<string, AnyFlagValue>)[name];
-        if (JSON.stringify(given) !== JSON.stringify(value)) {
-          console.error(
-            `--${name} ${JSON.stringify(given)} overrides the recorded ${JSON.stringify(value)}`,
-          );
+  return {
+    async run(argv) {
+      let flags = parseFlags([...argv], all) as CliValues<Groups>;
+      if (flags.help) {
+        console.log(helpText(usage, all));
+        return;
+      }
+      if (recorded) {
+        const defaults = await recorded(flags);
+        flags = parseFlags([...argv], all, defaults) as CliValues<Groups>;
+        for (const [name, value] of Object.entries(defaults)) {
+          const given = (flags as Record<string, AnyFlagValue>)[name];
+          if (JSON.stringify(given) !== JSON.stringify(value)) {
+            console.error(
+              `--${name} ${JSON.stringify(given)} overrides the recorded ${JSON.stringify(value)}`,
+            );
+          }
         }
       }
-    }
-    await tf.setBackend(flags.backend);
-    await main(flags);
-  })().catch((e: Error) => {
-    console.error(`error: ${e.message}`);
-    process.exit(1);
-  });
+      await tf.setBackend(flags.backend);
+      await main(flags, argv);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * npm run compare -- [flags]: trains the uncompressed NextItNet and the CpRec variants with the
+ * cprec compare (npm run compare --) [flags]: trains the uncompressed NextItNet and the CpRec variants with the
  * same d, depth and epoch budget on one data set, and writes the comparison table, chart and
  * JSON. Each variant checkpoints under --runs, so an interrupted comparison resumes where it
  * stopped; finished variants are read back, not retrained.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { EvaluationResult } from '../eval/metrics';
 import { createConfig, SHARING_SCHEMES, uncompressed, type CpRecConfig } from '../model/config';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
-import { runCli } from './cli';
+import { defineCommand } from './cli';
 import { flagGroup } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { ProgressBar } from './progressBar';
@@ -64,7 +64,7 @@ function variants(compressed: CpRecConfig): { name: string; config: CpRecConfig 
   ];
 }
 
-runCli('npm run compare -- [flags]', GROUPS, async (flags) => {
+export const command = defineCommand('cprec compare [flags]', GROUPS, async (flags) => {
   const bar = new ProgressBar();
   const data = loadData(flags);
   bar.log(describeData(data));

@@ -1,5 +1,5 @@
 /**
- * npm run evaluate -- --model <dir> --data <file>: full-ranking evaluation of a trained model and
+ * cprec evaluate (npm run evaluate --) --model <dir> --data <file>: full-ranking evaluation of a trained model and
  * the three baselines on the same leave-one-out split, as a Markdown table and optional JSON.
  */
 import { writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import {
   recordedDataFlags,
   SEEN_FLAGS,
 } from './dataFlags';
-import { runCli } from './cli';
+import { defineCommand } from './cli';
 import { flagGroup } from './flags';
 import { readModelFiles, readModelJson } from './modelFiles';
 import { modelScorer } from './modelScorer';
@@ -26,12 +26,12 @@ const EVAL_FLAGS = flagGroup({
   markdown: { type: 'string', help: 'also write the Markdown tables here' },
 });
 const GROUPS = { Model: EVAL_FLAGS, Seen: SEEN_FLAGS, Data: DATA_FLAGS };
-const USAGE = `npm run evaluate -- --model <dir> --data <file> [flags]
+const USAGE = `cprec evaluate --model <dir> --data <file> [flags]
 
 The data flags (filters, min counts, columns) and --keep-seen default to what the model recorded
 in model.json, so the model is evaluated on its own split; a flag given here overrides them.`;
 
-runCli(
+export const command = defineCommand(
   USAGE,
   GROUPS,
   async (flags) => {

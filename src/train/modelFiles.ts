@@ -8,6 +8,7 @@ import {
   parseModelJson,
   type EncodeOptions,
   type ModelJson,
+  type ModelMeta,
 } from '../model/modelFormat';
 
 /**
@@ -40,7 +41,7 @@ export async function checkWritable(dir: string): Promise<void> {
 export async function writeModelFiles(
   dir: string,
   model: CpRec,
-  meta: { name: string; items: string[]; training: Record<string, unknown> },
+  meta: ModelMeta,
   options: EncodeOptions = {},
 ): Promise<ModelJson> {
   await mkdir(dir, { recursive: true });

@@ -1,20 +1,20 @@
 /**
- * npm run quantize -- --model <dir> --to <kind> --out <dir>: stores an existing model's weights
+ * cprec quantize (npm run quantize --) --model <dir> --to <kind> --out <dir>: stores an existing model's weights
  * in another encoding. With `--to auto --data <file>` it measures every encoding on the model's
  * own split (the data options model.json recorded, as npm run evaluate reads them) and writes the
  * one the rule in weightsChoice.ts ships, with the table of all of them.
  *
  * model.json keeps its training record and says which encoding the weights have; the float32
  * figures move under `float32`, and `validation`/`test` are the stored weights' own when they
- * were measured here (otherwise: npm run evaluate). catalog.json, learning-curve.svg and
- * training.json are copied.
+ * were measured here (otherwise: npm run evaluate). The catalog is written as shards (an older
+ * model's catalog.json too); learning-curve.svg and training.json are copied.
  */
 import { copyFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
 import { evaluateSplits } from '../eval/evaluate';
-import { runCli } from './cli';
+import { defineCommand } from './cli';
 import { modelScorer } from './modelScorer';
 import {
   DATA_FLAGS,
@@ -24,6 +24,7 @@ import {
   recordedDataFlags,
   SEEN_FLAGS,
 } from './dataFlags';
+import { readCatalog, writeCatalog } from './catalogJson';
 import { checkVocabulary } from './checkVocabulary';
 import { flagGroup, UsageError } from './flags';
 import { checkWritable, readModelFiles, readModelJson, writeModelFiles } from './modelFiles';
@@ -54,8 +55,8 @@ const GROUPS = {
   Data: { ...DATA_FLAGS, data: { ...DATA_FLAGS.data, required: false } },
 };
 
-runCli(
-  'npm run quantize -- --model <dir> --to <kind|auto> --out <dir> [--data <file>]',
+export const command = defineCommand(
+  'cprec quantize --model <dir> --to <kind|auto> --out <dir> [--data <file>]',
   GROUPS,
   async (flags) => {
     if (resolve(flags.model) === resolve(flags.out)) {
@@ -98,7 +99,7 @@ runCli(
           `# Weight encodings: ${modelJson.name}\n\n` +
             `Every encoding of the model in ${flags.model}, measured on its own split of ` +
             `${data.name} (${data.dataset.validation.length} users, full ranking, ${split}) by ` +
-            `\`npm run quantize -- --to auto\` on ${new Date().toISOString().slice(0, 10)}. ` +
+            `\`cprec quantize --to auto\` on ${new Date().toISOString().slice(0, 10)}. ` +
             'Bytes are the weight files; "vs fp32" compares them with the same model in float32.\n\n' +
             `${table}\n`,
         );
@@ -116,12 +117,19 @@ runCli(
       );
       training.historyFile = TRAINING_HISTORY_FILE;
     }
+    const entries = await readCatalog(flags.model, modelJson);
+    const catalog =
+      entries &&
+      (await writeCatalog(flags.out, entries, modelJson.items, {
+        shardSize: modelJson.catalog?.shardSize,
+      }));
     const written = await writeModelFiles(
       flags.out,
       model,
       {
         name: modelJson.name,
         items: modelJson.items,
+        ...(catalog ? { catalog } : {}),
         training: {
           ...training,
           weights: kind,
@@ -138,7 +146,7 @@ runCli(
       { weights: kind },
     );
     model.dispose();
-    for (const file of ['catalog.json', 'learning-curve.svg', TRAINING_HISTORY_FILE]) {
+    for (const file of ['learning-curve.svg', TRAINING_HISTORY_FILE]) {
       if (existsSync(join(flags.model, file))) {
         await copyFile(join(flags.model, file), join(flags.out, file));
       }

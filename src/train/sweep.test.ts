@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chooseConfiguration,
+  chooseRun,
   gridConfigurations,
   replaceSection,
   summarize,
@@ -121,6 +122,18 @@ describe('the choice rule', () => {
       1,
     );
     expect(chooseConfiguration(rows)?.configuration).toBe('b');
+  });
+
+  it("ships the chosen configuration's best seed on validation, never on test", () => {
+    const runs = [
+      outcome('a', 1, 0.2, 0.5),
+      outcome('b', 1, 0.1, 0.9),
+      outcome('b', 2, 0.15, 0.1),
+      outcome('b', 3, 0.15, 0.2),
+    ];
+    expect(chooseRun(runs, 'b')?.seed).toBe(2);
+    expect(chooseRun(runs, 'a')?.seed).toBe(1);
+    expect(chooseRun(runs, 'c')).toBeNull();
   });
 });
 

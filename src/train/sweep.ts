@@ -183,6 +183,24 @@ export function chooseConfiguration(rows: readonly SweepRow[]): SweepRow | null 
   return best;
 }
 
+/**
+ * The run that ships for a chosen configuration: its seed with the best validation NDCG@10 (the
+ * lower seed on a tie); null when none of its runs finished.
+ */
+export function chooseRun<Run extends RunOutcome>(
+  outcomes: readonly Run[],
+  configuration: string,
+): Run | null {
+  let best: Run | null = null;
+  for (const run of outcomes) {
+    if (run.configuration !== configuration) continue;
+    const score = run.validation[CHOICE_METRIC];
+    const bestScore = best ? best.validation[CHOICE_METRIC] : -Infinity;
+    if (score > bestScore || (best && score === bestScore && run.seed < best.seed)) best = run;
+  }
+  return best;
+}
+
 export interface BaselineRow {
   name: string;
   validation: Record<string, number>;

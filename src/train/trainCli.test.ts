@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCatalog } from './catalogJson';
 import { readModelFiles } from './modelFiles';
 import { useBackend } from '../testing/backends';
 
@@ -36,7 +37,8 @@ describe('npm run train / evaluate', () => {
     const out = join(dir, 'retail');
     const args = [...DATA, ...TINY, '--epochs', '2'];
     const trained = await run(tsx, [
-      'src/train/trainCli.ts',
+      'src/train/cprecCli.ts',
+      'train',
       ...args,
       '--out',
       out,
@@ -52,10 +54,13 @@ describe('npm run train / evaluate', () => {
     expect(modelJson.training.history).toBeUndefined();
     const { history } = JSON.parse(await readFile(join(out, 'training.json'), 'utf8'));
     expect(history.map((r: { epoch: number }) => r.epoch)).toEqual([1, 2]);
-    const catalog = JSON.parse(await readFile(join(out, 'catalog.json'), 'utf8'));
-    expect(catalog.items).toHaveLength(model.config.numItems);
-    expect(catalog.items[0].id).toBe(modelJson.items[1]);
-    expect(catalog.items.every((i: { title: string }) => i.title.length > 0)).toBe(true);
+    // The catalog in shards: the model's items in model-id order, then the shop's others.
+    const catalog = (await readCatalog(out, modelJson))!;
+    expect(catalog.slice(0, model.config.numItems).map((i) => i.id)).toEqual(
+      modelJson.items.slice(1),
+    );
+    expect(catalog.length).toBeGreaterThan(model.config.numItems);
+    expect(catalog.every((i) => i.title.length > 0)).toBe(true);
     expect(await readFile(join(out, 'learning-curve.svg'), 'utf8')).toMatch(/^<svg/);
     model.dispose();
 
@@ -63,7 +68,8 @@ describe('npm run train / evaluate', () => {
     expect(modelJson.training.data).toMatchObject({ where: ['quantity>0'], 'min-item-events': 3 });
     const json = join(dir, 'eval.json');
     const evaluated = await run(tsx, [
-      'src/train/evaluateCli.ts',
+      'src/train/cprecCli.ts',
+      'evaluate',
       '--model',
       out,
       '--data',
@@ -84,7 +90,8 @@ describe('npm run train / evaluate', () => {
     // Other data into the same output and checkpoint: refused, named, and --fresh starts over.
     const other = [...args.slice(0, 3), 'quantity>1', ...args.slice(4)];
     const refused = await run(tsx, [
-      'src/train/trainCli.ts',
+      'src/train/cprecCli.ts',
+      'train',
       ...other,
       '--out',
       out,
@@ -98,7 +105,8 @@ describe('npm run train / evaluate', () => {
       /belongs to another run:\n {2}numItems: \d+ -> \d+\n[\s\S]*the training data/,
     );
     const fresh = await run(tsx, [
-      'src/train/trainCli.ts',
+      'src/train/cprecCli.ts',
+      'train',
       ...other,
       '--out',
       join(dir, 'fresh'),
@@ -116,7 +124,8 @@ describe('npm run train / evaluate', () => {
     expect(int8.modelJson.weightsManifest[0].weights.map((w) => w.dtype)).toContain('int8');
     expect(int8.modelJson.training).toMatchObject({ weights: 'int8', float32: { validation: {} } });
     const reEvaluated = await run(tsx, [
-      'src/train/evaluateCli.ts',
+      'src/train/cprecCli.ts',
+      'evaluate',
       '--model',
       join(dir, 'fresh'),
       '--data',
@@ -134,7 +143,8 @@ describe('npm run train / evaluate', () => {
 
     // An existing model re-encoded: fewer bytes, the same vocabulary, still evaluable.
     const quantized = await run(tsx, [
-      'src/train/quantizeCli.ts',
+      'src/train/cprecCli.ts',
+      'quantize',
       '--model',
       out,
       '--to',
@@ -153,13 +163,13 @@ describe('npm run train / evaluate', () => {
       validation: modelJson.training.validation,
       test: modelJson.training.test,
     });
-    expect(await readFile(join(dir, 'mixed', 'catalog.json'), 'utf8')).toBe(
-      await readFile(join(out, 'catalog.json'), 'utf8'),
-    );
+    expect(mixed.modelJson.catalog).toEqual(modelJson.catalog);
+    expect(await readCatalog(join(dir, 'mixed'), mixed.modelJson)).toEqual(catalog);
 
     // auto: every encoding measured on the model's recorded split, the rule's choice written.
     const auto = await run(tsx, [
-      'src/train/quantizeCli.ts',
+      'src/train/cprecCli.ts',
+      'quantize',
       '--model',
       out,
       '--to',
@@ -178,7 +188,8 @@ describe('npm run train / evaluate', () => {
     chosen.model.dispose();
     expect(chosen.modelJson.training.weights).toBe(shipped);
     const autoEval = await run(tsx, [
-      'src/train/evaluateCli.ts',
+      'src/train/cprecCli.ts',
+      'evaluate',
       '--model',
       join(dir, 'auto'),
       '--data',
@@ -194,7 +205,8 @@ describe('npm run train / evaluate', () => {
     });
 
     const excluded = await run(tsx, [
-      'src/train/evaluateCli.ts',
+      'src/train/cprecCli.ts',
+      'evaluate',
       '--model',
       out,
       '--data',
@@ -206,7 +218,8 @@ describe('npm run train / evaluate', () => {
 
   it('compares variants, writes the report, and reads finished variants back on a rerun', async () => {
     const args = [
-      'src/train/compareCli.ts',
+      'src/train/cprecCli.ts',
+      'compare',
       ...DATA,
       ...TINY,
       '--epochs',
@@ -232,9 +245,24 @@ describe('npm run train / evaluate', () => {
     expect(again.stderr).not.toMatch(/== nextitnet ==/);
   });
 
+  it('lists its commands and names an unknown one', async () => {
+    const help = await run(tsx, ['src/train/cprecCli.ts', '--help']);
+    for (const name of ['train', 'evaluate', 'compare', 'tune', 'quantize']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${name} +\\w`, 'm'));
+    }
+    const trainHelp = await run(tsx, ['src/train/cprecCli.ts', 'train', '--help']);
+    expect(trainHelp.stdout).toMatch(/^Usage: cprec train --data <file>/);
+    expect(trainHelp.stdout).toMatch(/--cutoff-mass <value>/);
+    const unknown = await run(tsx, ['src/train/cprecCli.ts', 'trian']).then(
+      () => '',
+      (e) => e.stderr as string,
+    );
+    expect(unknown).toMatch(/unknown command "trian" \(commands: train, evaluate/);
+  });
+
   it('names a bad flag value and an unknown flag', async () => {
     const fail = (args: string[]) =>
-      run(tsx, ['src/train/trainCli.ts', ...args]).then(
+      run(tsx, ['src/train/cprecCli.ts', 'train', ...args]).then(
         () => '',
         (e) => e.stderr as string,
       );

@@ -1,10 +1,10 @@
 /**
- * npm run train -- --data <file> [flags]: trains a CpRec (or NextItNet) model on the wasm backend
- * and writes model.json, weight shards, catalog.json and learning-curve.svg to --out.
+ * cprec train (npm run train --) --data <file> [flags]: trains a CpRec (or NextItNet) model on the wasm backend
+ * and writes model.json, weight shards, catalog shards and learning-curve.svg to --out.
  */
 import { rm } from 'node:fs/promises';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
-import { runCli } from './cli';
+import { defineCommand } from './cli';
 import { flagGroup } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { checkWritable } from './modelFiles';
@@ -45,7 +45,7 @@ const GROUPS = {
   Output: OUTPUT_FLAGS,
 };
 
-runCli('npm run train -- --data <file> [flags]', GROUPS, async (flags) => {
+export const command = defineCommand('cprec train --data <file> [flags]', GROUPS, async (flags) => {
   const bar = new ProgressBar();
   const data = loadData(flags);
   bar.log(describeData(data));
@@ -77,6 +77,6 @@ runCli('npm run train -- --data <file> [flags]', GROUPS, async (flags) => {
   );
   const label = `${name} (epoch ${run.result.bestEpoch})`;
   bar.log(`\n${resultTables([{ name: label, ...run }], baselines)}`);
-  bar.log(`\nwrote ${out}/model.json, weights, catalog.json and learning-curve.svg`);
+  bar.log(`\nwrote ${out}/model.json, weights, catalog shards and learning-curve.svg`);
   run.model.dispose();
 });

@@ -11,7 +11,7 @@ import type { CpRecConfig } from '../model/config';
 import { countParameters, CpRec } from '../model/cprec';
 import { uncompressed } from '../model/config';
 import type { WeightKind } from '../model/quantization';
-import { buildCatalogJson } from './catalogJson';
+import { catalogEntries, displayItems, writeCatalog } from './catalogJson';
 import type { LoadedData } from './dataFlags';
 import type { RunSettings } from './trainFlags';
 import { learningCurveSvg } from './learningCurve';
@@ -143,7 +143,7 @@ export async function readTrainingHistory(
   return (JSON.parse(text) as { history: EpochRecord[] }).history;
 }
 
-/** model.json + shards, training.json, catalog.json and learning-curve.svg; returns the weight bytes. */
+/** model.json + shards, training.json, the catalog shards and learning-curve.svg; returns the weight bytes. */
 export async function writeTrainedModel(
   out: string,
   name: string,
@@ -154,12 +154,19 @@ export async function writeTrainedModel(
   weights: WeightKind = 'fp32',
 ): Promise<number> {
   const { model, result } = run;
+  const { itemIds } = data.dataset;
+  const catalog = await writeCatalog(
+    out,
+    catalogEntries(itemIds, data.catalog && displayItems(data.catalog)),
+    itemIds,
+  );
   const modelJson = await writeModelFiles(
     out,
     model,
     {
       name,
-      items: data.dataset.itemIds,
+      items: itemIds,
+      catalog,
       training: {
         dataset: data.name,
         data: data.splitOptions,
@@ -195,10 +202,6 @@ export async function writeTrainedModel(
   await writeFile(
     join(out, TRAINING_HISTORY_FILE),
     `${JSON.stringify({ history: result.history }, null, 1)}\n`,
-  );
-  await writeFile(
-    join(out, 'catalog.json'),
-    `${JSON.stringify(buildCatalogJson(data.dataset.itemIds, data.catalog))}\n`,
   );
   const references = baselines.map((b) => ({ name: b.name, y: b.validation.metrics['NDCG@10'] }));
   await writeFile(

@@ -34,7 +34,8 @@ describe('npm run tune', () => {
     const report = join(dir, 'tuning.md');
     await writeFile(report, '# Tuning\n\nThe old log stays.\n');
     const args = [
-      'src/train/tuneCli.ts',
+      'src/train/cprecCli.ts',
+      'tune',
       '--data',
       'data/online-retail-sample/interactions.csv',
       '--where',
@@ -65,6 +66,24 @@ describe('npm run tune', () => {
     expect(text).toMatch(/\| _item-knn_ \|/);
     const chosen = JSON.parse(await readFile(join(dir, 'runs', 'tiny', 'chosen.json'), 'utf8'));
     expect(chosen.argv).toContain('--dropout');
+
+    // The chosen configuration's best seed on validation ships, re-encoded by quantize --to auto.
+    const shipped = join(dir, 'shipped');
+    const ship = await run(tsx, [...args, '--report-only', '--ship', shipped]);
+    const seedScores = await Promise.all(
+      [1, 2].map(async (seed) => {
+        const json = JSON.parse(
+          await readFile(join(runDir(chosen.configuration, seed), 'model', 'model.json'), 'utf8'),
+        );
+        return json.training.validation['NDCG@10'] as number;
+      }),
+    );
+    const bestSeed = seedScores[1] > seedScores[0] ? 2 : 1;
+    expect(ship.stderr).toMatch(new RegExp(`shipping ${chosen.configuration}, seed ${bestSeed} `));
+    const shippedJson = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8'));
+    expect(shippedJson.training.seed ?? shippedJson.training.settings.seed).toBe(bestSeed);
+    expect(shippedJson.training.weightsChoice).toBeDefined();
+    expect(shippedJson.training.data).toMatchObject({ where: ['quantity>0'] });
 
     // Half done: one run lost its model files after its checkpoint (killed while writing them).
     await rm(join(runDir('dropout=0.2', 1), 'model'), { recursive: true });

@@ -1,5 +1,5 @@
 /**
- * npm run tune -- --data <file> [data flags] --grid <grid.json> [--seeds 3] [--runs <dir>]: trains
+ * cprec tune (npm run tune --) --data <file> [data flags] --grid <grid.json> [--seeds 3] [--runs <dir>]: trains
  * every configuration of a grid with each seed, at most --jobs training processes at once (tfjs
  * wasm in Node uses one core), and writes the sweep's table into --report. A finished run (its
  * model.json written) is never retrained; an interrupted one resumes from its checkpoint, so the
@@ -10,13 +10,13 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runCli } from './cli';
+import { defineCommand } from './cli';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { flagGroup, toArgv, UsageError } from './flags';
 import { readModelJson } from './modelFiles';
 import {
   chooseConfiguration,
+  chooseRun,
   gridConfigurations,
   replaceSection,
   runFolder,
@@ -47,13 +47,16 @@ const TUNE_FLAGS = flagGroup({
     default: 'docs/tuning.md',
     help: 'Markdown file whose section for this grid is (re)written; the rest is kept',
   },
+  ship: {
+    type: 'string',
+    help: 'when a configuration is chosen: its best seed on validation, weights chosen by `cprec quantize --to auto`, into this folder (e.g. public/models/<name>)',
+  },
   'report-only': {
     type: 'boolean',
     help: 'train nothing: write the report from the runs finished so far',
   },
 });
 const GROUPS = { Data: DATA_FLAGS, Tune: TUNE_FLAGS };
-const TRAIN_CLI = fileURLToPath(new URL('./trainCli.ts', import.meta.url));
 
 interface Run {
   configuration: SweepConfiguration;
@@ -63,7 +66,7 @@ interface Run {
 
 const modelDir = (run: Run) => join(run.dir, 'model');
 
-async function outcome(run: Run): Promise<RunOutcome & { baselines: BaselineRow[] }> {
+async function outcome(run: Run): Promise<RunOutcome & { baselines: BaselineRow[]; dir: string }> {
   const { training, weightFiles } = await readModelJson(modelDir(run));
   const t = training as {
     parameters: number;
@@ -84,15 +87,48 @@ async function outcome(run: Run): Promise<RunOutcome & { baselines: BaselineRow[
     validation: t.validation,
     test: t.test,
     baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),
+    dir: run.dir,
   };
 }
 
-/** Trains one run in a child process; its output goes to <run>/train.log, epochs to `say`. */
+/**
+ * Runs `cprec <command> ...args` in a child process: the same program that runs this sweep
+ * (src/train/cprecCli.ts under tsx, or the installed bin) with the same Node flags (tsx's
+ * loader). Its output is appended to `logFile`, lines matching `echo` go to `say`.
+ */
+function runChild(
+  args: string[],
+  logFile: string,
+  echo: RegExp,
+  say: (line: string) => void,
+): Promise<void> {
+  const argv = [...process.execArgv, process.argv[1], ...args];
+  const log = createWriteStream(logFile, { flags: 'a' });
+  log.write(`\n$ node ${argv.join(' ')}\n`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    let error = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split(/[\r\n]+/)) {
+        if (echo.test(line)) say(line);
+        if (line.startsWith('error: ')) error = line.slice('error: '.length);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      log.end();
+      if (code === 0) resolve();
+      else reject(new Error(`${error || `exited with code ${code}`} (${logFile})`));
+    });
+  });
+}
+
+/** Trains one run; its output goes to <run>/train.log, epochs to `say`. */
 function train(run: Run, dataArgv: string[], say: (line: string) => void): Promise<void> {
   const args = [
-    '--import',
-    'tsx',
-    TRAIN_CLI,
+    'train',
     ...dataArgv,
     ...toArgv(run.configuration.flags),
     '--seed',
@@ -102,33 +138,13 @@ function train(run: Run, dataArgv: string[], say: (line: string) => void): Promi
     '--checkpoint',
     join(run.dir, 'checkpoint'),
   ];
-  const log = createWriteStream(join(run.dir, 'train.log'), { flags: 'a' });
-  log.write(`\n$ node ${args.join(' ')}\n`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
-    let error = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split(/[\r\n]+/)) {
-        if (/^(epoch \d+: loss|resuming)/.test(line)) say(line);
-        if (line.startsWith('error: ')) error = line.slice('error: '.length);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      log.end();
-      if (code === 0) resolve();
-      else
-        reject(new Error(`${error || `exited with code ${code}`} (${join(run.dir, 'train.log')})`));
-    });
-  });
+  return runChild(args, join(run.dir, 'train.log'), /^(epoch \d+: loss|resuming)/, say);
 }
 
-runCli(
-  'npm run tune -- --data <file> [data flags] --grid <grid.json> [flags]',
+export const command = defineCommand(
+  'cprec tune --data <file> [data flags] --grid <grid.json> [flags]',
   GROUPS,
-  async (flags) => {
+  async (flags, argv) => {
     if (!Number.isInteger(flags.seeds) || flags.seeds < 1) {
       throw new UsageError(`--seeds must be an integer >= 1, got ${flags.seeds}`);
     }
@@ -189,11 +205,11 @@ runCli(
 
     const finished = await Promise.all(runs.filter(isDone).map(outcome));
     const rows = summarize(configurations, finished, seeds.length);
-    const argv = process.argv.slice(2).map((a) => (/^[\w./=,:@+-]+$/.test(a) ? a : `'${a}'`));
+    const shown = argv.map((a) => (/^[\w./=,:@+-]+$/.test(a) ? a : `'${a}'`));
     const section = sweepMarkdown({
       name: grid.name,
       description: grid.description,
-      command: `npm run tune -- ${argv.join(' ')}`,
+      command: `npm run tune -- ${shown.join(' ')}`,
       machine: machineDescription().replace(/ on \w+$/, ' on wasm'),
       date: new Date().toISOString().slice(0, 10),
       dataSummary: `${data.name}: ${data.dataset.summary.users.toLocaleString('en')} users, ${data.dataset.numItems.toLocaleString('en')} items, ${data.dataset.summary.evaluationUsers.toLocaleString('en')} evaluated`,
@@ -205,9 +221,11 @@ runCli(
     const existing = existsSync(flags.report) ? await readFile(flags.report, 'utf8') : '';
     await writeFile(flags.report, replaceSection(existing, grid.name, section));
     const chosen = chooseConfiguration(rows);
+    const best = chosen && chooseRun(finished, chosen.configuration);
+    const bestDir = best?.dir;
     await writeFile(
       join(flags.runs, grid.name, 'chosen.json'),
-      `${JSON.stringify(chosen ? { configuration: chosen.configuration, flags: chosen.flags, argv: toArgv(chosen.flags) } : null, null, 1)}\n`,
+      `${JSON.stringify(chosen ? { configuration: chosen.configuration, flags: chosen.flags, argv: toArgv(chosen.flags), seed: best?.seed, model: bestDir && join(bestDir, 'model') } : null, null, 1)}\n`,
     );
     console.log(section);
     console.error(
@@ -217,5 +235,29 @@ runCli(
           : ''),
     );
     if (failures.length) throw new Error(`${failures.length} runs failed:\n${failures.join('\n')}`);
+    if (flags.ship !== undefined) {
+      if (!chosen || !bestDir) {
+        throw new Error(`--ship ${flags.ship}: no configuration is chosen yet, so nothing ships`);
+      }
+      console.error(
+        `shipping ${chosen.configuration}, seed ${best.seed} (the best of its seeds on validation) to ${flags.ship}`,
+      );
+      await runChild(
+        [
+          'quantize',
+          '--model',
+          join(bestDir, 'model'),
+          '--to',
+          'auto',
+          '--out',
+          flags.ship,
+          ...dataArgv,
+        ],
+        join(bestDir, 'ship.log'),
+        /^\w+: [\d,]+ bytes/,
+        (line) => console.error(line),
+      );
+      console.error(`shipped to ${flags.ship} (log: ${join(bestDir, 'ship.log')})`);
+    }
   },
 );
