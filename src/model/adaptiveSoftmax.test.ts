@@ -173,6 +173,50 @@ describe('AdaptiveSoftmax', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it.each([false, true])(
+    'bounds each tail block from above (tied: %s), frozen or not, and leaks nothing',
+    async (tied) => {
+      const blocks = itemBlocks(
+        createConfig({ numItems: 40, cutoffs: [4, 11, 39], d, blockFactor: 2 }),
+      );
+      const params = new Parameters(13);
+      const softmax = new AdaptiveSoftmax(
+        params,
+        blocks,
+        d,
+        tied ? new AdaptiveEmbedding(params, blocks, d) : undefined,
+      );
+      randomize(params, 29);
+      const before = tf.memory().numTensors;
+      for (const frozen of [false, true]) {
+        if (frozen) softmax.freeze();
+        for (const [seed, scale] of [
+          [1, 1],
+          [2, 10],
+          [3, 0.01],
+        ]) {
+          const h = tf.tidy(() => tf.mul(tf.randomNormal([1, d], 0, 1, 'float32', seed), scale));
+          const boundsTensor = softmax.tailBounds(h as tf.Tensor2D);
+          const bounds = Array.from(await boundsTensor.data());
+          boundsTensor.dispose();
+          expect(bounds).toHaveLength(3);
+          for (let j = 1; j < blocks.length; j++) {
+            const exact = tf.tidy(() => tf.max(softmax.tailLogProbs(h as tf.Tensor2D, j)));
+            const max = (await exact.data())[0];
+            exact.dispose();
+            expect(bounds[j - 1]).toBeGreaterThanOrEqual(max - 1e-5);
+            expect(bounds[j - 1]).toBeLessThanOrEqual(0);
+          }
+          // A one-item block: log p(item | block) = 0, and the bound is exact.
+          expect(bounds[2]).toBeCloseTo(0, 5);
+          h.dispose();
+        }
+      }
+      softmax.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
   it('leaves excluded items out of the softmax, renormalising the head and the tail', async () => {
     const { blocks, softmax } = build(20, [4, 11]);
     const h = tf.randomNormal([3, d], 0, 1, 'float32', 47) as tf.Tensor2D;

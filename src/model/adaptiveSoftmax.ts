@@ -45,6 +45,8 @@ export class AdaptiveSoftmax {
   private readonly headSize: number;
   /** The derived kernels, computed once, after `freeze()`. */
   private frozen: tf.Tensor[] | null = null;
+  /** `tailSpreads()` of the frozen weights, computed on first use. */
+  private frozenSpreads: tf.Tensor2D | null = null;
 
   constructor(
     params: Parameters,
@@ -126,6 +128,46 @@ export class AdaptiveSoftmax {
   /** Releases what `freeze` computed (the weights themselves belong to the Parameters). */
   dispose(): void {
     for (const t of this.frozen ?? []) t.dispose();
+    this.frozenSpreads?.dispose();
+  }
+
+  /**
+   * Upper bounds on max_i log p(i | block j) for one hidden state h [1, d], one per tail block:
+   * [tails], each <= 0. With u = h P_j and logits z_i = u k_i + b_i over the block's n_j items,
+   * log Z_j >= log n_j + mean(z) (Jensen) and max(z) <= mean(z) + |u| R_j + B_j, where
+   * R_j = max_i |k_i - mean(k)| and B_j = max(b) - mean(b), so
+   * log p(i | block j) <= |u| R_j + B_j - log n_j. A large block whose items are alike is thereby
+   * bounded far below its token's log-probability, which alone bounds nothing but the token.
+   */
+  tailBounds(h: tf.Tensor2D): tf.Tensor1D {
+    if (h.shape[0] !== 1) throw new RangeError(`tailBounds: one hidden state, got ${h.shape[0]}`);
+    const spreads = this.frozen
+      ? (this.frozenSpreads ??= tf.keep(this.tailSpreads()))
+      : this.tailSpreads();
+    return tf.tidy(() => {
+      const norms = this.tails.flatMap((tail) =>
+        tail ? [tf.norm(matMul(h, tail.projection()))] : [],
+      );
+      const [radius, offset] = tf.unstack(spreads, 1); // [tails] each
+      const bounds = tf.minimum(tf.add(tf.mul(tf.stack(norms), radius), offset), 0);
+      if (spreads !== this.frozenSpreads) spreads.dispose();
+      return bounds as tf.Tensor1D;
+    });
+  }
+
+  /** Per tail block j: [R_j, B_j - log n_j] (see tailBounds): [tails, 2]. */
+  private tailSpreads(): tf.Tensor2D {
+    return tf.tidy(() => {
+      const rows = this.tails.flatMap((tail, j) => {
+        if (!tail) return [];
+        const kernel = tail.kernel(); // [width_j, size_j]
+        const centred = tf.sub(kernel, tf.mean(kernel, 1, true));
+        const radius = tf.sqrt(tf.max(tf.sum(tf.square(centred), 0)));
+        const spread = tf.sub(tf.max(tail.bias), tf.mean(tail.bias));
+        return [tf.stack([radius, tf.sub(spread, Math.log(this.blocks[j].size))])];
+      });
+      return tf.stack(rows) as tf.Tensor2D;
+    });
   }
 
   /**

@@ -93,4 +93,29 @@ describe.each(['cpu', 'wasm'] as const)('treeTopK on %s', (backend) => {
     expect(some.ids).toHaveLength(2);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('rules out a likely tail token whose many items are all unlikely', async () => {
+    await useBackend(backend);
+    model = new CpRec({
+      numItems: 2010,
+      cutoffs: [10],
+      d: 8,
+      blockFactor: 2,
+      numBlocks: 1,
+      maxLength: 4,
+      seed: 5,
+    });
+    randomize(model.params, 7);
+    // A catalogue's long tail: the tail's 2,000 items together as likely as the head's ten, so
+    // its token (log 0.5) beats every head item, but no single tail item comes near.
+    const bias = new Map(model.params.entries()).get('softmax/head/bias') as tf.Variable;
+    bias.assign(tf.concat([tf.fill([10], 0), tf.fill([1], Math.log(10))]));
+    const got = await model.topK([1, 2], 5);
+    expect(got.tailItemsScored).toBe(0);
+    expect(got.ids).toEqual((await fullTopK(model, [1, 2], 5, [])).ids);
+    const tokens = await tf.tidy(() => model!.logProbs([[1, 2]])).data();
+    expect(
+      Math.log(Array.from(tokens.slice(11)).reduce((s, p) => s + Math.exp(p), 0)),
+    ).toBeGreaterThan(Math.max(...Array.from(tokens.slice(1, 11))));
+  });
 });

@@ -19,6 +19,9 @@ export interface TreeTopK {
   tailItemsScored: number;
 }
 
+/** Log-probability units added to a bound before it may rule a block out (float rounding). */
+const BOUND_MARGIN = 1e-3;
+
 /** The k best (score, id) pairs, kept sorted by the ranking rule. */
 class Best {
   readonly ids: number[] = [];
@@ -92,9 +95,10 @@ async function offerBlock(
 
 /**
  * The exact k most likely items for one hidden state h [1, d], without scoring every tail block:
- * an item of tail block j has log p = log p(token j) + log p(item | block j) <= log p(token j),
- * so block j is computed only while its token could still beat the current k-th candidate.
- * Blocks are visited by falling token probability; excluded items never hold a place.
+ * an item of tail block j has log p = log p(token j) + log p(item | block j), and the second term
+ * has an upper bound (AdaptiveSoftmax.tailBounds), so block j is computed only while token plus
+ * bound could still beat the current k-th candidate. Blocks are visited by falling reach;
+ * excluded items never hold a place.
  */
 export async function treeTopK(
   softmax: AdaptiveSoftmax,
@@ -110,6 +114,7 @@ export async function treeTopK(
   const best = new Best(k);
   const head = tf.tidy(() => tf.reshape(softmax.headLogProbs(h), [-1]) as tf.Tensor1D); // [headSize]
   let tokens: Float32Array;
+  let within: Float32Array; // upper bounds on log p(item | block j)
   try {
     const items = tf.slice(head, 0, blocks[0].size);
     try {
@@ -118,21 +123,25 @@ export async function treeTopK(
       items.dispose();
     }
     const tokenPart = tf.slice(head, blocks[0].size);
-    tokens = (await tokenPart.data()) as Float32Array;
-    tokenPart.dispose();
+    const bounds = blocks.length > 1 ? softmax.tailBounds(h) : tf.zeros([0]);
+    [tokens, within] = (await Promise.all([tokenPart.data(), bounds.data()])) as Float32Array[];
+    tf.dispose([tokenPart, bounds]);
   } finally {
     head.dispose();
   }
+  // Block j's items score at most its token plus the bound on log p(item | block j).
+  const reach = (j: number) => tokens[j - 1] + within[j - 1];
   const order = blocks
     .map((_, j) => j)
     .slice(1)
     .filter((j) => !options.include || offsetsIn(options.include, blocks[j]).length > 0)
-    .sort((a, b) => tokens[b - 1] - tokens[a - 1]);
+    .sort((a, b) => reach(b) - reach(a));
   let tailItemsScored = 0;
   for (const j of order) {
     const token = tokens[j - 1];
-    // No item of this block (nor of the later ones, whose tokens are lower) can enter.
-    if (token < best.bar) break;
+    // No item of this block (nor of the later ones, which reach lower) can enter; the margin
+    // covers the float rounding of the bound.
+    if (reach(j) + BOUND_MARGIN < best.bar) break;
     const logp = tf.tidy(() => tf.reshape(softmax.tailLogProbs(h, j), [-1]) as tf.Tensor1D);
     try {
       await offerBlock(best, logp, blocks[j], token, k, options);
