@@ -22,6 +22,7 @@ export { ConfigError } from '../model/config';
 export { ModelFormatError } from '../model/modelFormatError';
 export { ModelLoadError } from './modelLoadError';
 export { RecommenderDisposedError } from './recommenderDisposedError';
+export { RecommenderWorkerError } from './recommenderWorkerError';
 export { openHistory } from './historyStore';
 export { HISTORY_DB_NAME, historyDbName, MODEL_CACHE_NAME } from './settings';
 export type {

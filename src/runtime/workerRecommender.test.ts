@@ -8,6 +8,7 @@ import { modelDirectory, server, type ServedFiles } from '../testing/modelServer
 import { settled } from '../testing/promises';
 import { ModelLoadError } from './modelLoadError';
 import { RecommenderDisposedError } from './recommenderDisposedError';
+import { RecommenderWorkerError } from './recommenderWorkerError';
 import { loadInWorker } from './workerRecommender';
 
 // recommenderWorker.ts runs in this thread behind a stand-in for Worker. Every message crosses
@@ -87,6 +88,23 @@ describe('a recommender in a worker', () => {
     const late = rec.recommend(['m101']);
     expect(await settled(late)).toBe(true);
     await expect(late).rejects.toThrow(new RecommenderDisposedError('tiny'));
+    rec.dispose();
+  });
+
+  it('when the worker fails after loading, rejects pending and later calls instead of hanging', async () => {
+    const rec = await loadInWorker(base, { backend: 'cpu' });
+    const pending = rec.recommend(['m102']);
+    // What a browser fires on the Worker object when its thread fails as a whole.
+    workers.at(-1)!.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }));
+    expect(await settled(pending)).toBe(true);
+    await expect(pending).rejects.toThrow(RecommenderWorkerError);
+    await expect(pending).rejects.toThrow(
+      /model "tiny" failed: out of memory; load the model again/,
+    );
+    expect(workers.at(-1)?.terminated).toBe(true);
+    const late = rec.recommend(['m101']);
+    expect(await settled(late)).toBe(true);
+    await expect(late).rejects.toThrow(RecommenderWorkerError);
     rec.dispose();
   });
 

@@ -3,6 +3,7 @@ import type { BackendSettings } from './backends';
 import type { LoadProgress } from './modelLoader';
 import type { ItemId, Ranker, RankOptions, RankResult, RecommenderInfo } from './recommender';
 import { RecommenderDisposedError } from './recommenderDisposedError';
+import { RecommenderWorkerError } from './recommenderWorkerError';
 import workerScript from './recommenderWorker.ts?worker&url';
 import { startModuleWorker } from './startModuleWorker';
 import { WASM_PATHS } from './wasmAssets';
@@ -19,11 +20,26 @@ class WorkerRecommender implements Ranker {
     { resolve: (r: RankResult) => void; reject: (e: Error) => void }
   >();
 
+  /** Set once the worker failed after loading; every call then rejects with it. */
+  private failure: RecommenderWorkerError | null = null;
+
   constructor(
     private readonly worker: Worker,
     readonly info: RecommenderInfo,
     readonly catalog: CatalogIndex | null,
   ) {
+    // The worker answers every request, errors included, unless it fails as a whole: then no
+    // answer will come, so nothing may stay pending.
+    worker.addEventListener('error', (event: Event) => {
+      if (this.disposed || this.failure) return;
+      this.failure = new RecommenderWorkerError(
+        info.modelName,
+        (event as ErrorEvent).message || 'an error without a message',
+      );
+      worker.terminate();
+      for (const call of this.pending.values()) call.reject(this.failure);
+      this.pending.clear();
+    });
     worker.addEventListener('message', ({ data }: MessageEvent<WorkerReply>) => {
       if (data.type !== 'result' && data.type !== 'error') return;
       const call = data.id === null ? undefined : this.pending.get(data.id);
@@ -38,6 +54,7 @@ class WorkerRecommender implements Ranker {
 
   recommend(history: readonly ItemId[], options: RankOptions = {}): Promise<RankResult> {
     if (this.disposed) return Promise.reject(new RecommenderDisposedError(this.info.modelName));
+    if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const request: WorkerRequest = {
       type: 'recommend',
