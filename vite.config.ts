@@ -2,10 +2,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS, SECURITY_HEADERS, securityHeaders } from './hosting/securityHeaders';
-
-// tfjs-backend-wasm's threaded build starts pthread workers from source text inside the bundle;
-// renaming or rewriting that code breaks them ("e is not defined"), so minify whitespace only.
-const noMangle = { mangle: false, compress: false };
+import { tfjsBundle } from './tfjsBundle';
 
 export default defineConfig(({ mode }) => ({
   // The storefront routes by the URL hash, so no path needs index.html as a fallback: a missing
@@ -13,6 +10,7 @@ export default defineConfig(({ mode }) => ({
   appType: 'mpa',
   plugins: [
     react(),
+    tfjsBundle(),
     // The Content-Security-Policy as a <meta> tag in the built HTML and every header in _headers.
     securityHeaders(),
     // Offline after one visit: the service worker precaches the app shell, the WASM binaries and
@@ -51,7 +49,7 @@ export default defineConfig(({ mode }) => ({
   // CORS headers only where securityHeaders() says, on the widget's and the models' files.
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: SECURITY_HEADERS, cors: false },
-  worker: { format: 'es', rolldownOptions: { output: { minify: noMangle } } },
+  worker: { format: 'es', plugins: () => [tfjsBundle()] },
   build: {
     target: 'es2022',
     rolldownOptions: {
@@ -61,7 +59,6 @@ export default defineConfig(({ mode }) => ({
         main: 'index.html',
         ...(mode === 'e2e' ? { harness: 'e2e/harness.html' } : {}),
       },
-      output: { minify: noMangle },
     },
   },
 }));

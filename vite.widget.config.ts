@@ -1,14 +1,12 @@
 import { defineConfig, type Plugin } from 'vite';
 import { ISOLATION_HEADERS } from './hosting/securityHeaders';
+import { tfjsBundle } from './tfjsBundle';
 
 // The browser half of the npm package in dist/widget/: the embeddable widget (widget/index.ts) as
 // cprec-widget.js and the runtime alone (src/runtime/index.ts) as cprec.js, ES modules that share
 // their chunks, plus the recommender worker and the tfjs WASM binaries as separate assets. It is
 // built after the storefront (`vite build`) into the storefront's dist/, so `vite preview` serves
 // both.
-
-// Same as vite.config.ts: tfjs-backend-wasm's pthread workers break when the code is renamed.
-const noMangle = { mangle: false, compress: false };
 
 /**
  * Renames vite's dynamic-import helper in these files: an app that installs the package and
@@ -21,15 +19,22 @@ const ownPreloadHelper: Plugin = {
 };
 
 export default defineConfig({
-  plugins: [ownPreloadHelper],
+  plugins: [ownPreloadHelper, tfjsBundle()],
   // public/ (the models) is the storefront build's to copy.
   publicDir: false,
   // Asset URLs relative to the bundle (import.meta.url), so the folder can be served anywhere.
   base: './',
-  // Cross-origin isolation lets the WASM backend use threads.
+  // Cross-origin isolated like the storefront: the widget must work under COEP too.
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
-  worker: { format: 'es', rolldownOptions: { output: { minify: noMangle } } },
+  worker: {
+    format: 'es',
+    plugins: () => [tfjsBundle()],
+    // Each worker one file, its backends inlined: an app's bundler copies the worker script as
+    // an asset, without the chunks it would import. Hence two workers (src/runtime/
+    // workerRecommender.ts), so that only visitors with a WebGPU adapter download WebGPU's code.
+    rolldownOptions: { output: { codeSplitting: false } },
+  },
   build: {
     target: 'es2022',
     outDir: 'dist/widget',
@@ -45,7 +50,6 @@ export default defineConfig({
       output: {
         format: 'es',
         entryFileNames: '[name].js',
-        minify: noMangle,
       },
     },
   },

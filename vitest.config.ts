@@ -1,6 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Node runs tfjs's Node bundles, which src/testing/backends.ts loads whole; the runtime's
+    // backend modules import the browser builds' entry (dist/base), a second copy here.
+    alias: [
+      {
+        find: /^@tensorflow\/tfjs-backend-(cpu|wasm|webgpu)\/dist\/base$/,
+        replacement: '@tensorflow/tfjs-backend-$1',
+      },
+    ],
+  },
   test: {
     include: [
       'src/**/*.test.ts',

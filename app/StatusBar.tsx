@@ -30,7 +30,14 @@ export function StatusBar({ model, last, storage }: Props) {
       <>
         <span title={used?.detail}>
           Backend: <strong data-testid="status-backend">{last?.backend ?? info.backend}</strong>
-          {info.worker && ' in a worker'}
+          {info.worker ? (
+            ' in a worker'
+          ) : info.workerFailure ? (
+            <span title={info.workerFailure} data-testid="status-main-thread">
+              {' '}
+              on the page (no worker: {info.workerFailure})
+            </span>
+          ) : null}
         </span>
         <span>
           Model: {formatBytes(info.weightBytes)}, {formatCompact(info.parameters)} parameters

@@ -62,6 +62,16 @@ export function browserMachine(): string {
   return `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, ${version}, headless`;
 }
 
+/** A results page: its title, what was measured and how, the table, and the ratios under it. */
+export function resultsMarkdown(
+  title: string,
+  method: string,
+  table: string[],
+  ratios: string[],
+): string {
+  return [`# ${title}`, '', method, '', ...table, '', ...ratios, ''].join('\n');
+}
+
 /** Writes bench/results/<name>.json (machine, date, rows) and <name>.md, and prints the latter. */
 export async function writeResults(
   name: string,

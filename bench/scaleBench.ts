@@ -20,6 +20,7 @@ import type { Harness } from '../e2e/harness';
 import {
   browserMachine,
   buildHarness,
+  resultsMarkdown,
   runBenchmark,
   withHarnessPage,
   writeResults,
@@ -170,16 +171,12 @@ async function main(): Promise<void> {
         ]
       : [];
   });
-  const markdown = [
-    '# Scale benchmark',
-    '',
+  const markdown = resultsMarkdown(
+    'Scale benchmark',
     `${new Date().toISOString().slice(0, 10)}, ${machine}. Through the Web Worker; times in ms. "click": one item appended to a 50-item history (incremental forward); "fresh": a new 50-item history. "scored": share of the catalogue whose probability a fresh call computed (the head always, tail blocks only when they could reach the top 10). "memory": growth of the page's memory (measureUserAgentSpecificMemory) over the load, where the browser reports it. WebGPU is measured only on a hardware adapter (${hardwareGpu ? 'one was found' : 'this machine has none; SwiftShader is a software rasteriser'}).`,
-    '',
-    ...table,
-    '',
-    ...ratios,
-    '',
-  ].join('\n');
+    table,
+    ratios,
+  );
   await writeResults('scale', machine, rows, markdown);
 }
 

@@ -42,9 +42,14 @@ test.beforeAll(async ({ baseURL }) => {
         body: page,
         headers: policy(widgetHostPolicy(cdn).replace(/(worker-src[^;]*) blob:/, '$1')),
       },
+      // The documented policy without WebAssembly: the widget falls back to the CPU backend.
+      '/no-wasm.html': {
+        body: page,
+        headers: policy(widgetHostPolicy(cdn).replace(" 'wasm-unsafe-eval'", '')),
+      },
       '/isolated.html': {
         body: page,
-        headers: { ...ISOLATION_HEADERS, ...policy(widgetHostPolicy(cdn, { isolated: true })) },
+        headers: { ...ISOLATION_HEADERS, ...policy(widgetHostPolicy(cdn)) },
       },
       // One model missing from the widget's host, one on a host that sends no CORS headers.
       '/broken.html': { body: shopPage([`${cdn}/models/missing/`, `${otherOrigin}/no-cors/`]) },
@@ -201,7 +206,29 @@ test('a shop whose policy forbids blob: workers: the widget recommends from the 
   expect(await seen()).toEqual({ ...NOTHING, violations: ['worker-src blob'] });
 });
 
-test('a cross-origin isolated shop: the widget files load under COEP, WASM with threads', async ({
+test('a shop whose policy forbids WebAssembly: the worker with every backend recommends on CPU', async ({
+  context,
+  page,
+}) => {
+  const urls: string[] = [];
+  context.on('request', (r) => urls.push(new URL(r.url()).pathname));
+  const seen = await watch(page);
+  const response = await page.goto(`${shop.origin}/no-wasm.html`);
+  expect(response?.headers()['content-security-policy']).not.toContain('wasm-unsafe-eval');
+  await recommendsAndTracks(page);
+  const info = await infoOf(page);
+  expect(info).toMatchObject({ worker: true, backend: 'cpu' });
+  expect(info?.backends.find((r) => r.name === 'wasm')).toMatchObject({ status: 'failed' });
+  // WASM's own worker first, then the one with every backend.
+  const workers = urls.filter((path) => /recommenderWorker/i.test(path));
+  expect(workers).toEqual([
+    expect.stringMatching(/^\/widget\/assets\/recommenderWorker-[\w-]+\.js$/),
+    expect.stringMatching(/^\/widget\/assets\/fullRecommenderWorker-[\w-]+\.js$/),
+  ]);
+  expect(await seen()).toEqual(NOTHING);
+});
+
+test('a cross-origin isolated shop: the widget files load under COEP, WASM without threads', async ({
   context,
   page,
 }) => {
@@ -212,10 +239,13 @@ test('a cross-origin isolated shop: the widget files load under COEP, WASM with 
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await recommendsAndTracks(page);
   expect(await infoOf(page)).toMatchObject({ worker: true, backend: 'wasm' });
-  // The threaded binary: tfjs found SharedArrayBuffer and started its threads from blob: URLs.
-  expect(urls).toContainEqual(
-    expect.stringMatching(/\/widget\/assets\/tfjs-backend-wasm-threaded-simd-[\w-]+\.wasm$/),
-  );
+  // SharedArrayBuffer is there, yet the runtime keeps to tfjs's build without threads, and the
+  // policy that suits any shop (no blob: scripts) is enough.
+  expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
+  const binaries = urls.filter((url) => url.endsWith('.wasm'));
+  expect(binaries).toEqual([
+    expect.stringMatching(/\/widget\/assets\/tfjs-backend-wasm-simd-[\w-]+\.wasm$/),
+  ]);
   expect(await seen()).toEqual(NOTHING);
 });
 

@@ -13,6 +13,7 @@ import {
 } from '../src/runtime';
 import { buildModel, decodeWeightFiles } from '../src/model/modelFormat';
 import { IncrementalForward } from '../src/model/incrementalForward';
+import { ALL_BACKENDS } from '../src/runtime/allBackends';
 import { selectBackend, type BackendName } from '../src/runtime/backends';
 import { fetchModelFiles } from '../src/runtime/modelLoader';
 import { WASM_PATHS } from '../src/runtime/wasmAssets';
@@ -143,7 +144,11 @@ async function scaleBenchmark(
  * positions each call computed.
  */
 async function incrementalCheck(url: string, backend: BackendName) {
-  await selectBackend(backend, { wasmPaths: WASM_PATHS, allowSoftwareWebGPU: true });
+  await selectBackend(backend, {
+    modules: ALL_BACKENDS,
+    wasmPaths: WASM_PATHS,
+    allowSoftwareWebGPU: true,
+  });
   const files = await fetchModelFiles(url, { cache: null });
   const model = buildModel(
     files.modelJson,

@@ -4,6 +4,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { Recommender } from '../src/runtime';
 
 // The npm package as a developer meets it: `npm pack`, the tarball installed into a copy of
 // examples/vite-shop/ outside this repository, that app built with its own vite, served, and used.
@@ -135,7 +136,13 @@ test('the app built from the tarball recommends, and no request leaves its origi
   await expect(page.locator('cprec-recommendations').locator('li')).toHaveCount(4, {
     timeout: 60_000,
   });
-  // The worker and the WASM binary the app's own build emitted were used.
+  // The worker and the WASM binary the app's own build emitted were used: the model ran in the
+  // worker, not on the page's main thread after the worker failed.
+  const info = await page
+    .locator('cprec-recommendations')
+    .evaluate((el) => (el as HTMLElement & { recommender?: Recommender }).recommender?.info);
+  expect(info).toMatchObject({ worker: true, backend: 'wasm' });
+  expect(info?.workerFailure).toBeUndefined();
   expect(requested.some((url) => /\/assets\/recommenderWorker-[\w-]+\.js$/.test(url))).toBe(true);
   expect(requested.some((url) => /\.wasm$/.test(url))).toBe(true);
   expect(foreign).toEqual([]);

@@ -76,8 +76,9 @@ test('the widget on its plain host page runs under the same CSP without a violat
 }) => {
   await watchCspViolations(page);
   const response = await page.goto('/examples/widget-host.html');
+  // The app's own policy, which allows no blob: scripts or workers.
   expect(response?.headers()['content-security-policy']).toContain(
-    "script-src 'self' 'wasm-unsafe-eval' blob:",
+    "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self';",
   );
   await page
     .locator('cprec-recommendations')

@@ -99,10 +99,17 @@ for (const shop of SHOPS_UNDER_TEST) {
         await expect(page.getByTestId('product').first()).toBeVisible();
         await expect(page.getByLabel('Genre', { exact: true })).toHaveCount(0);
       }
-      const listed = await page
-        .getByTestId('product')
-        .evaluateAll((links) => links.map((a) => a.getAttribute('data-item-id') ?? ''));
-      const third = listed.find((id) => !clicked.includes(id))!;
+      // The grid may still show the search's results for a moment: wait for one not clicked yet.
+      let third = '';
+      await expect
+        .poll(async () => {
+          const listed = await page
+            .getByTestId('product')
+            .evaluateAll((links) => links.map((a) => a.getAttribute('data-item-id') ?? ''));
+          third = listed.find((id) => !clicked.includes(id)) ?? '';
+          return third;
+        })
+        .not.toBe('');
       await page.locator(`[data-testid="product"][data-item-id="${third}"]`).click();
       clicked.push(third);
       const afterThird = await recommendedFor(page, clicked);
@@ -338,6 +345,21 @@ test('when IndexedDB never answers, the shop recommends and says the history is 
   await page.locator('[data-testid="product"][data-item-id="2571"]').click();
   await recommendedFor(page, ['2571']);
   await expect.poll(() => historyIds(page)).toEqual(['2571']);
+});
+
+test('when the worker cannot start, the shop recommends on the page and says why', async ({
+  page,
+}) => {
+  await page.route(/\/assets\/recommenderWorker-[\w-]+\.js$/, (route) =>
+    route.fulfill({ status: 404, body: '' }),
+  );
+  await page.goto('/');
+  await recommendedFor(page, []);
+  await expect(page.getByTestId('status-main-thread')).toContainText(
+    /on the page \(no worker: .*recommenderWorker-[\w-]+\.js could not start/,
+  );
+  await page.locator('[data-testid="product"][data-item-id="2571"]').click();
+  await recommendedFor(page, ['2571']);
 });
 
 test('a catalogue entry without a title shows its id, and the shop stays up', async ({

@@ -8,15 +8,14 @@ import type { Plugin } from 'vite';
 
 type Directives = readonly (readonly [string, string])[];
 
-// The built app runs under a strict Content-Security-Policy: scripts only from the app itself,
-// WebAssembly compilation allowed, no eval and no inline script. tfjs's WASM threads are workers
-// whose code the app hands over as blob: URLs (worker-src and, for their importScripts,
-// script-src). Inline styles are allowed (the example widget host page's <style>); inline scripts
-// are not.
+// The built app runs under a strict Content-Security-Policy: scripts and workers only from the
+// app itself, WebAssembly compilation allowed, no eval and no inline script. No blob: either: the
+// runtime never starts tfjs's WASM threads, the one part that ran code from blob: URLs. Inline
+// styles are allowed (the example widget host page's <style>); inline scripts are not.
 const CSP_DIRECTIVES: Directives = [
   ['default-src', "'self'"],
-  ['script-src', "'self' 'wasm-unsafe-eval' blob:"],
-  ['worker-src', "'self' blob:"],
+  ['script-src', "'self' 'wasm-unsafe-eval'"],
+  ['worker-src', "'self'"],
   ['connect-src', "'self'"],
   ['img-src', "'self' data:"],
   ['style-src', "'self' 'unsafe-inline'"],
@@ -39,8 +38,9 @@ export const META_CONTENT_SECURITY_POLICY = serialize(
 );
 
 /**
- * Cross-origin isolation, which lets the WASM backend run threads (SharedArrayBuffer). Headers
- * only, no <meta> equivalent: without them the app still works, on one WASM thread.
+ * Cross-origin isolation: the page gets a process of its own and may measure its memory
+ * (bench:scale does). Headers only, no <meta> equivalent; the app works the same without them: it
+ * runs no WASM threads, the one thing that needed them (bench/results/threads.md).
  */
 export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -72,22 +72,21 @@ export const CROSS_ORIGIN_HEADERS: Readonly<Record<string, string>> = {
 /**
  * What a page embedding the widget from `widgetOrigin` must allow in its own policy: the widget's
  * scripts and WebAssembly, its worker (a same-origin blob: module that imports the worker script,
- * under the page's policy), and fetching the WASM binaries and the model. A cross-origin isolated
- * page (`isolated`) also runs tfjs's WASM threads, which load their code from blob: URLs.
+ * under the page's policy), and fetching the WASM binaries and the model.
  */
-function widgetHostSources(widgetOrigin: string, { isolated = false } = {}): Directives {
+function widgetHostSources(widgetOrigin: string): Directives {
   return [
-    ['script-src', `${widgetOrigin} 'wasm-unsafe-eval'${isolated ? ' blob:' : ''}`],
+    ['script-src', `${widgetOrigin} 'wasm-unsafe-eval'`],
     ['worker-src', `blob: ${widgetOrigin}`],
     ['connect-src', widgetOrigin],
   ];
 }
 
 /** A complete strict policy for a page whose own files are on its origin and that embeds the widget. */
-export function widgetHostPolicy(widgetOrigin: string, options?: { isolated?: boolean }): string {
+export function widgetHostPolicy(widgetOrigin: string): string {
   return serialize([
     ['default-src', "'self'"],
-    ...widgetHostSources(widgetOrigin, options).map(
+    ...widgetHostSources(widgetOrigin).map(
       ([name, sources]) => [name, `'self' ${sources}`] as const,
     ),
     ['object-src', "'none'"],

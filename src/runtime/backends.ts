@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import '@tensorflow/tfjs-backend-webgpu';
+import { NoBackendError } from './noBackendError';
+import { webgpuProblem } from './webgpuAdapter';
 
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -28,7 +27,35 @@ export interface BackendReport {
   millis?: number;
 }
 
+/**
+ * A backend's module (wasmBackend.ts, webgpuBackend.ts, cpuBackend.ts): importing it registers
+ * the backend, and its exports include the configs of the kernels inference uses.
+ */
+export type BackendModule = Record<string, unknown>;
+
+/** The kernel configs among a backend module's exports. */
+export function kernelsOf(module: BackendModule): tf.KernelConfig[] {
+  return Object.values(module).filter(
+    (value): value is tf.KernelConfig =>
+      typeof value === 'object' && value !== null && 'kernelName' in value && 'kernelFunc' in value,
+  );
+}
+
+/**
+ * The backends a caller may use, each loaded when it is first tried: on the page's thread each is
+ * a chunk fetched then (allBackends.ts); a worker, being one file, holds the code of those it
+ * lists (recommenderWorker.ts, fullRecommenderWorker.ts).
+ */
+export interface BackendModules {
+  webgpu?: () => Promise<BackendModule>;
+  wasm: () => Promise<
+    BackendModule & { setWasmPaths(paths: string | Record<string, string>): void }
+  >;
+  cpu?: () => Promise<BackendModule>;
+}
+
 export interface BackendOptions {
+  modules: BackendModules;
   /** Where the tfjs WASM binaries are served from: a directory URL or a file-name -> URL map. */
   wasmPaths?: string | Record<string, string>;
   /** Times a warm forward pass on the active backend (ms); decides between WebGPU and WASM. */
@@ -38,37 +65,34 @@ export interface BackendOptions {
   allowSoftwareWebGPU?: boolean;
 }
 
-interface GpuAdapterLike {
-  isFallbackAdapter?: boolean;
-  info?: { isFallbackAdapter?: boolean; architecture?: string; vendor?: string };
-}
-
-/** Why WebGPU should not be used here, or null when a hardware adapter is present. */
-async function webgpuProblem(allowSoftware: boolean): Promise<string | null> {
-  const gpu = (
-    globalThis.navigator as
-      { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } | undefined
-  )?.gpu;
-  if (!gpu) return 'navigator.gpu is missing: this browser has no WebGPU';
-  let adapter: GpuAdapterLike | null;
+/**
+ * Loads a backend and registers the kernels inference uses when it is first tried: a visitor on
+ * WASM downloads no WebGPU code, and the CPU backend comes only where nothing faster starts.
+ */
+async function load(name: BackendName, options: BackendOptions): Promise<void> {
+  const module = options.modules[name];
+  if (!module) throw new Error(`${name} is not in this build`);
   try {
-    adapter = await gpu.requestAdapter();
+    // tfjs's registry is global: a page's own tfjs (in Node's tests, the whole backends) may
+    // have registered them first.
+    for (const kernel of kernelsOf(await module())) {
+      if (!tf.getKernel(kernel.kernelName, name)) tf.registerKernel(kernel);
+    }
+    if (name === 'wasm') {
+      // Never the threaded build: threads do not make this model faster
+      // (bench/results/threads.md), and its workers start from the source text of its factory,
+      // which minification renames.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      const { setWasmPaths } = await options.modules.wasm();
+      if (options.wasmPaths) setWasmPaths(options.wasmPaths);
+    }
   } catch (e) {
-    return `requestAdapter failed: ${(e as Error).message}`;
+    throw new Error(`${name} failed to load: ${(e as Error).message}`, { cause: e });
   }
-  if (!adapter) return 'no WebGPU adapter';
-  const software = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
-  if (software && !allowSoftware) {
-    return `only a software adapter (${adapter.info?.architecture || 'fallback'}), far slower than WASM`;
-  }
-  return null;
 }
 
 async function activate(name: BackendName, options: BackendOptions): Promise<void> {
-  if (name === 'wasm') {
-    // Threads come on by themselves in a cross-origin isolated page (see vite.config.ts).
-    if (options.wasmPaths) setWasmPaths(options.wasmPaths);
-  }
+  await load(name, options);
   let ok: boolean;
   try {
     ok = await tf.setBackend(name);
@@ -79,11 +103,10 @@ async function activate(name: BackendName, options: BackendOptions): Promise<voi
   await tf.ready();
 }
 
-/** What a backend runs with, for reports: WASM's SIMD and thread count. */
+/** What a backend runs with, for reports: whether WASM has SIMD (it never runs threads). */
 function describe(name: BackendName): string {
   if (name !== 'wasm') return name;
-  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
-  return `wasm (${simd}, ${getThreadsCount()} thread${getThreadsCount() === 1 ? '' : 's'})`;
+  return `wasm (${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'})`;
 }
 
 /**
@@ -93,7 +116,7 @@ function describe(name: BackendName): string {
  */
 export async function selectBackend(
   preference: BackendPreference,
-  options: BackendOptions = {},
+  options: BackendOptions,
 ): Promise<{ name: BackendName; reports: BackendReport[] }> {
   if (preference !== 'auto') {
     if (preference === 'webgpu') {
@@ -108,7 +131,9 @@ export async function selectBackend(
   }
   const reports: BackendReport[] = [];
   const usable: BackendName[] = [];
-  const problem = await webgpuProblem(options.allowSoftwareWebGPU ?? false);
+  const problem =
+    (await webgpuProblem(options.allowSoftwareWebGPU ?? false)) ??
+    (options.modules.webgpu ? null : 'this build has no WebGPU backend');
   if (problem) reports.push({ name: 'webgpu', status: 'skipped', detail: problem });
   for (const name of (problem ? ['wasm', 'cpu'] : ['webgpu', 'wasm', 'cpu']) as BackendName[]) {
     if (name === 'cpu' && usable.length > 0) {
@@ -123,9 +148,7 @@ export async function selectBackend(
     }
   }
   if (usable.length === 0)
-    throw new Error(
-      `no tfjs backend works: ${reports.map((r) => `${r.name}: ${r.detail}`).join('; ')}`,
-    );
+    throw new NoBackendError(reports.map((r) => `${r.name}: ${r.detail}`).join('; '));
   let chosen = usable[0];
   if (options.remembered && usable.includes(options.remembered)) {
     chosen = options.remembered;

@@ -10,7 +10,11 @@ import {
   server,
   type ServedFiles,
 } from '../testing/modelServer';
-import { createLocalRecommender } from './createRecommender';
+import { ALL_BACKENDS } from './allBackends';
+import {
+  createLocalRecommender as createWithModules,
+  type LocalLoadOptions,
+} from './createRecommender';
 import { ModelLoadError } from './modelLoadError';
 import type { LoadProgress } from './modelLoader';
 
@@ -22,6 +26,9 @@ let served: ServedFiles;
 const serve = (model: CpRec, shardBytes?: number) => modelDirectory(model, itemIds, { shardBytes });
 
 const base = 'http://test.local/models/tiny/';
+/** With every backend on offer, as on the page's own thread. */
+const createLocalRecommender = (url: string, options: Omit<LocalLoadOptions, 'modules'>) =>
+  createWithModules(url, { modules: ALL_BACKENDS, ...options });
 const load = (extra: Parameters<typeof createLocalRecommender>[1] = {}) =>
   createLocalRecommender(base, { fetch: server(served), cache: null, backend: 'cpu', ...extra });
 

@@ -1,7 +1,12 @@
 import type { CpRec } from '../model/cprec';
 import { buildModel, decodeWeightFiles } from '../model/modelFormat';
 import { backendMemory } from './backendMemory';
-import { selectBackend, type BackendName, type BackendSettings } from './backends';
+import {
+  selectBackend,
+  type BackendModules,
+  type BackendName,
+  type BackendSettings,
+} from './backends';
 import {
   fetchModelFiles,
   type LoadProgress,
@@ -11,6 +16,8 @@ import {
 import { LocalRecommender } from './recommender';
 
 export interface LocalLoadOptions extends BackendSettings {
+  /** The backends this thread may use (see BackendModules). */
+  modules: BackendModules;
   onProgress?: (progress: LoadProgress) => void;
   wasmPaths?: string | Record<string, string>;
   /** Offline copy of the model files; default: the Cache API where present; null: none. */
@@ -33,7 +40,7 @@ async function warmForward(model: CpRec): Promise<void> {
  */
 export async function createLocalRecommender(
   modelUrl: string,
-  options: LocalLoadOptions = {},
+  options: LocalLoadOptions,
 ): Promise<LocalRecommender> {
   const progress = options.onProgress ?? (() => {});
   const files: ModelFiles = await fetchModelFiles(modelUrl, {
@@ -54,6 +61,7 @@ export async function createLocalRecommender(
   const remember = (options.rememberBackend ?? true) && (options.backend ?? 'auto') === 'auto';
   progress({ stage: 'backend', loadedBytes: weightBytes, totalBytes: weightBytes });
   const { name, reports } = await selectBackend(options.backend ?? 'auto', {
+    modules: options.modules,
     wasmPaths: options.wasmPaths,
     allowSoftwareWebGPU: options.allowSoftwareWebGPU,
     remembered: remember ? await backendMemory.get(memoryKey) : null,
@@ -88,7 +96,10 @@ export async function createLocalRecommender(
     },
     name === 'webgpu'
       ? async (): Promise<{ model: CpRec; backend: BackendName }> => {
-          const fallback = await selectBackend('wasm', { wasmPaths: options.wasmPaths });
+          const fallback = await selectBackend('wasm', {
+            modules: options.modules,
+            wasmPaths: options.wasmPaths,
+          });
           return { model: await build(), backend: fallback.name };
         }
       : undefined,

@@ -81,7 +81,9 @@ describe('loadRecommender', () => {
     vi.stubGlobal('Worker', Worker);
     const rec = await loadRecommender(base, { backend: 'cpu' });
     expect(rec.info.worker).toBe(false);
-    expect(rec.info.workerFailure).toMatch(/^the worker \S*recommenderWorker\S* could not start/);
+    expect(rec.info.workerFailure).toMatch(
+      /^the worker \S*fullRecommenderWorker\S* could not start/,
+    );
     expect(rec.info.workerFailure).toMatch(why);
     expect((await rec.recommend(['m101'], { k: 3 })).items).toHaveLength(3);
     rec.dispose();

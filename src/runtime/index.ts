@@ -2,6 +2,7 @@
  * The public API of the browser runtime: load a recommender, keep the user's history on the
  * device. Everything else in src/runtime is internal.
  */
+import { ALL_BACKENDS } from './allBackends';
 import type { BackendSettings } from './backends';
 import { CatalogReader } from './catalogReader';
 import { DisplayedRecommender, hostResolver } from './displayedRecommender';
@@ -21,6 +22,7 @@ export { CatalogError } from './catalogError';
 export { ConfigError } from '../model/config';
 export { ModelFormatError } from '../model/modelFormatError';
 export { ModelLoadError } from './modelLoadError';
+export { NoBackendError } from './noBackendError';
 export { RecommenderDisposedError } from './recommenderDisposedError';
 export { RecommenderWorkerError } from './recommenderWorkerError';
 export { openHistory } from './historyStore';
@@ -95,6 +97,7 @@ async function loadRanker(
   const { createLocalRecommender } = await import('./createRecommender');
   const recommender = await createLocalRecommender(modelUrl, {
     ...settings,
+    modules: ALL_BACKENDS,
     onProgress,
     wasmPaths: WASM_PATHS,
   });

@@ -1,38 +1,8 @@
-/// <reference lib="webworker" />
-import { createLocalRecommender } from './createRecommender';
-import type { LocalRecommender } from './recommender';
-import { toWireError } from './workerErrors';
-import type { WorkerReply, WorkerRequest } from './workerProtocol';
+// The recommender's worker where the page found no WebGPU adapter to use: WASM alone. A worker is
+// one file with no imports of its own (an app's bundler copies it as it is), so its backends are
+// static imports, and the others are left to fullRecommenderWorker.ts, which the page starts
+// instead where WASM does not start here (NoBackendError).
+import * as wasm from './wasmBackend';
+import { serveRecommender } from './workerServer';
 
-// Module worker: the model and every tensor live here, so the page never blocks on inference.
-// The page disposes of it by terminating it.
-declare const self: DedicatedWorkerGlobalScope;
-let recommender: LocalRecommender | null = null;
-const reply = (message: WorkerReply) => self.postMessage(message);
-
-self.onmessage = async ({ data }: MessageEvent<WorkerRequest>) => {
-  const id = data.type === 'recommend' ? data.id : null;
-  try {
-    if (data.type === 'load') {
-      recommender = await createLocalRecommender(data.modelUrl, {
-        ...data.settings,
-        wasmPaths: data.wasmPaths,
-        onProgress: (progress) => reply({ type: 'progress', progress }),
-      });
-      reply({
-        type: 'loaded',
-        info: { ...recommender.info, worker: true },
-        catalog: recommender.catalog,
-      });
-    } else {
-      if (!recommender) throw new Error('recommend before the model loaded');
-      reply({
-        type: 'result',
-        id: data.id,
-        result: await recommender.recommend(data.history, data.options),
-      });
-    }
-  } catch (e) {
-    reply({ type: 'error', id, error: toWireError(e) });
-  }
-};
+serveRecommender({ wasm: async () => wasm });

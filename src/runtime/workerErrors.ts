@@ -1,6 +1,7 @@
 import { ConfigError } from '../model/config';
 import { ModelFormatError } from '../model/modelFormatError';
 import { ModelLoadError } from './modelLoadError';
+import { NoBackendError } from './noBackendError';
 import { RecommenderDisposedError } from './recommenderDisposedError';
 import type { WireError } from './workerProtocol';
 
@@ -12,6 +13,7 @@ const CLASSES: Record<string, new (...args: never[]) => Error> = {
   ConfigError,
   ModelFormatError,
   ModelLoadError,
+  NoBackendError,
   RecommenderDisposedError,
   RangeError,
   TypeError,

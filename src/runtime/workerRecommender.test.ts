@@ -6,26 +6,43 @@ import { ModelFormatError, type ModelJson } from '../model/modelFormat';
 import { randomize, useBackend } from '../testing/backends';
 import { modelDirectory, server, type ServedFiles } from '../testing/modelServer';
 import { settled } from '../testing/promises';
+import type { BackendModules, BackendSettings } from './backends';
+import * as cpu from './cpuBackend';
 import { ModelLoadError } from './modelLoadError';
+import { NoBackendError } from './noBackendError';
 import { RecommenderDisposedError } from './recommenderDisposedError';
 import { RecommenderWorkerError } from './recommenderWorkerError';
+import * as wasm from './wasmBackend';
 import { loadInWorker } from './workerRecommender';
+import { serveRecommender } from './workerServer';
+import { WorkerStartError } from './workerStartError';
 
-// recommenderWorker.ts runs in this thread behind a stand-in for Worker. Every message crosses
-// a structured clone, as between threads, so the page side sees what a browser would give it.
+// The workers run in this thread behind a stand-in for Worker: each serves the backends its
+// script holds (fullRecommenderWorker.ts every one Node has, recommenderWorker.ts WASM alone).
+// Every message crosses a structured clone, as between threads, so the page side sees what a
+// browser would give it.
+let loadWasm: BackendModules['wasm'] = async () => wasm;
+let loadCpu: NonNullable<BackendModules['cpu']> = async () => cpu;
+const modulesOf = (script: string): BackendModules =>
+  script.includes('fullRecommenderWorker')
+    ? { wasm: () => loadWasm(), cpu: () => loadCpu() }
+    : { wasm: () => loadWasm() };
 type Handler = (event: { data: unknown }) => Promise<void>;
 const scope: { onmessage: Handler | null; postMessage(message: unknown): void } = {
   onmessage: null,
   postMessage: (message) => workers.at(-1)?.deliver(message),
 };
-// The worker module is one for the whole file: it answers the newest stand-in.
+// One scope for the whole file: it answers the newest stand-in.
 const workers: InProcessWorker[] = [];
 
 class InProcessWorker extends EventTarget {
   terminated = false;
-  constructor() {
+  readonly script: string;
+  constructor(url: string | URL) {
     super();
+    this.script = String(url);
     workers.push(this);
+    serveRecommender(modulesOf(this.script));
   }
   postMessage(data: unknown): void {
     if (!this.terminated) void scope.onmessage!({ data: structuredClone(data) });
@@ -64,7 +81,6 @@ async function loadError(files: ServedFiles): Promise<Error> {
 beforeAll(async () => {
   await useBackend('cpu');
   vi.stubGlobal('self', scope);
-  await import('./recommenderWorker');
   model = new CpRec({ numItems: ITEMS, d: 8, numBlocks: 1, maxLength: 4 });
   randomize(model.params, 3);
   served = await modelDirectory(model, itemIds);
@@ -106,6 +122,78 @@ describe('a recommender in a worker', () => {
     expect(await settled(late)).toBe(true);
     await expect(late).rejects.toThrow(RecommenderWorkerError);
     rec.dispose();
+  });
+
+  it("starts the worker with WebGPU's code only where WebGPU may be used", async () => {
+    const started: string[] = [];
+    vi.stubGlobal(
+      'Worker',
+      class {
+        constructor(url: string | URL) {
+          started.push(String(url));
+          throw new Error('recorded, not started');
+        }
+      },
+    );
+    const workerFor = async (settings: BackendSettings, adapter?: object | null) => {
+      vi.stubGlobal(
+        'navigator',
+        adapter === undefined ? {} : { gpu: { requestAdapter: async () => adapter } },
+      );
+      await expect(loadInWorker(base, settings)).rejects.toThrow(WorkerStartError);
+      return /\/(\w+)\.ts\?/.exec(started.at(-1)!)?.[1];
+    };
+    const hardware = { info: { isFallbackAdapter: false } };
+    const software = { info: { isFallbackAdapter: true, architecture: 'swiftshader' } };
+    const { navigator } = globalThis;
+    try {
+      expect(await workerFor({})).toBe('recommenderWorker');
+      expect(await workerFor({}, null)).toBe('recommenderWorker');
+      expect(await workerFor({}, hardware)).toBe('fullRecommenderWorker');
+      expect(await workerFor({}, software)).toBe('recommenderWorker');
+      expect(await workerFor({ allowSoftwareWebGPU: true }, software)).toBe(
+        'fullRecommenderWorker',
+      );
+      expect(await workerFor({ backend: 'webgpu' })).toBe('fullRecommenderWorker');
+      expect(await workerFor({ backend: 'wasm' }, hardware)).toBe('recommenderWorker');
+      expect(await workerFor({ backend: 'cpu' })).toBe('fullRecommenderWorker');
+    } finally {
+      vi.stubGlobal('navigator', navigator);
+    }
+  });
+
+  it('where WASM does not start in its own worker, the worker with every backend runs on CPU', async () => {
+    const off = async (): Promise<never> => {
+      throw new Error('WebAssembly is switched off');
+    };
+    loadWasm = off;
+    try {
+      const rec = await loadInWorker(base, {});
+      const [wasmOnly, full] = workers.slice(-2);
+      expect([wasmOnly.script, full.script]).toEqual([
+        expect.stringContaining('/recommenderWorker.ts'),
+        expect.stringContaining('/fullRecommenderWorker.ts'),
+      ]);
+      expect(wasmOnly.terminated).toBe(true);
+      expect(rec.info).toMatchObject({ backend: 'cpu', worker: true });
+      expect(rec.info.backends.find((r) => r.name === 'wasm')?.detail).toMatch(/switched off/);
+      expect((await rec.recommend(['m101'], { k: 3 })).items).toHaveLength(3);
+      rec.dispose();
+
+      // Asked for by name, WASM fails as it is; where CPU fails too, so does the load.
+      await expect(loadInWorker(base, { backend: 'wasm' })).rejects.toThrow(
+        /wasm failed to load: WebAssembly is switched off/,
+      );
+      loadCpu = off;
+      const started = workers.length;
+      const error = await loadInWorker(base, {}).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(NoBackendError);
+      expect((error as Error).message).toMatch(/^no tfjs backend works: .*cpu: cpu failed/);
+      expect(workers.length - started).toBe(2);
+    } finally {
+      loadWasm = async () => wasm;
+      loadCpu = async () => cpu;
+    }
   });
 
   it('rejects with the class, message and causes of the error thrown in the worker', async () => {

@@ -4,9 +4,12 @@ import type { LoadProgress } from './modelLoader';
 import type { ItemId, Ranker, RankOptions, RankResult, RecommenderInfo } from './recommender';
 import { RecommenderDisposedError } from './recommenderDisposedError';
 import { RecommenderWorkerError } from './recommenderWorkerError';
+import fullWorkerScript from './fullRecommenderWorker.ts?worker&url';
+import { NoBackendError } from './noBackendError';
 import workerScript from './recommenderWorker.ts?worker&url';
 import { startModuleWorker } from './startModuleWorker';
 import { WASM_PATHS } from './wasmAssets';
+import { webgpuProblem } from './webgpuAdapter';
 import { reviveError } from './workerErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 import { WorkerStartError } from './workerStartError';
@@ -86,19 +89,49 @@ class WorkerRecommender implements Ranker {
 }
 
 /**
+ * The worker to start. Each is one file, all of whose code is downloaded, so WASM's own worker
+ * (recommenderWorker.ts) holds no other backend: the one with every backend starts only where
+ * WebGPU may be used or another backend was asked for.
+ */
+async function workerScriptFor(settings: BackendSettings): Promise<string> {
+  const preference = settings.backend ?? 'auto';
+  if (preference === 'wasm') return workerScript;
+  if (preference !== 'auto') return fullWorkerScript;
+  const problem = await webgpuProblem(settings.allowSoftwareWebGPU ?? false);
+  return problem === null ? fullWorkerScript : workerScript;
+}
+
+/**
  * Loads the model in a module worker. Rejects with a WorkerStartError when the worker does not
- * start (nothing of the model was loaded then), with the worker's own error otherwise.
+ * start (nothing of the model was loaded then), with the worker's own error otherwise. Where WASM
+ * does not start in its own worker (no WebAssembly, a policy without 'wasm-unsafe-eval'), the
+ * worker with every backend takes over, for the CPU backend.
  */
 export async function loadInWorker(
   modelUrl: string,
   settings: BackendSettings,
   onProgress?: (p: LoadProgress) => void,
 ): Promise<Ranker> {
+  const script = await workerScriptFor(settings);
+  try {
+    return await loadWith(script, modelUrl, settings, onProgress);
+  } catch (e) {
+    if (!(e instanceof NoBackendError) || script === fullWorkerScript) throw e;
+    return loadWith(fullWorkerScript, modelUrl, settings, onProgress);
+  }
+}
+
+async function loadWith(
+  script: string,
+  modelUrl: string,
+  settings: BackendSettings,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<Ranker> {
   let worker: Worker;
   try {
-    worker = startModuleWorker(workerScript);
+    worker = startModuleWorker(script);
   } catch (e) {
-    throw new WorkerStartError(workerScript, (e as Error).message, { cause: e });
+    throw new WorkerStartError(script, (e as Error).message, { cause: e });
   }
   // The worker's own URL is an asset URL: resolve the model against the page.
   const absolute = new URL(modelUrl, globalThis.location.href).href;
@@ -129,7 +162,7 @@ export async function loadInWorker(
       reject(
         started
           ? new Error(`the recommender worker failed: ${reason}`)
-          : new WorkerStartError(workerScript, reason),
+          : new WorkerStartError(script, reason),
       );
     };
     worker.addEventListener('message', onMessage);
