@@ -83,6 +83,16 @@ describe('loadCatalog', () => {
     ).toEqual({ id: 'A1', title: 'Mug, large', genres: [], fields: { colour: 'red' } });
   });
 
+  it('keeps every other column when none are chosen', () => {
+    const path = csvFile('generic3.csv', 'price,sku,name,colour\n3.5,A1,Mug,red\n');
+    expect(loadCatalog(path, { idColumn: 'sku', titleColumn: 'name' }).get('A1')).toEqual({
+      id: 'A1',
+      title: 'Mug',
+      genres: [],
+      fields: { price: '3.5', colour: 'red' },
+    });
+  });
+
   it('names a missing column', () => {
     const path = csvFile('generic2.csv', 'sku,name\nA1,Mug\n');
     expect(() => loadCatalog(path, { idColumn: 'id', titleColumn: 'name' })).toThrow(

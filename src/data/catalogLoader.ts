@@ -19,7 +19,7 @@ export type Catalog = Map<string, CatalogItem>;
 export interface CatalogOptions {
   idColumn: string;
   titleColumn: string;
-  /** More columns to keep in `fields`. */
+  /** More columns to keep in `fields`; default every column but the id and the title. */
   displayColumns?: readonly string[];
 }
 
@@ -54,7 +54,11 @@ function readEntries(path: string, columns: readonly string[]): RawEntry[] {
 
 /** Generic: an id column, a title column and any further display columns. */
 export function loadCatalog(path: string, options: CatalogOptions): Catalog {
-  const extra = options.displayColumns ?? [];
+  const extra =
+    options.displayColumns ??
+    openCsvTable(path).header.filter(
+      (name) => name !== options.idColumn && name !== options.titleColumn,
+    );
   const entries = readEntries(path, [options.idColumn, options.titleColumn, ...extra]);
   return new Map(
     entries.map(({ id, title, fields }) => [

@@ -61,5 +61,19 @@ describe('cprec catalog', () => {
     expect(existsSync(join(dir, 'catalog', '1.json'))).toBe(true);
     expect(existsSync(join(dir, 'catalog', '2.json'))).toBe(false);
     expect((await readModelJson(dir)).catalog?.shards).toHaveLength(2);
+
+    // Display fields read afresh from a catalog CSV (prices added after training), weights kept.
+    const csv = join(dir, 'items.csv');
+    await writeFile(csv, 'item_id,description,price\np3,Three,2.55\np1,One,\nextra,Extra,9\n');
+    await run(tsx, ['src/train/cprecCli.ts', 'catalog', '--model', dir, '--catalog', csv]);
+    const entries = (await readCatalog(dir, await readModelJson(dir)))!;
+    expect(entries.slice(0, 4)).toEqual([
+      { id: 'p0', title: 'p0' },
+      { id: 'p1', title: 'One' },
+      { id: 'p2', title: 'p2' },
+      { id: 'p3', title: 'Three', price: 2.55 },
+    ]);
+    expect(entries.at(-1)).toEqual({ id: 'extra', title: 'Extra', price: 9 });
+    expect(await readFile(join(dir, weightFile))).toEqual(weights);
   });
 });

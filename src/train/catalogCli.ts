@@ -1,6 +1,7 @@
 /**
- * cprec catalog --model <dir> [--shard-size <n>]: rewrites a model folder's catalog as shards, in
- * place: an older folder's catalog.json, or shards of another size. The weights are not touched;
+ * cprec catalog --model <dir> [--shard-size <n>] [--catalog <csv>]: rewrites a model folder's
+ * catalog as shards, in place: an older folder's catalog.json, shards of another size, or display
+ * fields read afresh from a catalog CSV (say, prices added after training). The weights are not touched;
  * the files that change are the catalog's and model.json, whose `catalog` index is the only
  * field rewritten.
  */
@@ -9,13 +10,21 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_CATALOG_SHARD_SIZE, LEGACY_CATALOG_FILE } from '../model/catalogFormat';
 import { parseModelJson } from '../model/modelFormat';
-import { readCatalog, writeCatalog } from './catalogJson';
+import { loadCatalog } from '../data/catalogLoader';
+import { catalogEntries, displayItems, readCatalog, writeCatalog } from './catalogJson';
+import { DATA_FLAGS } from './dataFlags';
 import { defineCommand } from './cli';
 import { flagGroup, UsageError } from './flags';
 import { writeFileAtomic } from './modelFiles';
 
 const CATALOG_FLAGS = flagGroup({
   model: { type: 'string', required: true, help: 'model directory (holds model.json)' },
+  catalog: {
+    type: 'string',
+    help: "read the display fields from this CSV instead of the folder's catalog (every column but the id and the title is kept)",
+  },
+  'catalog-id-col': DATA_FLAGS['catalog-id-col'],
+  'catalog-title-col': DATA_FLAGS['catalog-title-col'],
   'shard-size': {
     type: 'number',
     help: `entries per shard (default: the folder's own, else ${DEFAULT_CATALOG_SHARD_SIZE})`,
@@ -23,14 +32,24 @@ const CATALOG_FLAGS = flagGroup({
 });
 
 export const command = defineCommand(
-  'cprec catalog --model <dir> [--shard-size <n>]',
+  'cprec catalog --model <dir> [--shard-size <n>] [--catalog <csv>]',
   { Catalog: CATALOG_FLAGS },
   async (flags) => {
     const dir = flags.model;
     const path = join(dir, 'model.json');
     const raw = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
     const modelJson = parseModelJson(raw);
-    const entries = await readCatalog(dir, modelJson);
+    const entries = flags.catalog
+      ? catalogEntries(
+          modelJson.items,
+          displayItems(
+            loadCatalog(flags.catalog, {
+              idColumn: flags['catalog-id-col'],
+              titleColumn: flags['catalog-title-col'],
+            }),
+          ),
+        )
+      : await readCatalog(dir, modelJson);
     if (!entries) throw new UsageError(`${dir} has no catalog: neither shards nor catalog.json`);
     const shardSize = flags['shard-size'] ?? modelJson.catalog?.shardSize;
     if (shardSize !== undefined && !(Number.isInteger(shardSize) && shardSize >= 1))

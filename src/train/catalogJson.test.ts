@@ -30,6 +30,21 @@ describe('catalogEntries', () => {
   });
 });
 
+describe('displayItems', () => {
+  it('carries further columns: numbers as numbers, text as text, blanks left out', () => {
+    const shop = new Map([
+      ['A1', { id: 'A1', title: 'Mug', genres: [], fields: { price: '2.55', colour: 'red' } }],
+      ['B2', { id: 'B2', title: 'Jug', genres: [], fields: { price: '', colour: ' 12 inch ' } }],
+      ['C3', { id: 'C3', title: 'Tin', genres: [], fields: { price: '1e3', colour: '-4' } }],
+    ]);
+    expect([...displayItems(shop).values()]).toEqual([
+      { id: 'A1', title: 'Mug', price: 2.55, colour: 'red' },
+      { id: 'B2', title: 'Jug', colour: '12 inch' },
+      { id: 'C3', title: 'Tin', price: '1e3', colour: -4 },
+    ]);
+  });
+});
+
 describe('writeCatalog and readCatalog', () => {
   const vocabulary = ['', '3', '7', '99'];
   const modelJsonWith = (catalogIndex?: ModelJson['catalog']) =>

@@ -15,18 +15,33 @@ import { verifyChecksum } from '../model/fileChecksum';
 import type { ModelJson } from '../model/modelFormat';
 import { writeFileAtomic } from './modelFiles';
 
-/** A data catalog's entries as the catalog files show them. */
+/** A display column's text as a catalog file holds it: numbers as numbers, blanks left out. */
+function fieldValue(text: string): string | number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const number = Number(trimmed);
+  return /^-?\d+(\.\d+)?$/.test(trimmed) && Number.isFinite(number) ? number : trimmed;
+}
+
+/** A data catalog's entries as the catalog files show them (further columns such as `price` too). */
 export function displayItems(catalog: Catalog): Map<string, CatalogItem> {
   return new Map(
-    [...catalog.values()].map((entry) => [
-      entry.id,
-      {
-        id: entry.id,
-        title: entry.title,
-        ...(entry.genres.length ? { genres: entry.genres } : {}),
-        ...(entry.year !== undefined ? { year: entry.year } : {}),
-      },
-    ]),
+    [...catalog.values()].map((entry) => {
+      const fields = Object.entries(entry.fields ?? {}).flatMap(([name, text]) => {
+        const value = fieldValue(text);
+        return value === undefined ? [] : [[name, value] as const];
+      });
+      return [
+        entry.id,
+        {
+          ...Object.fromEntries(fields),
+          id: entry.id,
+          title: entry.title,
+          ...(entry.genres.length ? { genres: entry.genres } : {}),
+          ...(entry.year !== undefined ? { year: entry.year } : {}),
+        },
+      ];
+    }),
   );
 }
 
