@@ -1,8 +1,8 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { ISOLATION_HEADERS, SECURITY_HEADERS, securityHeaders } from './hosting/securityHeaders';
-import { tfjsBundle } from './tfjsBundle';
+import { ISOLATION_HEADERS, SECURITY_HEADERS, securityHeaders } from './hosting/securityHeaders.ts';
+import { tfjsBundle } from './tfjsBundle.ts';
 
 export default defineConfig(({ mode }) => ({
   // The storefront routes by the URL hash, so no path needs index.html as a fallback: a missing

@@ -1,6 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
-import { ISOLATION_HEADERS } from './hosting/securityHeaders';
-import { tfjsBundle } from './tfjsBundle';
+import { ISOLATION_HEADERS } from './hosting/securityHeaders.ts';
+import { tfjsBundle } from './tfjsBundle.ts';
 
 // The browser half of the npm package in dist/widget/: the embeddable widget (widget/index.ts) as
 // cprec-widget.js and the runtime alone (src/runtime/index.ts) as cprec.js, ES modules that share
