@@ -75,7 +75,8 @@ async function load(name: BackendName, options: BackendOptions): Promise<void> {
   try {
     // tfjs's registry is global: a page's own tfjs (in Node's tests, the whole backends) may
     // have registered them first.
-    for (const kernel of kernelsOf(await module())) {
+    const loaded = await module();
+    for (const kernel of kernelsOf(loaded)) {
       if (!tf.getKernel(kernel.kernelName, name)) tf.registerKernel(kernel);
     }
     if (name === 'wasm') {
@@ -83,7 +84,7 @@ async function load(name: BackendName, options: BackendOptions): Promise<void> {
       // (bench/results/threads.md), and its workers start from the source text of its factory,
       // which minification renames.
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      const { setWasmPaths } = await options.modules.wasm();
+      const { setWasmPaths } = loaded as Awaited<ReturnType<BackendModules['wasm']>>;
       if (options.wasmPaths) setWasmPaths(options.wasmPaths);
     }
   } catch (e) {
