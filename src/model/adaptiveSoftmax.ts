@@ -172,15 +172,31 @@ export class AdaptiveSoftmax {
 
   /**
    * Mean negative log-likelihood of the non-zero `targets` (host ids, 0 = no target) given
-   * h [N, d]. Computes a tail block only for the rows whose target falls in it. `exclude[i]` lists
-   * items that row i's softmax leaves out (e.g. items already seen), so training ranks like an
-   * evaluation that masks them; a row's own target is never left out.
+   * h [N, d]. `exclude[i]` lists items that row i's softmax leaves out (see rowLosses).
    */
   loss(
     h: tf.Tensor2D,
     targets: ArrayLike<number>,
     exclude?: readonly (readonly number[])[],
   ): tf.Scalar {
+    return tf.tidy(() => {
+      const { nll } = this.rowLosses(h, targets, exclude);
+      return tf.div(tf.sum(nll), nll.shape[0]);
+    });
+  }
+
+  /**
+   * -log p(target) for each row of h [N, d] whose target (host id) is not 0: `rows` are those
+   * row indices and `nll` [rows] their losses. Computes a tail block only for the rows whose
+   * target falls in it. `exclude[i]` lists items that row i's softmax leaves out (e.g. items
+   * already seen), so training ranks like an evaluation that masks them; a row's own target is
+   * never left out.
+   */
+  rowLosses(
+    h: tf.Tensor2D,
+    targets: ArrayLike<number>,
+    exclude?: readonly (readonly number[])[],
+  ): { rows: number[]; nll: tf.Tensor1D } {
     if (this.frozen) throw new Error('loss: the softmax is frozen for inference (freeze())');
     const [n] = h.shape;
     if (targets.length !== n) throw new RangeError(`loss: ${targets.length} targets for ${n} rows`);
@@ -208,15 +224,55 @@ export class AdaptiveSoftmax {
       rows.push(i);
     }
     if (rows.length === 0) throw new RangeError('loss: every target is padding (0)');
-    const hv = gatherRows(h, tf.tensor1d(rows, 'int32')); // [M, d]
-    const headLogits = tf.add(matMul(hv, this.headKernel()), this.headBias) as tf.Tensor2D; // [M, headSize]
-    let total = nllSum(withMask(headLogits, masked[0]), headColumns);
-    this.tails.forEach((tail, j) => {
-      if (!tail || tailRows[j].length === 0) return;
-      const hj = gatherRows(hv, tf.tensor1d(tailRows[j], 'int32')); // [Mj, d]
-      total = tf.add(total, nllSum(withMask(this.tailLogits(hj, tail), masked[j]), tailColumns[j]));
+    return tf.tidy(() => {
+      const hv = gatherRows(h, tf.tensor1d(rows, 'int32')); // [M, d]
+      const headLogits = tf.add(matMul(hv, this.headKernel()), this.headBias) as tf.Tensor2D; // [M, headSize]
+      const head = softmaxCrossEntropy(withMask(headLogits, masked[0]), headColumns); // [M]
+      const tailLosses: tf.Tensor1D[] = [tf.zeros([1])];
+      // Per row: where its tail loss sits in [0, ...every tail block's losses in order] (0 = none).
+      const slots = new Int32Array(rows.length);
+      let filled = 1;
+      this.tails.forEach((tail, j) => {
+        if (!tail || tailRows[j].length === 0) return;
+        const hj = gatherRows(hv, tf.tensor1d(tailRows[j], 'int32')); // [Mj, d]
+        tailLosses.push(
+          softmaxCrossEntropy(withMask(this.tailLogits(hj, tail), masked[j]), tailColumns[j]),
+        );
+        for (const r of tailRows[j]) slots[r] = filled++;
+      });
+      if (tailLosses.length === 1) return { rows, nll: head };
+      const all = tf.reshape(tf.concat(tailLosses), [filled, 1]) as tf.Tensor2D; // [1 + tail rows, 1]
+      const tails = tf.reshape(gatherRows(all, tf.tensor1d(slots, 'int32')), [rows.length]);
+      return { rows, nll: tf.add(head, tails) as tf.Tensor1D };
     });
-    return tf.div(total, rows.length);
+  }
+
+  /** Exact log-probabilities of some items (model ids) for one hidden state h [1, d]. */
+  async logProbsOf(h: tf.Tensor2D, ids: readonly number[]): Promise<number[]> {
+    if (h.shape[0] !== 1) throw new RangeError(`logProbsOf: one hidden state, got ${h.shape[0]}`);
+    // Per block: the offsets asked for; only those columns leave the backend.
+    const offsets = this.blocks.map(() => [] as number[]);
+    for (const id of ids) {
+      const j = blockOf(this.blocks, id);
+      offsets[0].push(j === 0 ? id - this.blocks[0].start : this.blocks[0].size + j - 1);
+      if (j > 0) offsets[j].push(id - this.blocks[j].start);
+    }
+    const picked = tf.tidy(() =>
+      offsets.flatMap((columns, j) => {
+        if (columns.length === 0) return [];
+        const values = j === 0 ? this.headLogProbs(h) : this.tailLogProbs(h, j); // [1, size]
+        return [tf.gather(values, tf.tensor1d(columns, 'int32'), 1)]; // [1, columns]
+      }),
+    );
+    const values = await Promise.all(picked.map((p) => p.data()));
+    for (const p of picked) p.dispose();
+    const next = offsets.map(() => 0);
+    const blockValues = offsets.map((columns) => (columns.length === 0 ? null : values.shift()));
+    return ids.map((id) => {
+      const j = blockOf(this.blocks, id);
+      const head = (blockValues[0] as Float32Array)[next[0]++];
+      return j === 0 ? head : head + (blockValues[j] as Float32Array)[next[j]++];
+    });
   }
 
   /** Exact log-probability of every item: h [N, d] -> [N, numItems + 1], column 0 (padding) = -Inf. */
@@ -261,6 +317,3 @@ function withMask(logits: tf.Tensor2D, cells: number[]): tf.Tensor2D {
   return tf.add(logits, mask);
 }
 
-function nllSum(logits: tf.Tensor2D, columns: ArrayLike<number>): tf.Scalar {
-  return tf.sum(softmaxCrossEntropy(logits, columns));
-}

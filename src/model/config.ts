@@ -40,6 +40,11 @@ export interface CpRecConfig {
   maxLength: number;
   /** Seed of the weight initialisation. */
   seed: number;
+  /**
+   * Mix the softmax with a copy of the window's own items (see CopyHead): for data where people
+   * buy again (keep-seen). Absent from model files written before it existed: false.
+   */
+  copyHead: boolean;
 }
 
 export const DEFAULT_CONFIG: Readonly<CpRecConfig> = Object.freeze({
@@ -56,6 +61,7 @@ export const DEFAULT_CONFIG: Readonly<CpRecConfig> = Object.freeze({
   dropout: 0,
   maxLength: 50,
   seed: 42,
+  copyHead: false,
 });
 
 /** An invalid config; `field` names the offending key. */
@@ -70,6 +76,8 @@ export class ConfigError extends Error {
 }
 
 const KEYS = Object.keys(DEFAULT_CONFIG) as (keyof CpRecConfig)[];
+/** Fields added after models were shipped: a model file may lack them (their default applies). */
+const LATER_KEYS: readonly (keyof CpRecConfig)[] = ['copyHead'];
 
 function integer(field: string, value: unknown, min: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
@@ -130,11 +138,10 @@ export function validateConfig(config: CpRecConfig): void {
   finite('blockFactor', config.blockFactor, 1);
   finite('layerNormEpsilon', config.layerNormEpsilon, Number.MIN_VALUE);
   finite('dropout', config.dropout, 0, 1);
-  if (typeof config.tieWeights !== 'boolean') {
-    throw new ConfigError(
-      'tieWeights',
-      `must be true or false, got ${JSON.stringify(config.tieWeights)}`,
-    );
+  for (const field of ['tieWeights', 'copyHead'] as const) {
+    if (typeof config[field] !== 'boolean') {
+      throw new ConfigError(field, `must be true or false, got ${JSON.stringify(config[field])}`);
+    }
   }
   if (!SHARING_SCHEMES.includes(config.sharing)) {
     throw new ConfigError(
@@ -189,7 +196,7 @@ export function configFromJSON(json: unknown): CpRecConfig {
     throw new ConfigError('(root)', `must be an object, got ${JSON.stringify(json)}`);
   }
   for (const key of KEYS) {
-    if (!(key in json)) throw new ConfigError(key, 'missing');
+    if (!(key in json) && !LATER_KEYS.includes(key)) throw new ConfigError(key, 'missing');
   }
   return createConfig(json as Partial<CpRecConfig>);
 }

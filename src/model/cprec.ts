@@ -2,8 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdaptiveEmbedding } from './adaptiveEmbedding';
 import { AdaptiveSoftmax } from './adaptiveSoftmax';
 import { createConfig, itemBlocks, type CpRecConfig, type ItemBlock } from './config';
+import { CopyHead, mixLogProb, mixLogProbs } from './copyHead';
 import { convLayerSize, createConvLayer, dilatedBlock, type ConvLayer } from './dilatedBlock';
 import { Parameters } from './parameters';
+import { gatherRows } from './gatherRows';
+import { before } from './ranking';
 import { treeTopK, type TreeTopK } from './treeTopK';
 import { distinctLayerCount, layerSlots } from './sharing';
 
@@ -12,6 +15,12 @@ export interface RankOptions {
   exclude?: Iterable<number>;
   /** Only these ids, when given. */
   include?: Iterable<number>;
+}
+
+/** rankHidden's options: what it may return, and the window the hidden state was computed over. */
+export interface RankHiddenOptions extends RankOptions {
+  /** The model ids the hidden state read (the history's last maxLength); a copy head needs them. */
+  window?: readonly number[];
 }
 
 export interface TrainingOptions {
@@ -45,7 +54,8 @@ export function countParameters(config: CpRecConfig): number {
     AdaptiveEmbedding.parameterCount(blocks, config.d) +
     distinctLayerCount(config.numBlocks, config.sharing) *
       convLayerSize(config.kernelSize, config.d) +
-    AdaptiveSoftmax.parameterCount(blocks, config.d, config.tieWeights)
+    AdaptiveSoftmax.parameterCount(blocks, config.d, config.tieWeights) +
+    (config.copyHead ? CopyHead.parameterCount(config.d, config.maxLength) : 0)
   );
 }
 
@@ -60,6 +70,7 @@ export class CpRec {
   private readonly embedding: AdaptiveEmbedding;
   private readonly layers: ConvLayer[]; // one per conv layer, shared objects where the scheme shares
   private readonly softmax: AdaptiveSoftmax;
+  private readonly copy: CopyHead | null;
 
   constructor(config: Partial<CpRecConfig>) {
     this.config = createConfig(config);
@@ -82,6 +93,7 @@ export class CpRec {
       d,
       this.config.tieWeights ? this.embedding : undefined,
     );
+    this.copy = this.config.copyHead ? new CopyHead(this.params, d, this.config.maxLength) : null;
   }
 
   get parameterCount(): number {
@@ -138,14 +150,38 @@ export class CpRec {
         `loss: ${inputs.length} inputs and ${targets.length} targets do not form ${batchSize} rows`,
       );
     }
+    if (this.copy && training?.maskSeen) {
+      throw new RangeError('loss: a copy head copies seen items; it cannot train with maskSeen');
+    }
     return tf.tidy(() => {
-      const h = this.hidden(tf.tensor2d(inputs, [batchSize, t], 'int32'), training); // [B, T, d]
+      const ids = tf.tensor2d(inputs, [batchSize, t], 'int32');
+      const h = this.hidden(ids, training); // [B, T, d]
       const flat = tf.reshape(h, [batchSize * t, this.config.d]) as tf.Tensor2D;
-      return this.softmax.loss(
+      const { rows, nll } = this.softmax.rowLosses(
         flat,
         targets,
         training?.maskSeen ? seenBefore(inputs, t) : undefined,
-      );
+      ); // nll: [M]
+      if (!this.copy) return tf.div(tf.sum(nll), rows.length);
+      const { attention, gate } = this.copy.attend(h, this.embedding.apply(ids), inputs); // [B, T, T], [B, T]
+      // match[b, t, s] = 1 where window item s is position t's target.
+      const match = new Float32Array(batchSize * t * t);
+      for (let row = 0; row < batchSize; row++) {
+        for (let i = 0; i < t; i++) {
+          const target = targets[row * t + i];
+          if (target === 0) continue;
+          for (let s = 0; s <= i; s++) {
+            if (inputs[row * t + s] === target) match[(row * t + i) * t + s] = 1;
+          }
+        }
+      }
+      const copied = tf.sum(tf.mul(attention, tf.tensor3d(match, [batchSize, t, t])), 2); // [B, T]
+      const at = tf.tensor1d(rows, 'int32');
+      const pick = (x: tf.Tensor) =>
+        tf.reshape(gatherRows(tf.reshape(x, [batchSize * t, 1]) as tf.Tensor2D, at), [rows.length]);
+      const g = pick(gate); // [M]
+      const likelihood = tf.add(tf.mul(tf.sub(1, g), tf.exp(tf.neg(nll))), tf.mul(g, pick(copied)));
+      return tf.neg(tf.mean(tf.log(likelihood))) as tf.Scalar;
     });
   }
 
@@ -155,7 +191,48 @@ export class CpRec {
    * windows are.
    */
   lastHidden(histories: ArrayLike<number>[]): tf.Tensor2D {
-    const { maxLength, numItems, d } = this.config;
+    const ids = this.windows(histories);
+    return tf.tidy(() => this.lastOf(this.hidden(this.windowTensor(ids, histories.length))));
+  }
+
+  /**
+   * Log-probabilities of the next item after each history: [B] histories -> [B, numItems + 1]
+   * (column = model id; column 0 is padding at -Infinity). Histories are read as in lastHidden.
+   */
+  logProbs(histories: ArrayLike<number>[]): tf.Tensor2D {
+    const ids = this.windows(histories);
+    const { maxLength: t, numItems } = this.config;
+    const b = histories.length;
+    return tf.tidy(() => {
+      const windows = this.windowTensor(ids, b);
+      const last = this.lastOf(this.hidden(windows)); // [B, d]
+      const logSoftmax = this.softmax.logProbs(last); // [B, numItems + 1]
+      if (!this.copy) return logSoftmax;
+      const { attention, gate } = this.copy.attend(
+        tf.expandDims(last, 1) as tf.Tensor3D,
+        this.embedding.apply(windows),
+        ids,
+      ); // [B, 1, T], [B, 1]
+      // Each window position's attention lands on its item (scatterND sums repeated items).
+      const cells: number[] = [];
+      const positions: number[] = [];
+      ids.forEach((id, i) => {
+        if (id === 0) return;
+        cells.push(Math.floor(i / t), id);
+        positions.push(i);
+      });
+      const copied = tf.scatterND(
+        tf.tensor2d(cells, [positions.length, 2], 'int32'),
+        tf.gather(tf.reshape(attention, [b * t]), tf.tensor1d(positions, 'int32')),
+        [b, numItems + 1],
+      ); // [B, numItems + 1]
+      return mixLogProbs(logSoftmax, copied, gate) as tf.Tensor2D;
+    });
+  }
+
+  /** Each history's last maxLength ids, left-padded to maxLength: [B * maxLength] row-major. */
+  private windows(histories: ArrayLike<number>[]): Int32Array {
+    const { maxLength, numItems } = this.config;
     const ids = new Int32Array(histories.length * maxLength);
     histories.forEach((history, row) => {
       const kept = Math.min(history.length, maxLength);
@@ -167,19 +244,17 @@ export class CpRec {
         ids[(row + 1) * maxLength - kept + i] = id;
       }
     });
-    return tf.tidy(() => {
-      const h = this.hidden(tf.tensor2d(ids, [histories.length, maxLength], 'int32')); // [B, T, d]
-      const last = tf.slice(h, [0, maxLength - 1, 0], [histories.length, 1, d]);
-      return tf.reshape(last, [histories.length, d]) as tf.Tensor2D;
-    });
+    return ids;
   }
 
-  /**
-   * Log-probabilities of the next item after each history: [B] histories -> [B, numItems + 1]
-   * (column = model id; column 0 is padding at -Infinity). Histories are read as in lastHidden.
-   */
-  logProbs(histories: ArrayLike<number>[]): tf.Tensor2D {
-    return tf.tidy(() => this.softmax.logProbs(this.lastHidden(histories)));
+  private windowTensor(ids: Int32Array, rows: number): tf.Tensor2D {
+    return tf.tensor2d(ids, [rows, this.config.maxLength], 'int32');
+  }
+
+  /** The last position of hidden states [B, T, d]: [B, d]. */
+  private lastOf(h: tf.Tensor3D): tf.Tensor2D {
+    const [b, t, d] = h.shape;
+    return tf.reshape(tf.slice(h, [0, t - 1, 0], [b, 1, d]), [b, d]) as tf.Tensor2D;
   }
 
   /**
@@ -190,20 +265,74 @@ export class CpRec {
   async topK(history: ArrayLike<number>, k: number, options: RankOptions = {}): Promise<TreeTopK> {
     const h = this.lastHidden([history]);
     try {
-      return await this.rankHidden(h, k, options);
+      const window = Array.from(history).slice(-this.config.maxLength);
+      return await this.rankHidden(h, k, { ...options, window });
     } finally {
       h.dispose();
     }
   }
 
-  /** topK from a hidden state [1, d] computed elsewhere (e.g. by IncrementalForward). */
-  rankHidden(h: tf.Tensor2D, k: number, options: RankOptions = {}): Promise<TreeTopK> {
-    return treeTopK(this.softmax, this.blocks, h, k, {
-      exclude: options.exclude instanceof Set ? options.exclude : new Set(options.exclude ?? []),
-      ...(options.include
-        ? { include: options.include instanceof Set ? options.include : new Set(options.include) }
-        : {}),
+  /**
+   * topK from a hidden state [1, d] computed elsewhere (e.g. by IncrementalForward). With a copy
+   * head, the window's items are scored exactly with the mixture and every other item by the
+   * pruned tree, whose log-probabilities all shift by the same log(1 - g).
+   */
+  async rankHidden(h: tf.Tensor2D, k: number, options: RankHiddenOptions = {}): Promise<TreeTopK> {
+    const exclude = options.exclude instanceof Set ? options.exclude : new Set(options.exclude ?? []);
+    const include = options.include
+      ? options.include instanceof Set
+        ? options.include
+        : new Set(options.include)
+      : undefined;
+    const rank = (excluded: ReadonlySet<number>) =>
+      treeTopK(this.softmax, this.blocks, h, k, { exclude: excluded, ...(include ? { include } : {}) });
+    const window = options.window ?? [];
+    if (!this.copy || window.length === 0) return rank(exclude);
+    const { gate, copied } = await this.copyOf(h, window);
+    const candidates = [...copied.keys()].filter(
+      (id) => !exclude.has(id) && (!include || include.has(id)),
+    );
+    const rest = await rank(new Set([...exclude, ...candidates]));
+    const shift = Math.log1p(-gate);
+    const logSoftmax = await this.softmax.logProbsOf(h, candidates);
+    const scored = [
+      ...rest.ids.map((id, i) => ({ id, score: rest.scores[i] + shift })),
+      ...candidates.map((id, i) => ({
+        id,
+        score: mixLogProb(logSoftmax[i], copied.get(id) as number, gate),
+      })),
+    ]
+      .sort((a, b) => (before(a.score, a.id, b.score, b.id) ? -1 : 1))
+      .slice(0, k);
+    return {
+      ids: scored.map((x) => x.id),
+      scores: scored.map((x) => x.score),
+      tailItemsScored: rest.tailItemsScored,
+    };
+  }
+
+  /** The copy head's gate and its probability per window item, for hidden state h [1, d]. */
+  private async copyOf(
+    h: tf.Tensor2D,
+    window: readonly number[],
+  ): Promise<{ gate: number; copied: Map<number, number> }> {
+    const head = this.copy as CopyHead;
+    const ids = Int32Array.from(window);
+    const { attention, gate } = tf.tidy(() =>
+      head.attend(
+        tf.reshape(h, [1, 1, this.config.d]) as tf.Tensor3D,
+        tf.expandDims(this.embed(window), 0) as tf.Tensor3D,
+        ids,
+      ),
+    ); // [1, 1, T], [1, 1]
+    const [weights, g] = await Promise.all([attention.data(), gate.data()]);
+    attention.dispose();
+    gate.dispose();
+    const copied = new Map<number, number>();
+    ids.forEach((id, s) => {
+      if (id !== 0) copied.set(id, (copied.get(id) ?? 0) + weights[s]);
     });
+    return { gate: g[0], copied };
   }
 
   get isDisposed(): boolean {

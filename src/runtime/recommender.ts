@@ -223,7 +223,11 @@ export class LocalRecommender implements Ranker {
       let best: { ids: number[]; scores: number[]; tailItemsScored: number };
       try {
         this.ensureLive();
-        best = await this.model.rankHidden(hidden, k, { exclude: excluded, include: allowed });
+        best = await this.model.rankHidden(hidden, k, {
+          exclude: excluded,
+          include: allowed,
+          window: used,
+        });
       } finally {
         hidden.dispose();
       }

@@ -71,6 +71,11 @@ export const MODEL_FLAGS = flagGroup({
     help: 'history length the model reads',
     default: createConfig().maxLength,
   },
+  'copy-head': {
+    type: 'boolean',
+    default: createConfig().copyHead,
+    help: 'mix the softmax with a copy of the history\'s own items (repeat data; needs --keep-seen)',
+  },
 });
 
 /** The validated config for these flags and a data set of `numItems` items. */
@@ -132,6 +137,7 @@ export function configFromFlags(
     kernelSize: flags['kernel-size'],
     dropout: flags.dropout,
     maxLength: flags['max-length'],
+    copyHead: flags['copy-head'],
     seed,
   });
 }

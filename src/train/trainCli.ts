@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { defineCommand } from './cli';
-import { flagGroup } from './flags';
+import { flagGroup, UsageError } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { checkWritable } from './modelFiles';
 import { ProgressBar } from './progressBar';
@@ -52,6 +52,9 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
   const config = configFromFlags(flags, data.dataset.itemCounts, flags.seed);
   const out = flags.out;
   const settings = runSettingsFromFlags(flags, config.maxLength);
+  if (config.copyHead && !settings.keepSeen) {
+    throw new UsageError('--copy-head copies items already in the history: it needs --keep-seen');
+  }
   const options = trainOptionsFromFlags(flags, flags.checkpoint ?? defaultCheckpointDir(out));
   await checkWritable(out);
   if (flags.fresh && options.checkpointDir) {

@@ -135,6 +135,11 @@ export async function train(
   const { epochs, batchSize, learningRate, schedule, weightDecay, patience, seed, checkpointDir } =
     validateTrainOptions(options);
   if (windows.numWindows === 0) throw new RangeError('train: no training windows');
+  if (model.config.copyHead && options.maskSeen) {
+    throw new RangeError(
+      'train: the copy head copies items already in the history, so it trains only on repeat data (keep-seen, maskSeen false)',
+    );
+  }
   if (windows.maxLength !== model.config.maxLength) {
     throw new RangeError(
       `train: windows have length ${windows.maxLength}, model maxLength is ${model.config.maxLength}`,
