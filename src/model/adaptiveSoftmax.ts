@@ -316,4 +316,3 @@ function withMask(logits: tf.Tensor2D, cells: number[]): tf.Tensor2D {
   const mask = tf.scatterND(indices, tf.fill([cells.length / 2], -1e9), logits.shape);
   return tf.add(logits, mask);
 }
-

@@ -46,14 +46,16 @@ export class CopyHead {
    * Copy weights and gates for the last `hq.shape[1]` positions of [B, T] windows.
    * hq: hidden states at those positions [B, Tq, d]; embedded: the windows' input embeddings
    * [B, T, d]; ids: the windows as host model ids (0 = padding), row-major [B * T].
-   * Returns attention [B, Tq, T] over the window positions (padding and later positions get 0)
-   * and the gate g [B, Tq].
+   * Returns the attention logits [B, Tq, T] over the window positions (padding and later
+   * positions at -1e9) and the gate's logit [B, Tq]: attention = softmax(logits) and
+   * g = sigmoid(gateLogit), left to the caller so that inference can take both on the host and
+   * the browser needs no kernel beyond the forward's.
    */
   attend(
     hq: tf.Tensor3D,
     embedded: tf.Tensor3D,
     ids: ArrayLike<number>,
-  ): { attention: tf.Tensor3D; gate: tf.Tensor2D } {
+  ): { logits: tf.Tensor3D; gateLogit: tf.Tensor2D } {
     const [b, tq, d] = hq.shape;
     const t = embedded.shape[1];
     if (embedded.shape[0] !== b || ids.length !== b * t || tq > t || t > this.maxLength) {
@@ -99,15 +101,11 @@ export class CopyHead {
         [1, tq, t],
       ); // [1, Tq, T]
       const logits = tf.add(
-        tf.add(tf.div(tf.matMul(q, keys, false, true), Math.sqrt(d)), recency),
+        tf.add(tf.mul(tf.matMul(q, keys, false, true), 1 / Math.sqrt(d)), recency),
         tf.tensor3d(mask, [b, tq, t]),
-      ); // [B, Tq, T]
-      const attention = tf.softmax(logits) as tf.Tensor3D;
-      const gate = tf.reshape(
-        tf.sigmoid(tf.add(matMul(flatQ, this.gate), this.gateBias)),
-        [b, tq],
-      ) as tf.Tensor2D;
-      return { attention, gate };
+      ) as tf.Tensor3D; // [B, Tq, T]
+      const gateLogit = tf.reshape(tf.add(matMul(flatQ, this.gate), this.gateBias), [b, tq]);
+      return { logits, gateLogit: gateLogit as tf.Tensor2D };
     });
   }
 }

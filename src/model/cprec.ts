@@ -163,7 +163,9 @@ export class CpRec {
         training?.maskSeen ? seenBefore(inputs, t) : undefined,
       ); // nll: [M]
       if (!this.copy) return tf.div(tf.sum(nll), rows.length);
-      const { attention, gate } = this.copy.attend(h, this.embedding.apply(ids), inputs); // [B, T, T], [B, T]
+      const { logits, gateLogit } = this.copy.attend(h, this.embedding.apply(ids), inputs);
+      const attention = tf.softmax(logits); // [B, T, T]
+      const gate = tf.sigmoid(gateLogit); // [B, T]
       // match[b, t, s] = 1 where window item s is position t's target.
       const match = new Float32Array(batchSize * t * t);
       for (let row = 0; row < batchSize; row++) {
@@ -208,11 +210,13 @@ export class CpRec {
       const last = this.lastOf(this.hidden(windows)); // [B, d]
       const logSoftmax = this.softmax.logProbs(last); // [B, numItems + 1]
       if (!this.copy) return logSoftmax;
-      const { attention, gate } = this.copy.attend(
+      const { logits, gateLogit } = this.copy.attend(
         tf.expandDims(last, 1) as tf.Tensor3D,
         this.embedding.apply(windows),
         ids,
-      ); // [B, 1, T], [B, 1]
+      );
+      const attention = tf.softmax(logits); // [B, 1, T]
+      const gate = tf.sigmoid(gateLogit); // [B, 1]
       // Each window position's attention lands on its item (scatterND sums repeated items).
       const cells: number[] = [];
       const positions: number[] = [];
@@ -278,14 +282,18 @@ export class CpRec {
    * pruned tree, whose log-probabilities all shift by the same log(1 - g).
    */
   async rankHidden(h: tf.Tensor2D, k: number, options: RankHiddenOptions = {}): Promise<TreeTopK> {
-    const exclude = options.exclude instanceof Set ? options.exclude : new Set(options.exclude ?? []);
+    const exclude =
+      options.exclude instanceof Set ? options.exclude : new Set(options.exclude ?? []);
     const include = options.include
       ? options.include instanceof Set
         ? options.include
         : new Set(options.include)
       : undefined;
     const rank = (excluded: ReadonlySet<number>) =>
-      treeTopK(this.softmax, this.blocks, h, k, { exclude: excluded, ...(include ? { include } : {}) });
+      treeTopK(this.softmax, this.blocks, h, k, {
+        exclude: excluded,
+        ...(include ? { include } : {}),
+      });
     const window = options.window ?? [];
     if (!this.copy || window.length === 0) return rank(exclude);
     const { gate, copied } = await this.copyOf(h, window);
@@ -318,20 +326,26 @@ export class CpRec {
   ): Promise<{ gate: number; copied: Map<number, number> }> {
     const head = this.copy as CopyHead;
     const ids = Int32Array.from(window);
-    const { attention, gate } = tf.tidy(() =>
+    const { logits, gateLogit } = tf.tidy(() =>
       head.attend(
         tf.reshape(h, [1, 1, this.config.d]) as tf.Tensor3D,
         tf.expandDims(this.embed(window), 0) as tf.Tensor3D,
         ids,
       ),
     ); // [1, 1, T], [1, 1]
-    const [weights, g] = await Promise.all([attention.data(), gate.data()]);
-    attention.dispose();
-    gate.dispose();
+    const [scores, z] = await Promise.all([logits.data(), gateLogit.data()]);
+    logits.dispose();
+    gateLogit.dispose();
+    // The softmax over the window and the sigmoid, on the host (the window is at most maxLength).
+    let top = -Infinity;
+    for (const x of scores) top = Math.max(top, x);
+    const weights = Array.from(scores, (x) => Math.exp(x - top));
+    const total = weights.reduce((a, b) => a + b, 0);
     const copied = new Map<number, number>();
     ids.forEach((id, s) => {
-      if (id !== 0) copied.set(id, (copied.get(id) ?? 0) + weights[s]);
+      if (id !== 0) copied.set(id, (copied.get(id) ?? 0) + weights[s] / total);
     });
+    const g = [1 / (1 + Math.exp(-z[0]))];
     return { gate: g[0], copied };
   }
 

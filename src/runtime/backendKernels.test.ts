@@ -21,7 +21,10 @@ const ITEMS = 40;
 const itemIds = ['', ...Array.from({ length: ITEMS }, (_, i) => `m${i + 1}`)];
 const base = 'http://test.local/models/tiny/';
 
-/** One block; three blocks under every sharing scheme, tied or not; a window the receptive field exceeds. */
+/**
+ * One block; three blocks under every sharing scheme, tied or not; a window the receptive field
+ * exceeds; a copy head.
+ */
 const CONFIGS: Partial<CpRecConfig>[] = [
   { numItems: ITEMS, d: 8, numBlocks: 1, maxLength: 8 },
   ...SHARING_SCHEMES.map((sharing, i) => ({
@@ -35,6 +38,15 @@ const CONFIGS: Partial<CpRecConfig>[] = [
     tieWeights: i % 2 === 0,
   })),
   { numItems: ITEMS, d: 8, numBlocks: 2, maxLength: 4, cutoffs: [5], kernelSize: 2 },
+  {
+    numItems: ITEMS,
+    d: 8,
+    numBlocks: 1,
+    maxLength: 8,
+    cutoffs: [10, 25],
+    blockFactor: 2,
+    copyHead: true,
+  },
 ];
 
 /** Kernels dispatched while `run` runs (the profiler also names customGrad scopes: left out). */

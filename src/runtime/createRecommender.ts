@@ -27,11 +27,9 @@ export interface LocalLoadOptions extends BackendSettings {
 
 const now = () => globalThis.performance?.now() ?? Date.now();
 
-/** Runs the network once so shaders compile and kernels warm up before the first real request. */
+/** Ranks once as a request does, so shaders compile and kernels warm up before the first one. */
 async function warmForward(model: CpRec): Promise<void> {
-  const out = model.logProbs([[1]]);
-  await out.data();
-  out.dispose();
+  await model.topK([1], 10);
 }
 
 /**

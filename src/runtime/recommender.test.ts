@@ -1,7 +1,9 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CpRec } from '../model/cprec';
 import type { ModelJson } from '../model/modelFormat';
 import { IncrementalForward } from '../model/incrementalForward';
+import { topK } from '../model/ranking';
 import { randomize, useBackend } from '../testing/backends';
 import { settled } from '../testing/promises';
 import { LocalRecommender, type RecommenderInfo } from './recommender';
@@ -25,6 +27,12 @@ const info = (): RecommenderInfo => ({
   worker: false,
 });
 const models: CpRec[] = [];
+const tidyData = async (f: () => tf.Tensor) => {
+  const t = f();
+  const values = (await t.data()) as Float32Array;
+  t.dispose();
+  return values;
+};
 afterEach(() => models.splice(0).forEach((m) => m.isDisposed || m.dispose()));
 
 /** Model files whose catalog ids are `ids` (ids[0] = '' is padding), bypassing the parser. */
@@ -79,6 +87,37 @@ describe('LocalRecommender', () => {
       }
       // The first click computes its one position, and so does every click after it.
       expect(computed).toEqual(Array(20).fill(1));
+    } finally {
+      watched.mockRestore();
+    }
+  });
+
+  it('ranks repeats with a copy head click after click, as full scoring of the mixture does', async () => {
+    const m = new CpRec({
+      ...config,
+      maxLength: 8,
+      cutoffs: [4, 8],
+      blockFactor: 2,
+      copyHead: true,
+    });
+    models.push(m);
+    randomize(m.params, 6);
+    const { computed, watched } = watchIncremental();
+    try {
+      const rec = new LocalRecommender(m, files, info());
+      const history: string[] = [];
+      for (let click = 0; click < 14; click++) {
+        // A shopper who buys a few items again and again, past the 8-item window.
+        history.push(`i${((click * 5) % 4) + 1 + (click % 3 === 0 ? 6 : 0)}`);
+        const got = await rec.recommend(history, { k: 5, excludeHistory: false });
+        const ids = history.map((id) => items.indexOf(id));
+        const scores = await tidyData(() => m.logProbs([ids]));
+        const want = topK(scores, 5, []);
+        expect(got.items.map((r) => r.itemId)).toEqual([...want.ids].map((id) => items[id]));
+        got.items.forEach((r, i) => expect(r.score).toBeCloseTo(want.scores[i], 4));
+        expect(got.items.some((r) => history.includes(r.itemId))).toBe(true);
+      }
+      expect(computed).toEqual(Array(14).fill(1));
     } finally {
       watched.mockRestore();
     }

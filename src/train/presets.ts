@@ -74,7 +74,7 @@ export const MODEL_FLAGS = flagGroup({
   'copy-head': {
     type: 'boolean',
     default: createConfig().copyHead,
-    help: 'mix the softmax with a copy of the history\'s own items (repeat data; needs --keep-seen)',
+    help: "mix the softmax with a copy of the history's own items (repeat data; needs --keep-seen)",
   },
 });
 
