@@ -32,10 +32,11 @@ export default defineConfig(({ mode }) => ({
         navigateFallbackDenylist: [/^\/e2e\//, /^\/examples\//],
       },
       manifest: {
-        name: 'Reel Corner: on-device movie recommendations',
-        short_name: 'Reel Corner',
+        // One installable app for every shop of public/models/index.json (the switch in the page).
+        name: 'cprec demo shops: on-device recommendations',
+        short_name: 'cprec shops',
         description:
-          'A demo shop whose recommendations are computed in the browser; clicks never leave the device.',
+          'Demo shops (movies, gifts) whose recommendations are computed in the browser; clicks never leave the device.',
         start_url: '/',
         display: 'standalone',
         background_color: '#f6f3ee',

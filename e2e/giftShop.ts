@@ -100,15 +100,18 @@ export function giftShop(): Promise<GiftShop> {
 }
 
 /**
- * Lists the gift shop in the context's public/models/index.json, after the shipped shops, and
+ * Lists the gift shop in the context's public/models/index.json, after the other shipped shops, and
  * serves its model folder; on the context, so the recommender's worker is served too.
  */
 export async function serveGiftShop(context: BrowserContext): Promise<void> {
   const { files } = await giftShop();
   await context.route('**/models/index.json', async (route) => {
     const response = await route.fetch();
-    const index = (await response.json()) as { shops: unknown[] };
-    await route.fulfill({ response, json: { shops: [...index.shops, GIFT_SHOP_ENTRY] } });
+    const index = (await response.json()) as { shops: { name: string }[] };
+    // In place of the shipped gift shop (the real Online Retail model), whose answers the
+    // storefront spec checks on their own.
+    const shops = index.shops.filter((shop) => shop.name !== GIFT_SHOP_ENTRY.name);
+    await route.fulfill({ response, json: { shops: [...shops, GIFT_SHOP_ENTRY] } });
   });
   await context.route(`**${GIFT_SHOP_MODEL}**`, (route) => {
     const path = new URL(route.request().url()).pathname.slice(GIFT_SHOP_MODEL.length);

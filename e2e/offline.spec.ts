@@ -8,7 +8,7 @@ test('after one visit the storefront loads and recommends offline', async ({ pag
   test.setTimeout(180_000);
   await page.goto('/');
   const manifest = await page.evaluate(async () => (await fetch('/manifest.webmanifest')).json());
-  expect(manifest).toMatchObject({ short_name: 'Reel Corner', display: 'standalone' });
+  expect(manifest).toMatchObject({ short_name: 'cprec shops', display: 'standalone' });
   await page.evaluate(async () => {
     // ready resolves once the worker is active, that is once everything is precached.
     await navigator.serviceWorker.ready;

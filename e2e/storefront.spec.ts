@@ -4,6 +4,8 @@ import { HISTORY_DB_NAME } from '../src/runtime/settings';
 import { GIFT_SHOP_MODEL, giftShop, serveGiftShop } from './giftShop';
 import { editCatalogShard, MOVIE_MODEL, movieModelJson } from './catalogShards';
 import { hangIndexedDb } from './hangingIndexedDb';
+import { readModelFiles } from '../src/train/modelFiles';
+import { useBackend } from '../src/testing/backends';
 import { GIFT_SHOP, MOVIE_SHOP, SHOPS_UNDER_TEST } from './shopsUnderTest';
 
 // The storefront (index.html + app/) over the shipped movie model and, through the shop switch, a
@@ -205,6 +207,32 @@ for (const shop of SHOPS_UNDER_TEST) {
     });
   });
 }
+
+test('the shipped gift shop ranks what the Online Retail model ranks, its catalog priced', async ({
+  page,
+}) => {
+  const dir = 'public/models/online-retail';
+  await useBackend('cpu');
+  const { model, modelJson } = await readModelFiles(dir);
+  const index = JSON.parse(await readFile('public/models/index.json', 'utf8')) as {
+    shops: { name: string; model: string }[];
+  };
+  expect(index.shops.find((shop) => shop.name === 'gifts')?.model).toBe('online-retail/');
+  try {
+    // Two of its best sellers, clicked in turn: a basket's start.
+    const [first, second] = [modelJson.items[1], modelJson.items[2]];
+    await page.goto(`/?shop=gifts#/item/${first}`);
+    await expect(page.getByTestId('item-page')).toHaveAttribute('data-item-id', first);
+    await expect(page.getByTestId('item-price')).toHaveText(/^£\d+\.\d\d$/);
+    await page.goto(`/?shop=gifts#/item/${second}`);
+    const shown = await recommendedFor(page, [first, second]);
+    const ids = [1, 2];
+    const want = await model.topK(ids, 12, { exclude: ids });
+    expect(shown).toEqual(want.ids.map((id) => modelJson.items[id]));
+  } finally {
+    model.dispose();
+  }
+});
 
 test('the shop switch and ?shop= change the model, the catalogue and the history', async ({
   context,
