@@ -55,8 +55,14 @@ describe('model files', () => {
   ] as const)(
     'stores %s weights in fewer bytes and decodes them once into float32 near the originals',
     async (weights, tolerance, smaller) => {
-      // Large enough that most tensors pass the small-tensor threshold.
-      const model = new CpRec({ numItems: 600, cutoffs: [100, 300], d: 32, blockFactor: 2 });
+      // Large enough that most tensors pass the small-tensor threshold; a copy head's too.
+      const model = new CpRec({
+        numItems: 600,
+        cutoffs: [100, 300],
+        d: 32,
+        blockFactor: 2,
+        copyHead: true,
+      });
       models.push(model);
       randomize(model.params, 4);
       const items = ['', ...Array.from({ length: 600 }, (_, i) => `item-${i}`)];
