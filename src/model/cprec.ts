@@ -135,8 +135,8 @@ export class CpRec {
   }
 
   /**
-   * Training loss: mean next-item NLL over every position with a non-zero target.
-   * inputs and targets are [B, T] row-major host arrays of model ids (0 = padding / no target).
+   * Training loss: mean next-item NLL over every position with a non-zero target (with a copy
+   * head, of the mixture: -log((1 - g) p_softmax + g copy)). inputs and targets are [B, T] row-major host arrays of model ids (0 = padding / no target).
    */
   loss(
     inputs: Int32Array,
