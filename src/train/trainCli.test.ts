@@ -33,9 +33,25 @@ const DATA = [
 const TINY = ['--d', '16', '--blocks', '1', '--max-length', '20', '--batch-size', '64'];
 
 describe('npm run train / evaluate', () => {
+  it('refuses a copy head without --keep-seen, naming both flags', async () => {
+    const withoutKeepSeen = DATA.filter((flag) => flag !== '--keep-seen');
+    const failed = run(tsx, [
+      'src/train/cprecCli.ts',
+      'train',
+      ...withoutKeepSeen,
+      ...TINY,
+      '--copy-head',
+      '--out',
+      join(dir, 'no-copy'),
+    ]);
+    await expect(failed).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--copy-head .*needs --keep-seen/),
+    });
+  });
+
   it('trains on the Online Retail sample through the generic CSV loader and evaluates it', async () => {
     const out = join(dir, 'retail');
-    const args = [...DATA, ...TINY, '--epochs', '2'];
+    const args = [...DATA, ...TINY, '--copy-head', '--epochs', '2'];
     const trained = await run(tsx, [
       'src/train/cprecCli.ts',
       'train',
@@ -50,6 +66,7 @@ describe('npm run train / evaluate', () => {
 
     const { model, modelJson } = await readModelFiles(out);
     expect(modelJson.training).toMatchObject({ epochs: 2, dataset: 'online-retail-sample' });
+    expect(model.config.copyHead).toBe(true);
     // The per-epoch history lives beside model.json, which every page fetches.
     expect(modelJson.training.history).toBeUndefined();
     const { history } = JSON.parse(await readFile(join(out, 'training.json'), 'utf8'));
