@@ -83,6 +83,12 @@ describe('npm run tune', () => {
     const shippedJson = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8'));
     expect(shippedJson.training.seed ?? shippedJson.training.settings.seed).toBe(bestSeed);
     expect(shippedJson.training.weightsChoice).toBeDefined();
+    expect(shippedJson.training.selection).toMatchObject({
+      rule: expect.stringMatching(/validation .*test figures are not read/),
+      configuration: chosen.configuration,
+      seed: bestSeed,
+    });
+    expect(shippedJson.training.selection.configurations).toHaveLength(2);
     expect(shippedJson.training.data).toMatchObject({ where: ['quantity>0'] });
 
     // Half done: one run lost its model files after its checkpoint (killed while writing them).

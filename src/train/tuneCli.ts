@@ -13,10 +13,11 @@ import { dirname, join } from 'node:path';
 import { defineCommand } from './cli';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { flagGroup, toArgv, UsageError } from './flags';
-import { readModelJson } from './modelFiles';
+import { readModelJson, writeFileAtomic } from './modelFiles';
 import {
   chooseConfiguration,
   chooseRun,
+  CHOICE_RULE,
   gridConfigurations,
   replaceSection,
   runFolder,
@@ -257,6 +258,21 @@ export const command = defineCommand(
         /^\w+: [\d,]+ bytes/,
         (line) => console.error(line),
       );
+      // How it was chosen, beside the validation and test figures the run already recorded.
+      const shipped = await readModelJson(flags.ship);
+      shipped.training.selection = {
+        rule: CHOICE_RULE,
+        grid: grid.name,
+        configuration: chosen.configuration,
+        seed: best.seed,
+        configurations: rows.map(({ configuration, seeds, validation, test }) => ({
+          configuration,
+          seeds,
+          validation,
+          test,
+        })),
+      };
+      await writeFileAtomic(join(flags.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
       console.error(`shipped to ${flags.ship} (log: ${join(bestDir, 'ship.log')})`);
     }
   },
