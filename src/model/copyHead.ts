@@ -2,6 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { gatherRows } from './gatherRows';
 import { matMul } from './matMul';
 import type { Parameters } from './parameters';
+import { before } from './ranking';
+import type { TreeTopK } from './treeTopK';
+
+/** The copy head's answer for one hidden state: g, and the copy probability per window item. */
+export interface Copied {
+  gate: number;
+  copied: Map<number, number>;
+}
 
 /**
  * A copy head for repeat data (RepeatNet's mixture, Ren et al. 2019): the next item comes from
@@ -108,6 +116,100 @@ export class CopyHead {
       return { logits, gateLogit: gateLogit as tf.Tensor2D };
     });
   }
+
+  /**
+   * -log of the mixture at each target of [B, T] training windows: h [B, T, d] and embedded
+   * [B, T, d] as in attend, inputs and targets host ids [B * T], `rows` the positions with a
+   * target and `nll` [rows] the softmax's -log p there. Returns [rows].
+   */
+  mixedLosses(
+    h: tf.Tensor3D,
+    embedded: tf.Tensor3D,
+    inputs: ArrayLike<number>,
+    targets: ArrayLike<number>,
+    rows: readonly number[],
+    nll: tf.Tensor1D,
+  ): tf.Tensor1D {
+    const [b, t] = h.shape;
+    return tf.tidy(() => {
+      const { logits, gateLogit } = this.attend(h, embedded, inputs);
+      const attention = tf.softmax(logits); // [B, T, T]
+      // match[b, t, s] = 1 where window item s is position t's target.
+      const match = new Float32Array(b * t * t);
+      for (let row = 0; row < b; row++) {
+        for (let i = 0; i < t; i++) {
+          const target = targets[row * t + i];
+          if (target === 0) continue;
+          for (let s = 0; s <= i; s++) {
+            if (inputs[row * t + s] === target) match[(row * t + i) * t + s] = 1;
+          }
+        }
+      }
+      const copied = tf.sum(tf.mul(attention, tf.tensor3d(match, [b, t, t])), 2); // [B, T]
+      const at = tf.tensor1d(rows as number[], 'int32');
+      const pick = (x: tf.Tensor) =>
+        tf.reshape(gatherRows(tf.reshape(x, [b * t, 1]) as tf.Tensor2D, at), [rows.length]);
+      const g = pick(tf.sigmoid(gateLogit)); // [rows]
+      const likelihood = tf.add(tf.mul(tf.sub(1, g), tf.exp(tf.neg(nll))), tf.mul(g, pick(copied)));
+      return tf.neg(tf.log(likelihood)) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * The mixture's log-probabilities after each window: last hidden states [B, d], embedded
+   * [B, T, d] and ids [B * T] as in attend, logSoftmax [B, numItems + 1]. Returns its shape.
+   */
+  mixedLogProbs(
+    last: tf.Tensor2D,
+    embedded: tf.Tensor3D,
+    ids: ArrayLike<number>,
+    logSoftmax: tf.Tensor2D,
+  ): tf.Tensor2D {
+    const [b, t] = embedded.shape;
+    return tf.tidy(() => {
+      const { logits, gateLogit } = this.attend(
+        tf.expandDims(last, 1) as tf.Tensor3D,
+        embedded,
+        ids,
+      );
+      // Each window position's attention lands on its item (scatterND sums repeated items).
+      const cells: number[] = [];
+      const positions: number[] = [];
+      Array.from(ids).forEach((id, i) => {
+        if (id === 0) return;
+        cells.push(Math.floor(i / t), id);
+        positions.push(i);
+      });
+      const copied = tf.scatterND(
+        tf.tensor2d(cells, [positions.length, 2], 'int32'),
+        tf.gather(tf.reshape(tf.softmax(logits), [b * t]), tf.tensor1d(positions, 'int32')),
+        logSoftmax.shape,
+      ); // [B, numItems + 1]
+      return mixLogProbs(logSoftmax, copied, tf.sigmoid(gateLogit)) as tf.Tensor2D;
+    });
+  }
+
+  /**
+   * g and the copy probability per window item for one hidden state h [1, d], the window's
+   * embeddings [1, T, d] and ids [T]. The softmax over the window and the sigmoid run on the host.
+   */
+  async copyOf(h: tf.Tensor2D, embedded: tf.Tensor3D, ids: ArrayLike<number>): Promise<Copied> {
+    const { logits, gateLogit } = tf.tidy(() =>
+      this.attend(tf.reshape(h, [1, 1, h.shape[1]]) as tf.Tensor3D, embedded, ids),
+    ); // [1, 1, T], [1, 1]
+    const [scores, z] = await Promise.all([logits.data(), gateLogit.data()]);
+    logits.dispose();
+    gateLogit.dispose();
+    let top = -Infinity;
+    for (const x of scores) top = Math.max(top, x);
+    const weights = Array.from(scores, (x) => Math.exp(x - top));
+    const total = weights.reduce((a, b) => a + b, 0);
+    const copied = new Map<number, number>();
+    Array.from(ids).forEach((id, s) => {
+      if (id !== 0) copied.set(id, (copied.get(id) ?? 0) + weights[s] / total);
+    });
+    return { gate: 1 / (1 + Math.exp(-z[0])), copied };
+  }
 }
 
 /**
@@ -127,4 +229,39 @@ export function mixLogProbs(logSoftmax: tf.Tensor, copy: tf.Tensor, gate: tf.Ten
 export function mixLogProb(logSoftmax: number, copy: number, gate: number): number {
   const kept = logSoftmax + Math.log1p(-gate);
   return copy > 0 ? Math.log(Math.exp(kept) + gate * copy) : kept;
+}
+
+/**
+ * The k best items under the mixture: the window's items (not excluded, included where `include`
+ * is given) scored exactly from the softmax's log-probabilities (`logProbsOf`), every other item
+ * by `rank` (the pruned tree without the window's items), shifted by the same log(1 - g).
+ */
+export async function rankWithCopy(
+  { gate, copied }: Copied,
+  k: number,
+  exclude: ReadonlySet<number>,
+  include: ReadonlySet<number> | undefined,
+  rank: (excluded: ReadonlySet<number>) => Promise<TreeTopK>,
+  logProbsOf: (ids: number[]) => Promise<number[]>,
+): Promise<TreeTopK> {
+  const candidates = [...copied.keys()].filter(
+    (id) => !exclude.has(id) && (!include || include.has(id)),
+  );
+  const rest = await rank(new Set([...exclude, ...candidates]));
+  const shift = Math.log1p(-gate);
+  const logSoftmax = await logProbsOf(candidates);
+  const scored = [
+    ...rest.ids.map((id, i) => ({ id, score: rest.scores[i] + shift })),
+    ...candidates.map((id, i) => ({
+      id,
+      score: mixLogProb(logSoftmax[i], copied.get(id) as number, gate),
+    })),
+  ]
+    .sort((a, b) => (before(a.score, a.id, b.score, b.id) ? -1 : 1))
+    .slice(0, k);
+  return {
+    ids: scored.map((x) => x.id),
+    scores: scored.map((x) => x.score),
+    tailItemsScored: rest.tailItemsScored,
+  };
 }

@@ -2,11 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdaptiveEmbedding } from './adaptiveEmbedding';
 import { AdaptiveSoftmax } from './adaptiveSoftmax';
 import { createConfig, itemBlocks, type CpRecConfig, type ItemBlock } from './config';
-import { CopyHead, mixLogProb, mixLogProbs } from './copyHead';
+import { CopyHead, rankWithCopy } from './copyHead';
 import { convLayerSize, createConvLayer, dilatedBlock, type ConvLayer } from './dilatedBlock';
 import { Parameters } from './parameters';
-import { gatherRows } from './gatherRows';
-import { before } from './ranking';
 import { treeTopK, type TreeTopK } from './treeTopK';
 import { distinctLayerCount, layerSlots } from './sharing';
 
@@ -163,27 +161,8 @@ export class CpRec {
         training?.maskSeen ? seenBefore(inputs, t) : undefined,
       ); // nll: [M]
       if (!this.copy) return tf.div(tf.sum(nll), rows.length);
-      const { logits, gateLogit } = this.copy.attend(h, this.embedding.apply(ids), inputs);
-      const attention = tf.softmax(logits); // [B, T, T]
-      const gate = tf.sigmoid(gateLogit); // [B, T]
-      // match[b, t, s] = 1 where window item s is position t's target.
-      const match = new Float32Array(batchSize * t * t);
-      for (let row = 0; row < batchSize; row++) {
-        for (let i = 0; i < t; i++) {
-          const target = targets[row * t + i];
-          if (target === 0) continue;
-          for (let s = 0; s <= i; s++) {
-            if (inputs[row * t + s] === target) match[(row * t + i) * t + s] = 1;
-          }
-        }
-      }
-      const copied = tf.sum(tf.mul(attention, tf.tensor3d(match, [batchSize, t, t])), 2); // [B, T]
-      const at = tf.tensor1d(rows, 'int32');
-      const pick = (x: tf.Tensor) =>
-        tf.reshape(gatherRows(tf.reshape(x, [batchSize * t, 1]) as tf.Tensor2D, at), [rows.length]);
-      const g = pick(gate); // [M]
-      const likelihood = tf.add(tf.mul(tf.sub(1, g), tf.exp(tf.neg(nll))), tf.mul(g, pick(copied)));
-      return tf.neg(tf.mean(tf.log(likelihood))) as tf.Scalar;
+      const embedded = this.embedding.apply(ids); // [B, T, d]
+      return tf.mean(this.copy.mixedLosses(h, embedded, inputs, targets, rows, nll)) as tf.Scalar;
     });
   }
 
@@ -203,34 +182,12 @@ export class CpRec {
    */
   logProbs(histories: ArrayLike<number>[]): tf.Tensor2D {
     const ids = this.windows(histories);
-    const { maxLength: t, numItems } = this.config;
-    const b = histories.length;
     return tf.tidy(() => {
-      const windows = this.windowTensor(ids, b);
+      const windows = this.windowTensor(ids, histories.length);
       const last = this.lastOf(this.hidden(windows)); // [B, d]
       const logSoftmax = this.softmax.logProbs(last); // [B, numItems + 1]
       if (!this.copy) return logSoftmax;
-      const { logits, gateLogit } = this.copy.attend(
-        tf.expandDims(last, 1) as tf.Tensor3D,
-        this.embedding.apply(windows),
-        ids,
-      );
-      const attention = tf.softmax(logits); // [B, 1, T]
-      const gate = tf.sigmoid(gateLogit); // [B, 1]
-      // Each window position's attention lands on its item (scatterND sums repeated items).
-      const cells: number[] = [];
-      const positions: number[] = [];
-      ids.forEach((id, i) => {
-        if (id === 0) return;
-        cells.push(Math.floor(i / t), id);
-        positions.push(i);
-      });
-      const copied = tf.scatterND(
-        tf.tensor2d(cells, [positions.length, 2], 'int32'),
-        tf.gather(tf.reshape(attention, [b * t]), tf.tensor1d(positions, 'int32')),
-        [b, numItems + 1],
-      ); // [B, numItems + 1]
-      return mixLogProbs(logSoftmax, copied, gate) as tf.Tensor2D;
+      return this.copy.mixedLogProbs(last, this.embedding.apply(windows), ids, logSoftmax);
     });
   }
 
@@ -296,57 +253,11 @@ export class CpRec {
       });
     const window = options.window ?? [];
     if (!this.copy || window.length === 0) return rank(exclude);
-    const { gate, copied } = await this.copyOf(h, window);
-    const candidates = [...copied.keys()].filter(
-      (id) => !exclude.has(id) && (!include || include.has(id)),
+    const embedded = tf.tidy(() => tf.expandDims(this.embed(window), 0) as tf.Tensor3D); // [1, T, d]
+    const copied = await this.copy.copyOf(h, embedded, window).finally(() => embedded.dispose());
+    return rankWithCopy(copied, k, exclude, include, rank, (ids) =>
+      this.softmax.logProbsOf(h, ids),
     );
-    const rest = await rank(new Set([...exclude, ...candidates]));
-    const shift = Math.log1p(-gate);
-    const logSoftmax = await this.softmax.logProbsOf(h, candidates);
-    const scored = [
-      ...rest.ids.map((id, i) => ({ id, score: rest.scores[i] + shift })),
-      ...candidates.map((id, i) => ({
-        id,
-        score: mixLogProb(logSoftmax[i], copied.get(id) as number, gate),
-      })),
-    ]
-      .sort((a, b) => (before(a.score, a.id, b.score, b.id) ? -1 : 1))
-      .slice(0, k);
-    return {
-      ids: scored.map((x) => x.id),
-      scores: scored.map((x) => x.score),
-      tailItemsScored: rest.tailItemsScored,
-    };
-  }
-
-  /** The copy head's gate and its probability per window item, for hidden state h [1, d]. */
-  private async copyOf(
-    h: tf.Tensor2D,
-    window: readonly number[],
-  ): Promise<{ gate: number; copied: Map<number, number> }> {
-    const head = this.copy as CopyHead;
-    const ids = Int32Array.from(window);
-    const { logits, gateLogit } = tf.tidy(() =>
-      head.attend(
-        tf.reshape(h, [1, 1, this.config.d]) as tf.Tensor3D,
-        tf.expandDims(this.embed(window), 0) as tf.Tensor3D,
-        ids,
-      ),
-    ); // [1, 1, T], [1, 1]
-    const [scores, z] = await Promise.all([logits.data(), gateLogit.data()]);
-    logits.dispose();
-    gateLogit.dispose();
-    // The softmax over the window and the sigmoid, on the host (the window is at most maxLength).
-    let top = -Infinity;
-    for (const x of scores) top = Math.max(top, x);
-    const weights = Array.from(scores, (x) => Math.exp(x - top));
-    const total = weights.reduce((a, b) => a + b, 0);
-    const copied = new Map<number, number>();
-    ids.forEach((id, s) => {
-      if (id !== 0) copied.set(id, (copied.get(id) ?? 0) + weights[s] / total);
-    });
-    const g = [1 / (1 + Math.exp(-z[0]))];
-    return { gate: g[0], copied };
   }
 
   get isDisposed(): boolean {
