@@ -52,6 +52,7 @@ describe('model files', () => {
     ['fp16', 2e-3, 3],
     ['int8', 0.05, 5],
     ['mixed', 0.2, 6],
+    ['int4', 0.2, 8],
   ] as const)(
     'stores %s weights in fewer bytes and decodes them once into float32 near the originals',
     async (weights, tolerance, smaller) => {
@@ -92,9 +93,9 @@ describe('model files', () => {
           ok: true,
         });
       }
-      if (weights === 'mixed') {
-        expect(modelJson.weightsManifest[0].weights.map((w) => w.dtype)).toContain('int4');
-      }
+      const dtypes = modelJson.weightsManifest[0].weights.map((w) => w.dtype);
+      if (weights === 'mixed') expect(dtypes).toEqual(expect.arrayContaining(['int4', 'int8']));
+      if (weights === 'int4') expect(dtypes).not.toContain('int8');
     },
   );
 

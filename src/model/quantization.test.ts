@@ -147,7 +147,7 @@ describe('weightEncoding', () => {
     expect(groupAxis([8, 8])).toBeNull();
   });
 
-  it('keeps small tensors float32 and stores tail tables at 4 bits only in mixed', () => {
+  it('keeps small tensors float32 and stores tail tables at 4 bits in mixed, every matrix in int4', () => {
     expect(weightEncoding('int8', 'layer0/bias', [64])).toEqual({ dtype: 'float32', axis: null });
     expect(weightEncoding('fp16', 'layer0/kernel', [3, 64, 64])).toEqual({
       dtype: 'float16',
@@ -173,6 +173,11 @@ describe('weightEncoding', () => {
       dtype: 'int8',
       axis: null,
     });
+    expect(weightEncoding('int4', 'embedding/block0/table', [972, 64])).toEqual({
+      dtype: 'int4',
+      axis: 0,
+    });
+    expect(weightEncoding('int4', 'layer0/bias', [64])).toEqual({ dtype: 'float32', axis: null });
     expect(weightEncoding('fp32', 'embedding/block0/table', [972, 64])).toEqual({
       dtype: 'float32',
       axis: null,

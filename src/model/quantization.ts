@@ -185,8 +185,8 @@ export function decodeWeights(
 }
 
 /** What `--weights` asks for: one dtype for every tensor, or `mixed` (see weightEncoding). */
-export type WeightKind = 'fp32' | 'fp16' | 'int8' | 'mixed';
-export const WEIGHT_KINDS: readonly WeightKind[] = ['fp32', 'fp16', 'int8', 'mixed'];
+export type WeightKind = 'fp32' | 'fp16' | 'int8' | 'mixed' | 'int4';
+export const WEIGHT_KINDS: readonly WeightKind[] = ['fp32', 'fp16', 'int8', 'mixed', 'int4'];
 
 /** Tensors smaller than this stay float32: biases and LayerNorm parameters of width d. */
 const SMALL_TENSOR = 1024;
@@ -218,6 +218,6 @@ export function weightEncoding(
 ): WeightEncoding {
   if (kind === 'fp32' || size(shape) < SMALL_TENSOR) return { dtype: 'float32', axis: null };
   if (kind === 'fp16') return { dtype: 'float16', axis: null };
-  const dtype = kind === 'mixed' && TAIL_TABLE.test(name) ? 'int4' : 'int8';
+  const dtype = kind === 'int4' || (kind === 'mixed' && TAIL_TABLE.test(name)) ? 'int4' : 'int8';
   return { dtype, axis: groupAxis(shape) };
 }

@@ -4,6 +4,7 @@ import {
   chooseRun,
   gridConfigurations,
   replaceSection,
+  screenConfigurations,
   summarize,
   sweepMarkdown,
   type RunOutcome,
@@ -134,6 +135,28 @@ describe('the choice rule', () => {
     expect(chooseRun(runs, 'b')?.seed).toBe(2);
     expect(chooseRun(runs, 'a')?.seed).toBe(1);
     expect(chooseRun(runs, 'c')).toBeNull();
+  });
+});
+
+describe('screening', () => {
+  it('keeps the best first seeds on validation, in grid order, never reading test', () => {
+    const firsts = [
+      outcome('a', 1, 0.1, 0.9),
+      outcome('b', 1, 0.3, 0.1),
+      outcome('c', 1, 0.2, 0.2),
+      outcome('a', 2, 0.9, 0.9),
+    ];
+    const names = (keep: number) =>
+      screenConfigurations(firsts, configurations, keep).map((c) => c.name);
+    expect(names(1)).toEqual(['b']);
+    expect(names(2)).toEqual(['b', 'c']);
+    expect(names(5)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('breaks ties by grid order and passes over configurations without a first seed', () => {
+    const firsts = [outcome('b', 1, 0.2, 0), outcome('c', 1, 0.2, 0), outcome('a', 2, 0.5, 0)];
+    expect(screenConfigurations(firsts, configurations, 1).map((c) => c.name)).toEqual(['b']);
+    expect(screenConfigurations(firsts, configurations, 3).map((c) => c.name)).toEqual(['b', 'c']);
   });
 });
 

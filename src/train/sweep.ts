@@ -188,6 +188,31 @@ export function chooseConfiguration(rows: readonly SweepRow[]): SweepRow | null 
 }
 
 /**
+ * Screening: the `keep` configurations whose first seed scored the best validation NDCG@10 (ties:
+ * grid order), the only ones a screened sweep trains with its other seeds. Test figures are not
+ * read; a configuration whose first seed has not finished is not kept.
+ */
+export function screenConfigurations(
+  outcomes: readonly RunOutcome[],
+  configurations: readonly SweepConfiguration[],
+  keep: number,
+): SweepConfiguration[] {
+  const first = (c: SweepConfiguration) =>
+    outcomes.find((o) => o.configuration === c.name && o.seed === 1);
+  return configurations
+    .filter((c) => first(c))
+    .map((c, order) => ({ c, order, score: first(c)!.validation[CHOICE_METRIC] }))
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .slice(0, keep)
+    .sort((a, b) => a.order - b.order)
+    .map(({ c }) => c);
+}
+
+/** screenConfigurations in words, for the report. */
+export const screenRule = (keep: number) =>
+  `every configuration is trained with seed 1 first; only the ${keep} best on its validation ${CHOICE_METRIC} go on to the other seeds`;
+
+/**
  * The run that ships for a chosen configuration: its seed with the best validation NDCG@10 (the
  * lower seed on a tie); null when none of its runs finished.
  */
@@ -220,6 +245,8 @@ export interface SweepReport {
   dataSummary: string;
   rows: SweepRow[];
   baselines: BaselineRow[];
+  /** Configurations kept after seed 1 (see screenConfigurations); absent = no screening. */
+  screen?: number;
 }
 
 const f4 = (x: number) => x.toFixed(4);
@@ -294,7 +321,8 @@ export function sweepMarkdown(report: SweepReport): string {
     '```',
     '',
     `${report.dataSummary}. Measured ${report.date} on ${report.machine}; seconds per epoch are wall-clock with other runs sharing the cores. ` +
-      "Mean ± sample sd over the seeds; validation picks each run's epoch and the configuration, test is only reported.",
+      "Mean ± sample sd over the seeds; validation picks each run's epoch and the configuration, test is only reported." +
+      (report.screen ? ` Screened: ${screenRule(report.screen)}.` : ''),
     '',
     line(header),
     line(header.map((_, j) => (j === 0 ? '---' : '---:'))),

@@ -52,7 +52,8 @@ describe('npm run tune', () => {
       report,
     ];
     const first = await run(tsx, args);
-    expect(first.stderr).toMatch(/2 configurations x 2 seeds = 4 runs, 0 finished, 4 to train/);
+    expect(first.stderr).toMatch(/2 configurations x 2 seeds = 4 runs, 0 finished \(/);
+    expect(first.stderr).toMatch(/^4 to train with 2 at a time$/m);
     expect(first.stderr).toMatch(/\[4\/4\] dropout=0\.2, seed 2: done/);
     const runDir = (c: string, seed: number) => join(dir, 'runs', 'tiny', c, `seed-${seed}`);
     const modelJson = JSON.parse(
@@ -95,11 +96,80 @@ describe('npm run tune', () => {
     await rm(join(runDir('dropout=0.2', 1), 'model'), { recursive: true });
     const kept = (await stat(join(runDir('dropout=0', 1), 'model', 'model.json'))).mtimeMs;
     const second = await run(tsx, args);
-    expect(second.stderr).toMatch(/4 runs, 3 finished, 1 to train/);
+    expect(second.stderr).toMatch(/4 runs, 3 finished \(/);
+    expect(second.stderr).toMatch(/^1 to train with 1 at a time$/m);
     expect(second.stderr).toMatch(/\[1\/1\] dropout=0\.2, seed 1: resuming/);
     expect((await stat(join(runDir('dropout=0', 1), 'model', 'model.json'))).mtimeMs).toBe(kept);
     const again = await readFile(report, 'utf8');
     expect(again.match(/<!-- sweep tiny/g)).toHaveLength(1);
     expect(again).toContain('The old log stays.');
+  });
+
+  it('screens: only the best configurations on seed 1 validation train their other seeds', async () => {
+    const grid = join(dir, 'screen.json');
+    await writeFile(
+      grid,
+      JSON.stringify({
+        name: 'screen',
+        base: {
+          d: 16,
+          blocks: 1,
+          'max-length': 10,
+          'batch-size': 64,
+          epochs: 1,
+          'keep-seen': true,
+        },
+        grid: { dropout: [0, 0.2, 0.4] },
+      }),
+    );
+    const report = join(dir, 'screen.md');
+    const { stderr } = await run(tsx, [
+      'src/train/cprecCli.ts',
+      'tune',
+      '--data',
+      'data/online-retail-sample/interactions.csv',
+      '--where',
+      'quantity>0',
+      '--min-item-events',
+      '3',
+      '--grid',
+      grid,
+      '--seeds',
+      '2',
+      '--screen',
+      '1',
+      '--runs',
+      join(dir, 'runs'),
+      '--report',
+      report,
+    ]);
+    const firstSeed = await Promise.all(
+      ['dropout=0', 'dropout=0.2', 'dropout=0.4'].map(async (c) => {
+        const file = join(dir, 'runs', 'screen', c, 'seed-1', 'model', 'model.json');
+        const json = JSON.parse(await readFile(file, 'utf8'));
+        return { c, score: json.training.validation['NDCG@10'] as number };
+      }),
+    );
+    const best = firstSeed.reduce((a, b) => (b.score > a.score ? b : a)).c;
+    expect(stderr).toMatch(new RegExp(`screened: ${best.replace('.', '\\.')} go on`));
+    for (const { c } of firstSeed) {
+      const second = join(dir, 'runs', 'screen', c, 'seed-2', 'model', 'model.json');
+      expect({
+        c,
+        trained: await stat(second).then(
+          () => true,
+          () => false,
+        ),
+      }).toEqual({
+        c,
+        trained: c === best,
+      });
+    }
+    const text = await readFile(report, 'utf8');
+    expect(text).toContain('only the 1 best on its validation NDCG@10 go on to the other seeds');
+    expect(text).toMatch(
+      new RegExp(`\\| \\*\\*${best.replace('.', '\\.')}\\*\\* \\(chosen\\) \\| 2 \\|`),
+    );
+    expect(text.match(/\| 1 of 2 \|/g)).toHaveLength(2);
   });
 });

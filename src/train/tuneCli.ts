@@ -21,6 +21,8 @@ import {
   gridConfigurations,
   replaceSection,
   runFolder,
+  screenConfigurations,
+  screenRule,
   summarize,
   sweepMarkdown,
   type BaselineRow,
@@ -51,6 +53,11 @@ const TUNE_FLAGS = flagGroup({
   ship: {
     type: 'string',
     help: 'when a configuration is chosen: its best seed on validation, weights chosen by `cprec quantize --to auto`, into this folder (e.g. public/models/<name>)',
+  },
+  screen: {
+    type: 'number',
+    default: 0,
+    help: 'train every configuration with seed 1 first, then only this many (the best on validation) with the other seeds (0 = all)',
   },
   'report-only': {
     type: 'boolean',
@@ -165,44 +172,68 @@ export const command = defineCommand(
         Object.keys(DATA_FLAGS).map((name) => [name, flags[name as keyof typeof DATA_FLAGS]]),
       ),
     );
+    if (!Number.isInteger(flags.screen) || flags.screen < 0) {
+      throw new UsageError(`--screen must be an integer >= 0, got ${flags.screen}`);
+    }
     const seeds = Array.from({ length: flags.seeds }, (_, i) => i + 1);
-    // Seed by seed, so that every configuration has a first figure early in a long sweep.
-    const runs: Run[] = seeds.flatMap((seed) =>
-      configurations.map((configuration) => ({
-        configuration,
-        seed,
-        dir: join(flags.runs, grid.name, runFolder(configuration), `seed-${seed}`),
-      })),
-    );
+    const runsOf = (of: SweepConfiguration[], seedList: number[]): Run[] =>
+      // Seed by seed, so that every configuration has a first figure early in a long sweep.
+      seedList.flatMap((seed) =>
+        of.map((configuration) => ({
+          configuration,
+          seed,
+          dir: join(flags.runs, grid.name, runFolder(configuration), `seed-${seed}`),
+        })),
+      );
+    const runs = runsOf(configurations, seeds);
     const isDone = (run: Run) => existsSync(join(modelDir(run), 'model.json'));
-    const todo = flags['report-only'] ? [] : runs.filter((r) => !isDone(r));
+    const screening = flags.screen > 0 && flags.screen < configurations.length && seeds.length > 1;
+    const todoOf = (list: Run[]) => (flags['report-only'] ? [] : list.filter((r) => !isDone(r)));
     console.error(
       `${describeData(data)}\nsweep ${grid.name}: ${configurations.length} configurations x ${seeds.length} seeds = ` +
-        `${runs.length} runs, ${runs.length - runs.filter((r) => !isDone(r)).length} finished, ` +
-        `${todo.length} to train with ${Math.min(flags.jobs, todo.length)} at a time (logs: <run>/train.log)`,
+        `${runs.length} runs, ${runs.length - runs.filter((r) => !isDone(r)).length} finished` +
+        (screening
+          ? `; ${screenRule(flags.screen)} (logs: <run>/train.log)`
+          : ' (logs: <run>/train.log)'),
     );
 
     const failures: string[] = [];
-    let started = 0;
-    const queue = [...todo];
-    await Promise.all(
-      Array.from({ length: Math.min(flags.jobs, todo.length) }, async () => {
-        for (let run = queue.shift(); run; run = queue.shift()) {
-          const label = `[${++started}/${todo.length}] ${run.configuration.name}, seed ${run.seed}`;
-          await mkdir(run.dir, { recursive: true });
-          console.error(`${label}: training in ${run.dir}`);
-          const began = performance.now();
-          try {
-            await train(run, dataArgv, (line) => console.error(`${label}: ${line}`));
-            const minutes = (performance.now() - began) / 60_000;
-            console.error(`${label}: done in ${minutes.toFixed(0)} min`);
-          } catch (e) {
-            failures.push(`${label}: ${(e as Error).message}`);
-            console.error(`${label}: failed: ${(e as Error).message}`);
+    const trainAll = async (todo: Run[]) => {
+      console.error(`${todo.length} to train with ${Math.min(flags.jobs, todo.length)} at a time`);
+      let started = 0;
+      const queue = [...todo];
+      await Promise.all(
+        Array.from({ length: Math.min(flags.jobs, todo.length) }, async () => {
+          for (let run = queue.shift(); run; run = queue.shift()) {
+            const label = `[${++started}/${todo.length}] ${run.configuration.name}, seed ${run.seed}`;
+            await mkdir(run.dir, { recursive: true });
+            console.error(`${label}: training in ${run.dir}`);
+            const began = performance.now();
+            try {
+              await train(run, dataArgv, (line) => console.error(`${label}: ${line}`));
+              const minutes = (performance.now() - began) / 60_000;
+              console.error(`${label}: done in ${minutes.toFixed(0)} min`);
+            } catch (e) {
+              failures.push(`${label}: ${(e as Error).message}`);
+              console.error(`${label}: failed: ${(e as Error).message}`);
+            }
           }
-        }
-      }),
-    );
+        }),
+      );
+    };
+    if (screening) {
+      await trainAll(todoOf(runsOf(configurations, [1])));
+      const firsts = await Promise.all(runsOf(configurations, [1]).filter(isDone).map(outcome));
+      const kept = screenConfigurations(firsts, configurations, flags.screen);
+      console.error(
+        kept.length
+          ? `screened: ${kept.map((c) => c.name).join(', ')} go on to the other seeds`
+          : 'screened: no configuration finished seed 1',
+      );
+      await trainAll(todoOf(runsOf(kept, seeds.slice(1))));
+    } else {
+      await trainAll(todoOf(runs));
+    }
 
     const finished = await Promise.all(runs.filter(isDone).map(outcome));
     const rows = summarize(configurations, finished, seeds.length);
@@ -216,6 +247,7 @@ export const command = defineCommand(
       dataSummary: `${data.name}: ${data.dataset.summary.users.toLocaleString('en')} users, ${data.dataset.numItems.toLocaleString('en')} items, ${data.dataset.summary.evaluationUsers.toLocaleString('en')} evaluated`,
       rows,
       baselines: finished[0]?.baselines ?? [],
+      ...(screening ? { screen: flags.screen } : {}),
     });
     await mkdir(join(flags.runs, grid.name), { recursive: true });
     await mkdir(dirname(flags.report), { recursive: true });
