@@ -47,6 +47,7 @@ describe('buildDataset', () => {
       [id('r'), id('s')],
       [id('x')],
     ]);
+    expect(dataset.trainTimes.map((t) => [...t])).toEqual([[1, 2], [5], [1, 2], [1]]);
     expect(dataset.validation.map((c) => ({ ...c, history: [...c.history] }))).toEqual([
       { user: 0, history: [id('p'), id('q')], target: id('r') },
       { user: 1, history: [id('q')], target: id('p') },

@@ -49,6 +49,8 @@ export interface Dataset {
   users: string[];
   /** Per user (same index as `users`): chronological training events as model ids. */
   train: Int32Array[];
+  /** Per user: the training events' timestamps (same order as `train`). */
+  trainTimes: Float64Array[];
   /** Per evaluation user: history = its training events, target = its second-to-last event. */
   validation: EvalCase[];
   /** Per evaluation user: history = training events + the validation item, target = last event. */
@@ -79,6 +81,7 @@ export function buildDataset(loaded: LoadedInteractions, options: MinCountOption
     Int32Array.from(items, (item) => vocabulary.modelIds.get(item) as number);
 
   const train: Int32Array[] = [];
+  const trainTimes: Float64Array[] = [];
   const validation: EvalCase[] = [];
   const test: EvalCase[] = [];
   let repeatEvents = 0;
@@ -86,6 +89,7 @@ export function buildDataset(loaded: LoadedInteractions, options: MinCountOption
     const ids = toModelIds(s.items);
     const n = trainLength(ids.length);
     train.push(ids.slice(0, n));
+    trainTimes.push(Float64Array.from(s.timestamps.slice(0, n)));
     if (n < ids.length) {
       validation.push({ user, history: ids.slice(0, n), target: ids[n] });
       test.push({ user, history: ids.slice(0, n + 1), target: ids[n + 1] });
@@ -104,6 +108,7 @@ export function buildDataset(loaded: LoadedInteractions, options: MinCountOption
     itemCounts: vocabulary.counts,
     users: sequences.map((s) => s.user),
     train,
+    trainTimes,
     validation,
     test,
     summary: {

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { WEIGHT_KINDS } from '../model/quantization';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalog } from './catalogJson';
 import { readModelFiles } from './modelFiles';
@@ -51,7 +52,7 @@ describe('npm run train / evaluate', () => {
 
   it('trains on the Online Retail sample through the generic CSV loader and evaluates it', async () => {
     const out = join(dir, 'retail');
-    const args = [...DATA, ...TINY, '--copy-head', '--epochs', '2'];
+    const args = [...DATA, ...TINY, '--copy-head', '--shuffle-within', '0', '--epochs', '2'];
     const trained = await run(tsx, [
       'src/train/cprecCli.ts',
       'train',
@@ -67,6 +68,7 @@ describe('npm run train / evaluate', () => {
     const { model, modelJson } = await readModelFiles(out);
     expect(modelJson.training).toMatchObject({ epochs: 2, dataset: 'online-retail-sample' });
     expect(model.config.copyHead).toBe(true);
+    expect(modelJson.training.settings).toMatchObject({ shuffleWithin: 0, keepSeen: true });
     // The per-epoch history lives beside model.json, which every page fetches.
     expect(modelJson.training.history).toBeUndefined();
     const { history } = JSON.parse(await readFile(join(out, 'training.json'), 'utf8'));
@@ -199,7 +201,7 @@ describe('npm run train / evaluate', () => {
       join(dir, 'weights.md'),
     ]);
     const shipped = auto.stdout.match(/Ships: \*\*(\w+)\*\*/)?.[1];
-    expect(['fp32', 'fp16', 'int8', 'mixed']).toContain(shipped);
+    expect(WEIGHT_KINDS).toContain(shipped);
     expect(await readFile(join(dir, 'weights.md'), 'utf8')).toMatch(/\| \*\*\w+\*\* \(ships\) \|/);
     const chosen = await readModelFiles(join(dir, 'auto'));
     chosen.model.dispose();

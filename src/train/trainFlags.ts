@@ -54,6 +54,10 @@ export const TRAIN_FLAGS = flagGroup({
     default: false,
     help: 'also train on every sequence read backwards (for data whose order within a session says little)',
   },
+  'shuffle-within': {
+    type: 'number',
+    help: "each epoch, reorder at random a user's events at most this many timestamp units apart (0 = equal timestamps, e.g. one basket; default: off)",
+  },
   'keep-seen': {
     type: 'boolean',
     default: false,
@@ -92,6 +96,8 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
 export interface RunSettings {
   stride: number;
   reversed: boolean;
+  /** See shuffleWithinGroups; null = events keep their order. */
+  shuffleWithin: number | null;
   keepSeen: boolean;
 }
 
@@ -99,6 +105,7 @@ export function runSettingsFromFlags(flags: TrainFlagValues, maxLength: number):
   return {
     stride: flags.stride ?? maxLength,
     reversed: flags.reversed,
+    shuffleWithin: flags['shuffle-within'] ?? null,
     keepSeen: flags['keep-seen'],
   };
 }

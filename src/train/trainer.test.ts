@@ -181,6 +181,35 @@ describe('train', () => {
     ).rejects.toThrow(/training data .* differ/);
   });
 
+  it('trains each epoch on the windows drawn for it, and resumes onto the same draws', async () => {
+    const shifted = { ...windows, targets: windows.targets.map((t) => (t % 20) + 1) };
+    const asked: number[] = [];
+    const drawn = (epoch: number) => {
+      asked.push(epoch);
+      return epoch % 2 ? windows : shifted;
+    };
+    const straight = model();
+    await train(straight, drawn, scripted([1, 2, 3, 4], []), options);
+    expect(asked).toEqual([1, 2, 3, 4]);
+    const fixed = model();
+    await train(fixed, windows, scripted([1, 2, 3, 4], []), options);
+    expect(maxAbsDiff(await weights(straight), await weights(fixed))).toBeGreaterThan(0);
+
+    const checkpointDir = join(dir, 'drawn');
+    await train(model(), drawn, scripted([1, 2], []), { ...options, epochs: 2, checkpointDir });
+    asked.length = 0;
+    const resumed = model();
+    await train(resumed, drawn, scripted([3, 4], []), { ...options, checkpointDir });
+    expect(asked).toEqual([1, 3, 4]);
+    expect(maxAbsDiff(await weights(resumed), await weights(straight))).toBe(0);
+
+    const shrinking = (epoch: number) =>
+      epoch === 1 ? windows : { ...windows, numWindows: count / 2 };
+    await expect(train(model(), shrinking, scripted([1, 2], []), options)).rejects.toThrow(
+      'train: epoch 2 has 5 windows, epoch 1 had 10',
+    );
+  });
+
   it('stops with the epoch, step and learning rate when the loss is not finite', async () => {
     await expect(
       train(model(), windows, scripted([1], []), { ...options, learningRate: 1e308 }),

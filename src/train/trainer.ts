@@ -121,19 +121,28 @@ export interface TrainResult {
 }
 
 /**
+ * Windows drawn anew for each epoch (1-based) by an augmentation; as many every epoch, and the
+ * same for the same epoch, so that a resumed run sees what it would have seen.
+ */
+export type EpochWindows = (epoch: number) => TrainingWindows;
+
+/**
  * Trains `model` in place with Adam on next-item loss at every position, validating after each
  * epoch, keeping the best epoch's weights (restored at the end) and stopping early. With a
  * checkpoint directory the run resumes where it stopped and is deterministic for a seed.
  */
 export async function train(
   model: CpRec,
-  windows: TrainingWindows,
+  data: TrainingWindows | EpochWindows,
   validate: Validate,
   options: TrainOptions,
   events: TrainEvents = {},
 ): Promise<TrainResult> {
   const { epochs, batchSize, learningRate, schedule, weightDecay, patience, seed, checkpointDir } =
     validateTrainOptions(options);
+  const windowsOf: EpochWindows = typeof data === 'function' ? data : () => data;
+  // The first epoch's windows stand for the data in the run's identity and fix its shape.
+  const windows = windowsOf(1);
   if (windows.numWindows === 0) throw new RangeError('train: no training windows');
   if (model.config.copyHead && options.maskSeen) {
     throw new RangeError(
@@ -194,7 +203,13 @@ export async function train(
       const started = performance.now();
       let lossSum = 0;
       let step = 0;
-      for (const batch of shuffledBatches(windows, batchSize, seed * 1000 + epoch)) {
+      const epochWindows = epoch === 1 ? windows : windowsOf(epoch);
+      if (epochWindows.numWindows !== windows.numWindows) {
+        throw new RangeError(
+          `train: epoch ${epoch} has ${epochWindows.numWindows} windows, epoch 1 had ${windows.numWindows}`,
+        );
+      }
+      for (const batch of shuffledBatches(epochWindows, batchSize, seed * 1000 + epoch)) {
         const globalStep = (epoch - 1) * stepsPerEpoch + step++;
         const lr = learningRateAt(globalStep, stepsPerEpoch, options);
         const loss = adam.minimize(

@@ -4,6 +4,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
 import { basename, join } from 'node:path';
 import { makeTrainingWindows } from '../data/trainingWindows';
+import { shuffleWithinGroups } from '../data/timeGroups';
+import { mulberry32 } from '../data/random';
 import { fitBaselines } from '../eval/baselines';
 import { evaluateScorer, evaluateSplits, formatMetricsTable } from '../eval/evaluate';
 import type { EvaluationResult, MetricName } from '../eval/metrics';
@@ -20,7 +22,7 @@ import { modelScorer } from './modelScorer';
 import type { EpochRecord } from './checkpoint';
 import { ProgressBar } from './progressBar';
 import { storedAs } from './weightsChoice';
-import { train, type TrainOptions, type TrainResult } from './trainer';
+import { train, type EpochWindows, type TrainOptions, type TrainResult } from './trainer';
 
 export interface BaselineResults {
   name: string;
@@ -57,11 +59,26 @@ export async function trainAndEvaluate(
   bar: ProgressBar,
 ): Promise<TrainedRun> {
   const { dataset } = data;
-  const windows = makeTrainingWindows(dataset.train, {
-    maxLength: config.maxLength,
-    stride: options.stride,
-    reversed: options.reversed,
-  });
+  const cut = (sequences: readonly Int32Array[]) =>
+    makeTrainingWindows(sequences, {
+      maxLength: config.maxLength,
+      stride: options.stride,
+      reversed: options.reversed,
+    });
+  const { shuffleWithin } = options;
+  const windowsOf: EpochWindows | null =
+    shuffleWithin === null
+      ? null
+      : (epoch) =>
+          cut(
+            shuffleWithinGroups(
+              dataset.train,
+              dataset.trainTimes,
+              shuffleWithin,
+              mulberry32(options.seed * 7919 + epoch),
+            ),
+          );
+  const windows = windowsOf ? windowsOf(1) : cut(dataset.train);
   const model = new CpRec(config);
   const nextItNetParameters = countParameters(uncompressed(config));
   bar.log(
@@ -75,7 +92,7 @@ export async function trainAndEvaluate(
   const dataId = createHash('sha256').update(dataset.itemIds.join('\n')).digest('hex');
   const result = await train(
     model,
-    windows,
+    windowsOf ?? windows,
     async (m) => {
       const r = await evaluateScorer(dataset, dataset.validation, modelScorer(m), {
         keepSeen: options.keepSeen,
