@@ -127,6 +127,12 @@ export async function saveCheckpoint(
   }
 }
 
+/**
+ * Values an option takes when it is off. A checkpoint written before an option existed does not
+ * record it, and still resumes when the option is off now (new options default to off).
+ */
+const OFF: readonly unknown[] = [null, false, 0];
+
 /** The fields of two identities that differ, as "field: was -> now" lines. */
 function differences(was: RunIdentity, now: RunIdentity): string[] {
   const lines: string[] = [];
@@ -134,6 +140,7 @@ function differences(was: RunIdentity, now: RunIdentity): string[] {
     const a = (was[part] ?? {}) as Record<string, unknown>;
     const b = (now[part] ?? {}) as Record<string, unknown>;
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (!(key in a) && OFF.includes(b[key])) continue;
       const [x, y] = [JSON.stringify(a[key]), JSON.stringify(b[key])];
       if (x !== y) lines.push(`${key}: ${x ?? 'unset'} -> ${y ?? 'unset'}`);
     }

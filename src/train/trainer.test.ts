@@ -210,6 +210,26 @@ describe('train', () => {
     );
   });
 
+  it('resumes a checkpoint written before an option existed while that option is off', async () => {
+    const older = async (name: string) => {
+      const checkpointDir = join(dir, name);
+      await train(model(), windows, scripted([1], []), { ...options, epochs: 1, checkpointDir });
+      return (value: unknown) => ({ ...options, epochs: 2, checkpointDir, laterOption: value });
+    };
+    for (const off of [null, false, 0]) {
+      const newer = await older(`older-${off}`);
+      let resumedAt = -1;
+      await train(model(), windows, scripted([1, 2], []), newer(off), {
+        onResume: (s) => (resumedAt = s.epochsDone),
+      });
+      expect({ off, resumedAt }).toEqual({ off, resumedAt: 1 });
+    }
+    const newer = await older('older-on');
+    await expect(train(model(), windows, scripted([1, 2], []), newer(60))).rejects.toThrow(
+      /belongs to another run:\n {2}laterOption: unset -> 60\n/,
+    );
+  });
+
   it('stops with the epoch, step and learning rate when the loss is not finite', async () => {
     await expect(
       train(model(), windows, scripted([1], []), { ...options, learningRate: 1e308 }),
