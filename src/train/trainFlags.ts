@@ -40,6 +40,11 @@ export const TRAIN_FLAGS = flagGroup({
     default: d.targetDecay,
     help: 'weight ratio between successive items of the target window (1 = all equally likely)',
   },
+  'item-mask': {
+    type: 'number',
+    default: d.itemMask,
+    help: 'hide each history item from the network with this probability while training (0 = off)',
+  },
   seed: {
     type: 'number',
     default: d.seed,
@@ -85,6 +90,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     patience: flags.patience,
     targetWindow: flags['target-window'],
     targetDecay: flags['target-decay'],
+    itemMask: flags['item-mask'],
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],
     seed: flags.seed,

@@ -77,6 +77,7 @@ describe('validateTrainOptions', () => {
     );
     expect(bad({ targetWindow: 2.5 })).toThrow(/targetWindow must be an integer >= 1, got 2\.5/);
     expect(bad({ batchSize: 0 })).toThrow(/batchSize .* got 0/);
+    expect(bad({ itemMask: 1 })).toThrow('training option itemMask must be in [0, 1), got 1');
     expect(bad({ learningRate: -1 })).toThrow(/learningRate must be > 0, got -1/);
     expect(bad({ epochs: NaN })).toThrow(/epochs .* got NaN/);
     expect(bad({ warmupEpochs: 30 })).toThrow(/warmupEpochs must be in \[0, epochs = 30\), got 30/);
@@ -108,6 +109,18 @@ describe('train', () => {
     expect(maxAbsDiff(await weights(a), await weights(b))).toBe(0);
     expect(ra.history.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
     expect(ra.history[3].loss).toBeLessThan(ra.history[0].loss);
+  });
+
+  it('hides input items with itemMask, the same ones again for the same seed', async () => {
+    const trained = async (itemMask: number) => {
+      const m = model();
+      await train(m, windows, scripted([1, 2], []), { ...options, epochs: 2, itemMask });
+      return weights(m);
+    };
+    const plain = await trained(0);
+    const masked = await trained(0.5);
+    expect(maxAbsDiff(masked, plain)).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(await trained(0.5), masked)).toBe(0);
   });
 
   it('keeps the best epoch and stops after `patience` epochs without improvement', async () => {

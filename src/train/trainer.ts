@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shuffledBatches } from '../data/batches';
 import { futureTargets } from '../data/futureTargets';
+import { maskItems } from '../data/itemMask';
 import { mulberry32 } from '../data/random';
 import type { TrainingWindows } from '../data/trainingWindows';
 import type { CpRec } from '../model/cprec';
@@ -31,6 +32,8 @@ export interface TrainOptions {
   targetWindow: number;
   /** Weight ratio between successive offsets in the target window (0.5 halves, 1 = uniform). */
   targetDecay: number;
+  /** Each input item is hidden with this probability (see maskItems; 0 = off). */
+  itemMask: number;
   /** Leave each position's already-seen items out of its softmax (see CpRec.loss). */
   maskSeen: boolean;
   /** Seed of the window order and dropout masks. */
@@ -51,6 +54,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   patience: 5,
   targetWindow: 5,
   targetDecay: 0.5,
+  itemMask: 0,
   maskSeen: false,
   seed: 42,
 };
@@ -82,6 +86,7 @@ export function validateTrainOptions(options: TrainOptions): TrainOptions {
       'an integer >= 1',
     ],
     ['targetDecay', options.targetDecay > 0 && options.targetDecay <= 1, 'in (0, 1]'],
+    ['itemMask', options.itemMask >= 0 && options.itemMask < 1, 'in [0, 1)'],
   ];
   for (const [name, ok, rule] of checks) {
     if (!ok) throw new RangeError(`training option ${name} must be ${rule}, got ${options[name]}`);
@@ -215,7 +220,7 @@ export async function train(
         const loss = adam.minimize(
           () =>
             model.loss(
-              batch.inputs,
+              maskItems(batch.inputs, options.itemMask, mulberry32(seed * 7907 + globalStep)),
               futureTargets(
                 batch.targets,
                 windows.maxLength,
