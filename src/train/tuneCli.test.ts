@@ -13,6 +13,26 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+/** `cprec tune` on the shop sample with two seeds. */
+const tune = (grid: string, report: string) => [
+  'src/train/cprecCli.ts',
+  'tune',
+  '--data',
+  'data/online-retail-sample/interactions.csv',
+  '--where',
+  'quantity>0',
+  '--min-item-events',
+  '3',
+  '--grid',
+  grid,
+  '--seeds',
+  '2',
+  '--runs',
+  join(dir, 'runs'),
+  '--report',
+  report,
+];
+
 describe('npm run tune', () => {
   it('trains each configuration and seed, reports mean ± sd, and continues a half-done sweep', async () => {
     const grid = join(dir, 'grid.json');
@@ -33,24 +53,7 @@ describe('npm run tune', () => {
     );
     const report = join(dir, 'tuning.md');
     await writeFile(report, '# Tuning\n\nThe old log stays.\n');
-    const args = [
-      'src/train/cprecCli.ts',
-      'tune',
-      '--data',
-      'data/online-retail-sample/interactions.csv',
-      '--where',
-      'quantity>0',
-      '--min-item-events',
-      '3',
-      '--grid',
-      grid,
-      '--seeds',
-      '2',
-      '--runs',
-      join(dir, 'runs'),
-      '--report',
-      report,
-    ];
+    const args = tune(grid, report);
     const first = await run(tsx, args);
     expect(first.stderr).toMatch(/2 configurations x 2 seeds = 4 runs, 0 finished \(/);
     expect(first.stderr).toMatch(/^4 to train with 2 at a time$/m);
@@ -123,26 +126,7 @@ describe('npm run tune', () => {
       }),
     );
     const report = join(dir, 'screen.md');
-    const { stderr } = await run(tsx, [
-      'src/train/cprecCli.ts',
-      'tune',
-      '--data',
-      'data/online-retail-sample/interactions.csv',
-      '--where',
-      'quantity>0',
-      '--min-item-events',
-      '3',
-      '--grid',
-      grid,
-      '--seeds',
-      '2',
-      '--screen',
-      '1',
-      '--runs',
-      join(dir, 'runs'),
-      '--report',
-      report,
-    ]);
+    const { stderr } = await run(tsx, [...tune(grid, report), '--screen', '1']);
     const firstSeed = await Promise.all(
       ['dropout=0', 'dropout=0.2', 'dropout=0.4'].map(async (c) => {
         const file = join(dir, 'runs', 'screen', c, 'seed-1', 'model', 'model.json');
