@@ -155,5 +155,15 @@ describe('npm run tune', () => {
       new RegExp(`\\| \\*\\*${best.replace('.', '\\.')}\\*\\* \\(chosen\\) \\| 2 \\|`),
     );
     expect(text.match(/\| 1 of 2 \|/g)).toHaveLength(2);
+
+    // The shipped model records the screening beside the choice rule.
+    const shipped = join(dir, 'screen-shipped');
+    await run(tsx, [...tune(grid, report), '--screen', '1', '--report-only', '--ship', shipped]);
+    const { selection } = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8')).training;
+    expect(selection).toMatchObject({
+      configuration: best,
+      screening: expect.stringContaining('only the 1 best'),
+    });
+    expect(selection.configurations).toHaveLength(3);
   });
 });

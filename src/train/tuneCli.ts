@@ -294,6 +294,7 @@ export const command = defineCommand(
       const shipped = await readModelJson(flags.ship);
       shipped.training.selection = {
         rule: CHOICE_RULE,
+        ...(screening ? { screening: screenRule(flags.screen) } : {}),
         grid: grid.name,
         configuration: chosen.configuration,
         seed: best.seed,
