@@ -210,7 +210,7 @@ export function screenConfigurations(
 
 /** screenConfigurations in words, for the report. */
 export const screenRule = (keep: number) =>
-  `every configuration is trained with seed 1 first; only the ${keep} best on its validation ${CHOICE_METRIC} go on to the other seeds`;
+  `every configuration is trained with seed 1 first; only the ${keep} best on that seed's validation ${CHOICE_METRIC} go on to the other seeds`;
 
 /**
  * The run that ships for a chosen configuration: its seed with the best validation NDCG@10 (the

@@ -150,7 +150,9 @@ describe('npm run tune', () => {
       });
     }
     const text = await readFile(report, 'utf8');
-    expect(text).toContain('only the 1 best on its validation NDCG@10 go on to the other seeds');
+    expect(text).toContain(
+      "only the 1 best on that seed's validation NDCG@10 go on to the other seeds",
+    );
     expect(text).toMatch(
       new RegExp(`\\| \\*\\*${best.replace('.', '\\.')}\\*\\* \\(chosen\\) \\| 2 \\|`),
     );
