@@ -14,6 +14,14 @@ export function movieModelJson(): ModelJson & { catalog: CatalogIndex } {
   return JSON.parse(readFileSync(join('public', MOVIE_MODEL, 'model.json'), 'utf8'));
 }
 
+/** Every item of the shipped movie model's catalog, in catalog order. */
+export function movieCatalog(): CatalogShard['items'] {
+  return movieModelJson().catalog.shards.flatMap(
+    ({ path }) =>
+      (JSON.parse(readFileSync(join('public', MOVIE_MODEL, path), 'utf8')) as CatalogShard).items,
+  );
+}
+
 /** The catalog shard holding catalog id `itemId` in the shipped movie model. */
 export function shardOfItem(model: ModelJson & { catalog: CatalogIndex }, itemId: string): number {
   const modelId = model.items.indexOf(itemId);
