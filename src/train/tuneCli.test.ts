@@ -33,24 +33,17 @@ const tune = (grid: string, report: string) => [
   report,
 ];
 
+/** A grid of tiny models on the shop sample, one configuration per dropout; returns its file. */
+async function writeGrid(name: string, epochs: number, dropout: number[]): Promise<string> {
+  const file = join(dir, `${name}.json`);
+  const base = { d: 16, blocks: 1, 'max-length': 10, 'batch-size': 64, epochs, 'keep-seen': true };
+  await writeFile(file, JSON.stringify({ name, base, grid: { dropout } }));
+  return file;
+}
+
 describe('npm run tune', () => {
   it('trains each configuration and seed, reports mean ± sd, and continues a half-done sweep', async () => {
-    const grid = join(dir, 'grid.json');
-    await writeFile(
-      grid,
-      JSON.stringify({
-        name: 'tiny',
-        base: {
-          d: 16,
-          blocks: 1,
-          'max-length': 10,
-          'batch-size': 64,
-          epochs: 2,
-          'keep-seen': true,
-        },
-        grid: { dropout: [0, 0.2] },
-      }),
-    );
+    const grid = await writeGrid('tiny', 2, [0, 0.2]);
     const report = join(dir, 'tuning.md');
     await writeFile(report, '# Tuning\n\nThe old log stays.\n');
     const args = tune(grid, report);
@@ -109,22 +102,7 @@ describe('npm run tune', () => {
   });
 
   it('screens: only the best configurations on seed 1 validation train their other seeds', async () => {
-    const grid = join(dir, 'screen.json');
-    await writeFile(
-      grid,
-      JSON.stringify({
-        name: 'screen',
-        base: {
-          d: 16,
-          blocks: 1,
-          'max-length': 10,
-          'batch-size': 64,
-          epochs: 1,
-          'keep-seen': true,
-        },
-        grid: { dropout: [0, 0.2, 0.4] },
-      }),
-    );
+    const grid = await writeGrid('screen', 1, [0, 0.2, 0.4]);
     const report = join(dir, 'screen.md');
     const { stderr } = await run(tsx, [...tune(grid, report), '--screen', '1']);
     const firstSeed = await Promise.all(
