@@ -130,10 +130,10 @@ export interface SweepRow {
 export const SWEEP_METRICS: MetricName[] = ['NDCG@10', 'HR@10'];
 /** What the choice maximises. */
 export const CHOICE_METRIC: MetricName = 'NDCG@10';
-/** chooseConfiguration and chooseRun in words, for the report and the shipped model's record. */
-export const CHOICE_RULE =
-  `the best mean validation ${CHOICE_METRIC} over configurations with every seed finished, ` +
-  `then that configuration's seed with the best validation ${CHOICE_METRIC}; test figures are not read`;
+/** chooseConfiguration in words, for the report. */
+const CONFIGURATION_RULE = `the best mean validation ${CHOICE_METRIC} over configurations with every seed finished`;
+/** chooseConfiguration and chooseRun in words, for the shipped model's record. */
+export const CHOICE_RULE = `${CONFIGURATION_RULE}, then that configuration's seed with the best validation ${CHOICE_METRIC}; test figures are not read`;
 
 function spread(values: number[]): Spread {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
@@ -197,11 +197,11 @@ export function screenConfigurations(
   configurations: readonly SweepConfiguration[],
   keep: number,
 ): SweepConfiguration[] {
-  const first = (c: SweepConfiguration) =>
-    outcomes.find((o) => o.configuration === c.name && o.seed === 1);
   return configurations
-    .filter((c) => first(c))
-    .map((c, order) => ({ c, order, score: first(c)!.validation[CHOICE_METRIC] }))
+    .flatMap((c, order) => {
+      const first = outcomes.find((o) => o.configuration === c.name && o.seed === 1);
+      return first ? [{ c, order, score: first.validation[CHOICE_METRIC] }] : [];
+    })
     .sort((a, b) => b.score - a.score || a.order - b.order)
     .slice(0, keep)
     .sort((a, b) => a.order - b.order)
@@ -305,7 +305,7 @@ export function sweepMarkdown(report: SweepReport): string {
     (a, b) => b.validation[CHOICE_METRIC] - a.validation[CHOICE_METRIC],
   )[0];
   const choice = chosen
-    ? `Chosen by the rule (${CHOICE_RULE.split(', then')[0]}): **${chosen.configuration}**, validation ${pm(chosen.validation[CHOICE_METRIC], chosen.seeds)}, ` +
+    ? `Chosen by the rule (${CONFIGURATION_RULE}): **${chosen.configuration}**, validation ${pm(chosen.validation[CHOICE_METRIC], chosen.seeds)}, ` +
       `test ${pm(chosen.test[CHOICE_METRIC], chosen.seeds)}` +
       (strongest
         ? ` (${(chosen.test[CHOICE_METRIC].mean / strongest.test[CHOICE_METRIC]).toFixed(2)}x the test ${CHOICE_METRIC} of ${strongest.name}, the baseline best on validation).`

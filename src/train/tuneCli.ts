@@ -191,10 +191,9 @@ export const command = defineCommand(
     const todoOf = (list: Run[]) => (flags['report-only'] ? [] : list.filter((r) => !isDone(r)));
     console.error(
       `${describeData(data)}\nsweep ${grid.name}: ${configurations.length} configurations x ${seeds.length} seeds = ` +
-        `${runs.length} runs, ${runs.length - runs.filter((r) => !isDone(r)).length} finished` +
-        (screening
-          ? `; ${screenRule(flags.screen)} (logs: <run>/train.log)`
-          : ' (logs: <run>/train.log)'),
+        `${runs.length} runs, ${runs.filter(isDone).length} finished` +
+        (screening ? `; ${screenRule(flags.screen)}` : '') +
+        ' (logs: <run>/train.log)',
     );
 
     const failures: string[] = [];
