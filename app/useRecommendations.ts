@@ -33,7 +33,13 @@ function useRanking(
     void (async () => {
       try {
         const basedOn = await history(recommender);
-        const result = await recommender.recommend(basedOn, { k: RECOMMENDATION_COUNT, oneOff });
+        // The item on show is never its own recommendation; the user's own history is, when the
+        // model learned repeat purchases (recommender.info.excludesHistory).
+        const result = await recommender.recommend(basedOn, {
+          k: RECOMMENDATION_COUNT,
+          oneOff,
+          ...(oneOff ? { excludeHistory: true } : {}),
+        });
         if (!live) return;
         setLatest({ result, basedOn });
         setError(null);
@@ -52,7 +58,7 @@ function useRanking(
 
 /**
  * Ranks the catalogue for the most recent clicks whenever the history changes (a click here or in
- * another tab).
+ * another tab). Items clicked before are left out unless the model learned repeat purchases.
  */
 export function useRecommendations(
   recommender: Recommender | null,
@@ -72,7 +78,7 @@ export function useRecommendations(
 
 /**
  * "More like this": what the model predicts after this one item alone, whatever the user's
- * history; the item itself is left out (history items are), nothing else.
+ * history; the item itself is left out, nothing else.
  */
 export function useMoreLikeThis(
   recommender: Recommender | null,

@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { HISTORY_DB_NAME } from '../src/runtime/settings';
+import { useBackend } from '../src/testing/backends';
+import { readModelFiles } from '../src/train/modelFiles';
 import { editCatalogShard, MOVIE_MODEL, movieModelJson, shardOfItem } from './catalogShards';
 import { hangIndexedDb } from './hangingIndexedDb';
 import { MOVIE_SHOP } from './shopsUnderTest';
@@ -156,6 +158,34 @@ test("context-item shows the model's top k after that item alone, and follows th
   await expect(page.locator(`${widget} [part="list"]`)).toHaveAttribute('data-source', 'popular');
   expect(errors.some((e) => e.includes('got " "'))).toBe(true);
   expect(errors.some((e) => e.includes('"no-such-film" is not an item'))).toBe(true);
+});
+
+test('a model trained on repeat purchases shows the history again, never the context item', async ({
+  page,
+}) => {
+  await useBackend('cpu');
+  const { model, modelJson } = await readModelFiles('public/models/online-retail');
+  const top = async (ids: number[], exclude: number[]) =>
+    (await model.topK(ids, 6, { exclude })).ids.map((id) => modelJson.items[id]);
+  try {
+    await page.goto(HOST);
+    await shownFor(page, []);
+    await page.locator(widget).evaluate((el) => el.setAttribute('model', '/models/online-retail/'));
+    const [first, second] = [modelJson.items[1], modelJson.items[2]];
+    await shownFor(page, []);
+    await track(page, first);
+    await track(page, second);
+    await shownFor(page, [first, second]);
+    const shown = await shownIds(page);
+    expect(shown).toEqual(await top([1, 2], []));
+    expect(shown).toEqual(expect.arrayContaining([first]));
+
+    await page.locator(widget).evaluate((el, id) => el.setAttribute('context-item', id), second);
+    await shownAfterItem(page, second);
+    expect(await shownIds(page)).toEqual(await top([2], [2]));
+  } finally {
+    model.dispose();
+  }
 });
 
 test('catalog titles are rendered as text, never as markup', async ({ page }) => {

@@ -175,9 +175,12 @@ export class CprecRecommendations extends HTMLElement {
           ? [context.itemId]
           : (await history.recent(recommender.info.window)).map((event) => event.itemId);
       // A one-off history: the visitor's own keeps its incremental path in the recommender.
+      // The page's own item is never its own recommendation; a visitor's history may be, when the
+      // model learned repeat purchases (recommender.info.excludesHistory).
       const result = await recommender.recommend(ids, {
         k,
         oneOff: context.itemId !== null,
+        ...(context.itemId !== null ? { excludeHistory: true } : {}),
         resolveItems: this.resolveItems,
       });
       if (seq !== this.#renderSeq) return;

@@ -150,6 +150,13 @@ describe('model files', () => {
       /config: CpRecConfig\.d/,
     );
     expect(() => parseModelJson({ ...modelJson, weightFiles: {} })).toThrow(ModelFormatError);
+    expect(() =>
+      parseModelJson({ ...modelJson, training: { settings: { keepSeen: 'yes' } } }),
+    ).toThrow(
+      new ModelFormatError(
+        'model.json training.settings.keepSeen: must be true or false, got "yes"',
+      ),
+    );
   });
 
   it('keeps the config error as the cause', async () => {

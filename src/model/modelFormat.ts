@@ -128,6 +128,20 @@ export async function encodeModel(
   return { modelJson, files };
 }
 
+/**
+ * Whether the model was trained with the history's own items in its softmax (`--keep-seen`, for
+ * repeat purchases), as its training record says; undefined when the record does not say.
+ */
+export function recordedKeepSeen(training: Record<string, unknown>): boolean | undefined {
+  const value = (training.settings as { keepSeen?: unknown } | undefined)?.keepSeen;
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new ModelFormatError(
+      `model.json training.settings.keepSeen: must be true or false, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
 /** Checks a parsed model.json; throws ModelFormatError naming the first bad field. */
 export function parseModelJson(json: unknown): ModelJson {
   const fail = (field: string, problem: string, cause?: unknown): never => {
@@ -188,6 +202,7 @@ export function parseModelJson(json: unknown): ModelJson {
       }
     }
   }
+  recordedKeepSeen(m.training ?? {});
   const catalog = catalogIndexOf(m);
   return {
     ...(m as ModelJson),

@@ -90,6 +90,23 @@ describe('createLocalRecommender', () => {
     rec.dispose();
   });
 
+  it('recommends the history again by default when the model was trained on repeats', async () => {
+    const files = new Map(served);
+    const modelJson = JSON.parse(files.get('model.json') as string);
+    files.set(
+      'model.json',
+      JSON.stringify({ ...modelJson, training: { settings: { keepSeen: true } } }),
+    );
+    const rec = await load({ fetch: server(files) });
+    expect(rec.info.excludesHistory).toBe(false);
+    const again = await rec.recommend(['m120', 'm121'], { k: ITEMS });
+    expect(again.items.map((r) => r.itemId)).toEqual(expect.arrayContaining(['m120', 'm121']));
+    const fresh = await rec.recommend(['m120', 'm121'], { k: ITEMS, excludeHistory: true });
+    expect(fresh.items.map((r) => r.itemId)).not.toContain('m120');
+    expect(fresh.items).toHaveLength(ITEMS - 2);
+    rec.dispose();
+  });
+
   it('gives popular items for an empty or unknown history, and honours exclude, include and k', async () => {
     const rec = await load();
     const popular = await rec.recommend(['unknown'], { k: 3, exclude: ['m100'] });
@@ -101,6 +118,9 @@ describe('createLocalRecommender', () => {
     ]);
     const only = await rec.recommend(['m120'], { k: 10, include: ['m130', 'm120', 'm107'] });
     expect(only.items.map((r) => r.itemId).sort()).toEqual(['m107', 'm130']);
+    expect(rec.info.excludesHistory).toBe(true);
+    const all = await rec.recommend(['m120'], { k: ITEMS });
+    expect(all.items.map((r) => r.itemId)).not.toContain('m120');
     const repeat = await rec.recommend(['m120'], { k: ITEMS, excludeHistory: false });
     expect(repeat.items.map((r) => r.itemId)).toContain('m120');
     await expect(rec.recommend(['m120'], { k: 0 })).rejects.toThrow(

@@ -69,6 +69,7 @@ const info: RecommenderInfo = {
   parameters: 0,
   weightBytes: 0,
   window: 4,
+  excludesHistory: true,
   worker: true,
 };
 

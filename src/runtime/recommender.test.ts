@@ -14,9 +14,9 @@ const items = ['', ...Array.from({ length: 12 }, (_, i) => `i${i + 1}`)];
 const files = {
   baseUrl: '',
   weights: new Map(),
-  modelJson: { items } as unknown as ModelJson,
+  modelJson: { items, training: {} } as unknown as ModelJson,
 };
-const info = (): RecommenderInfo => ({
+const info = (): Omit<RecommenderInfo, 'excludesHistory'> => ({
   backend: 'webgpu',
   backends: [],
   modelName: 't',
@@ -36,7 +36,10 @@ const tidyData = async (f: () => tf.Tensor) => {
 afterEach(() => models.splice(0).forEach((m) => m.isDisposed || m.dispose()));
 
 /** Model files whose catalog ids are `ids` (ids[0] = '' is padding), bypassing the parser. */
-const filesWith = (ids: string[]) => ({ ...files, modelJson: { items: ids } as ModelJson });
+const filesWith = (ids: string[]) => ({
+  ...files,
+  modelJson: { items: ids, training: {} } as ModelJson,
+});
 
 function model(): CpRec {
   const m = new CpRec(config);

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { CatalogIndex, CatalogItem } from '../model/catalogFormat';
 import type { CpRec } from '../model/cprec';
 import { IncrementalForward } from '../model/incrementalForward';
+import { recordedKeepSeen } from '../model/modelFormat';
 import type { BackendName, BackendReport } from './backends';
 import type { CatalogError } from './catalogError';
 import type { ModelFiles } from './modelLoader';
@@ -17,7 +18,10 @@ export interface RecommendOptions {
   exclude?: Iterable<ItemId>;
   /** If given, only these catalog ids may be returned. */
   include?: Iterable<ItemId>;
-  /** Leave out items already in the history; default true (set false for repeat purchases). */
+  /**
+   * Leave out items already in the history. Default: the model's own `info.excludesHistory`
+   * (false for a model trained on repeat purchases, which ranks them as it learned to).
+   */
   excludeHistory?: boolean;
   /**
    * The history is a one-off, not the user's growing one (an item page's "more like this" over
@@ -85,6 +89,11 @@ export interface RecommenderInfo {
   weightBytes: number;
   /** Longest history the model reads. */
   window: number;
+  /**
+   * excludeHistory's default: true, except for a model trained with the history's items in its
+   * softmax (`cprec train --keep-seen`, repeat purchases), which recommends them again.
+   */
+  excludesHistory: boolean;
   worker: boolean;
   /** Why the model runs on the page's main thread although a worker was asked for. */
   workerFailure?: string;
@@ -135,12 +144,18 @@ export class LocalRecommender implements Ranker {
    * `fallback` rebuilds the network on another backend when this one fails mid-request (a lost
    * WebGPU device); the request is then answered there.
    */
+  readonly info: RecommenderInfo;
+
   constructor(
     private model: CpRec,
     files: ModelFiles,
-    readonly info: RecommenderInfo,
+    info: Omit<RecommenderInfo, 'excludesHistory'>,
     private fallback?: () => Promise<{ model: CpRec; backend: BackendName }>,
   ) {
+    this.info = {
+      ...info,
+      excludesHistory: !(recordedKeepSeen(files.modelJson.training) ?? false),
+    };
     this.items = files.modelJson.items;
     this.items.forEach((id, modelId) => {
       if (modelId === 0) return;
@@ -198,7 +213,8 @@ export class LocalRecommender implements Ranker {
       const modelId = this.modelIds.get(String(id));
       if (modelId !== undefined) excluded.add(modelId);
     }
-    if (options.excludeHistory ?? true) for (const id of known) excluded.add(id);
+    if (options.excludeHistory ?? this.info.excludesHistory)
+      for (const id of known) excluded.add(id);
     let allowed: Set<number> | undefined;
     if (options.include) {
       allowed = new Set<number>();

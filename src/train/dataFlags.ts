@@ -4,6 +4,7 @@ import { readTextFile } from '../data/csv';
 import { loadCatalog, loadMovieLensMovies, type Catalog } from '../data/catalogLoader';
 import { buildDataset, type Dataset } from '../data/dataset';
 import { loadInteractions, loadMovieLensRatings } from '../data/interactionLoader';
+import { recordedKeepSeen } from '../model/modelFormat';
 import { flagGroup, UsageError, type AnyFlagValue, type FlagGroup, type FlagValues } from './flags';
 
 /** The flags that say where the data is and how to read it; shared by train, evaluate, compare. */
@@ -77,7 +78,7 @@ export function splitOptions(flags: DataFlagValues): SplitOptions {
  */
 export function recordedDataFlags(training: Record<string, unknown>): Record<string, AnyFlagValue> {
   const recorded: Record<string, unknown> = { ...(training.data as object | undefined) };
-  const keepSeen = (training.settings as { keepSeen?: unknown } | undefined)?.keepSeen;
+  const keepSeen = recordedKeepSeen(training);
   if (keepSeen !== undefined) recorded['keep-seen'] = keepSeen;
   const specs: FlagGroup = { ...DATA_FLAGS, 'keep-seen': { type: 'boolean', help: '' } };
   const typeOf = (v: unknown) =>
