@@ -20,6 +20,21 @@ describe.each(['cpu', 'wasm'] as const)('on %s', (backend) => {
     expect(() => softmaxCrossEntropy(logits, [7, 0, 0, 0, 0])).toThrow(/row 0 column 7/);
   });
 
+  it("stays exact where the target's probability underflows float32", async () => {
+    await useBackend(backend);
+    const logits = tf.tensor2d([
+      [0, -200, 50],
+      [1000, 999, -1000],
+    ]);
+    const loss = await softmaxCrossEntropy(logits, [1, 2]).data();
+    const lse = (xs: number[]) => {
+      const top = Math.max(...xs);
+      return top + Math.log(xs.reduce((n, x) => n + Math.exp(x - top), 0));
+    };
+    expect(loss[0]).toBeCloseTo(lse([0, -200, 50]) + 200, 3);
+    expect(loss[1]).toBeCloseTo(lse([1000, 999, -1000]) + 1000, 3);
+  });
+
   it('trains a one-item catalogue: zero loss and zero gradient, no error', async () => {
     await useBackend(backend);
     const model = new CpRec({ numItems: 1, d: 4, numBlocks: 1, maxLength: 3 });
