@@ -54,16 +54,26 @@ describe('Adam', () => {
   it('resumes from saved state exactly', async () => {
     const [a, b] = [model(), model()];
     const targets = Int32Array.from([2, 15, 25, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
-    const first = new Adam(a.params, { learningRate: 0.01, weightDecay: 0.1 });
+    const first = new Adam(a.params, { learningRate: 0.01, weightDecay: 0.1, averageDecay: 0.5 });
     first.minimize(() => a.loss(inputs, targets, 2)).dispose();
-    const second = new Adam(b.params, { learningRate: 0.01, weightDecay: 0.1 });
+    const second = new Adam(b.params, { learningRate: 0.01, weightDecay: 0.1, averageDecay: 0.5 });
     b.params.assign(Object.fromEntries(a.params.entries()));
     second.setState(await first.getState());
     first.minimize(() => a.loss(inputs, targets, 2)).dispose();
     second.minimize(() => b.loss(inputs, targets, 2)).dispose();
+    const [averageA, averageB] = [first.averaged()!, second.averaged()!];
     for (const [name, v] of a.params.entries()) {
       expect(maxAbsDiff(await v.data(), await b.params.get(name).data()), name).toBe(0);
+      expect(maxAbsDiff(await averageA[name].data(), await averageB[name].data()), name).toBe(0);
+      // The average of two steps' weights lags the weights.
+      expect(maxAbsDiff(await averageA[name].data(), await v.data()), name).toBeGreaterThan(0);
     }
+    expect(() =>
+      second.setState({
+        iterations: 1,
+        tensors: new Map([['embedding/head/m2', new Float32Array(1)]]),
+      }),
+    ).toThrow('Adam.setState: unknown state "embedding/head/m2"');
     const before = tf.memory().numTensors;
     first.minimize(() => a.loss(inputs, targets, 2)).dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -8,6 +8,12 @@ export interface AdamOptions {
   epsilon: number;
   /** Decoupled weight decay (AdamW), as a fraction of the learning rate per step. */
   weightDecay: number;
+  /**
+   * Decay per step of a running average of the weights (Polyak averaging, as Keras's use_ema):
+   * average = average * d + weights * (1 - d) after each step, from the weights after the first.
+   * 0 = off.
+   */
+  averageDecay: number;
 }
 
 export const DEFAULT_ADAM: AdamOptions = {
@@ -16,6 +22,7 @@ export const DEFAULT_ADAM: AdamOptions = {
   beta2: 0.999,
   epsilon: 1e-8,
   weightDecay: 0,
+  averageDecay: 0,
 };
 
 /**
@@ -29,6 +36,7 @@ export class Adam {
   private steps = 0;
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
+  private readonly average = new Map<string, tf.Variable>();
 
   constructor(
     private readonly params: Parameters,
@@ -64,15 +72,31 @@ export class Adam {
           weightDecay > 0 ? tf.mul(variable, 1 - learningRate * weightDecay) : variable;
         variable.assign(tf.sub(decayed, tf.mul(update, learningRate)));
       }
+      const decay = this.options.averageDecay;
+      if (decay === 0) return;
+      // Every weight, stepped or not: the average is over steps.
+      for (const [name, variable] of this.params.entries()) {
+        const average = this.average.get(name);
+        if (average) average.assign(tf.add(tf.mul(average, decay), tf.mul(variable, 1 - decay)));
+        else this.average.set(name, tf.variable(tf.clone(variable), false));
+      }
     });
     tf.dispose(grads);
     return value;
   }
 
-  /** The optimiser state by name, for checkpoints: `iterations` plus `<param>/m` and `<param>/v`. */
+  /** The running average of the weights by parameter name; null when off or before a step. */
+  averaged(): Record<string, tf.Tensor> | null {
+    return this.average.size === 0 ? null : Object.fromEntries(this.average);
+  }
+
+  /**
+   * The optimiser state by name, for checkpoints: `iterations` plus `<param>/m`, `<param>/v` and,
+   * when averaging, `<param>/average`.
+   */
   async getState(): Promise<{ iterations: number; tensors: Map<string, Float32Array> }> {
     const tensors = new Map<string, Float32Array>();
-    for (const [suffix, map] of [['m', this.m] as const, ['v', this.v] as const]) {
+    for (const [suffix, map] of this.maps()) {
       for (const [name, t] of map)
         tensors.set(`${name}/${suffix}`, (await t.data()) as Float32Array);
     }
@@ -80,25 +104,36 @@ export class Adam {
   }
 
   setState(state: { iterations: number; tensors: Map<string, Float32Array> }): void {
-    this.disposeMoments();
+    this.disposeState();
     this.steps = state.iterations;
+    const maps = new Map(this.maps());
     for (const [key, values] of state.tensors) {
       const slash = key.lastIndexOf('/');
       const name = key.slice(0, slash);
-      const map = key.slice(slash + 1) === 'm' ? this.m : this.v;
+      const map = maps.get(key.slice(slash + 1));
+      if (!map) throw new RangeError(`Adam.setState: unknown state ${JSON.stringify(key)}`);
       const shape = this.params.get(name).shape;
       map.set(name, tf.variable(tf.tensor(values, shape), false));
     }
   }
 
   dispose(): void {
-    this.disposeMoments();
+    this.disposeState();
   }
 
-  private disposeMoments(): void {
-    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
-    this.m.clear();
-    this.v.clear();
+  private maps(): [string, Map<string, tf.Variable>][] {
+    return [
+      ['m', this.m],
+      ['v', this.v],
+      ['average', this.average],
+    ];
+  }
+
+  private disposeState(): void {
+    for (const [, map] of this.maps()) {
+      for (const t of map.values()) t.dispose();
+      map.clear();
+    }
   }
 
   private moment(map: Map<string, tf.Variable>, name: string, like: tf.Variable): tf.Variable {

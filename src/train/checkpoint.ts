@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CpRec } from '../model/cprec';
+import { CpRec } from '../model/cprec';
 import type { Adam } from './adam';
 import { readModelFiles, writeFileAtomic, writeModelFiles } from './modelFiles';
 
@@ -77,15 +77,16 @@ async function latest(dir: string): Promise<string | null> {
 }
 
 /**
- * Writes the snapshot of `state.epochsDone` and switches LATEST to it. `improved`: the model's
- * weights are the best so far (otherwise the previous snapshot's best is carried over).
+ * Writes the snapshot of `state.epochsDone` and switches LATEST to it: the model's weights as
+ * trained, the optimiser, and `best`, the new best weights by parameter name when this epoch
+ * improved (null: the previous snapshot's best is carried over).
  */
 export async function saveCheckpoint(
   dir: string,
   model: CpRec,
   adam: Adam,
   state: RunState,
-  improved: boolean,
+  best: Record<string, tf.Tensor> | null,
 ): Promise<void> {
   const previous = await latest(dir);
   const name = `epoch-${state.epochsDone}`;
@@ -110,8 +111,14 @@ export async function saveCheckpoint(
   step('optimizer.json');
   await writeFileAtomic(join(snapshot, 'current', 'optimizer.json'), JSON.stringify(index));
   step('best');
-  if (improved) {
-    await writeModelFiles(join(snapshot, 'best'), model, { ...META, items: itemsFor(model) });
+  if (best) {
+    const holder = new CpRec(model.config);
+    try {
+      holder.params.assign(best);
+      await writeModelFiles(join(snapshot, 'best'), holder, { ...META, items: itemsFor(model) });
+    } finally {
+      holder.dispose();
+    }
   } else if (previous && state.bestEpoch > 0) {
     await cp(join(dir, previous, 'best'), join(snapshot, 'best'), { recursive: true });
   }

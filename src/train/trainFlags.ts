@@ -45,6 +45,11 @@ export const TRAIN_FLAGS = flagGroup({
     default: d.itemMask,
     help: 'hide each history item from the network with this probability while training (0 = off)',
   },
+  'average-epochs': {
+    type: 'number',
+    default: d.averageEpochs,
+    help: 'validate and keep a running average of the weights over about this many epochs (0 = the weights as trained)',
+  },
   seed: {
     type: 'number',
     default: d.seed,
@@ -91,6 +96,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     targetWindow: flags['target-window'],
     targetDecay: flags['target-decay'],
     itemMask: flags['item-mask'],
+    averageEpochs: flags['average-epochs'],
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],
     seed: flags.seed,

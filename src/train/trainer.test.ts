@@ -168,6 +168,51 @@ describe('train', () => {
     ).rejects.toThrow(/belongs to another run:\n {2}learningRate: 0\.01 -> 0\.5\n.*--fresh/);
   });
 
+  it('validates, keeps and resumes a running average of the weights with averageEpochs', async () => {
+    const scores = [1, 2, 1.5, 3];
+    // The weights after every step of the plain run; averaging must not change the trajectory.
+    const steps: Float32Array[] = [];
+    const plain = model();
+    await train(
+      plain,
+      windows,
+      scripted(scores, []),
+      { ...options, epochs: 4 },
+      {
+        // Read at once (the cpu backend's dataSync), before the next step moves them.
+        onProgress: () =>
+          steps.push(
+            Float32Array.from(plain.params.variables().flatMap((v) => Array.from(v.dataSync()))),
+          ),
+      },
+    );
+    const perEpoch = Math.ceil(count / options.batchSize);
+    expect(steps).toHaveLength(4 * perEpoch);
+    const decay = 1 - 1 / (2 * perEpoch);
+    const naive: Float32Array[] = [];
+    let average = steps[0].slice();
+    steps.forEach((w, i) => {
+      if (i > 0) average = average.map((a, j) => a * decay + w[j] * (1 - decay));
+      if ((i + 1) % perEpoch === 0) naive.push(average.slice());
+    });
+
+    const seen: Float32Array[] = [];
+    const averaged = model();
+    await train(averaged, windows, scripted(scores, seen), { ...options, averageEpochs: 2 });
+    seen.forEach((w, epoch) => expect(maxAbsDiff(w, naive[epoch])).toBeLessThan(1e-5));
+    expect(maxAbsDiff(seen[3], steps[steps.length - 1])).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(await weights(averaged), seen[3])).toBe(0);
+
+    const checkpointDir = join(dir, 'averaged');
+    const stopped = { ...options, averageEpochs: 2, checkpointDir };
+    await train(model(), windows, scripted(scores, []), { ...stopped, epochs: 2 });
+    const resumed = model();
+    const again: Float32Array[] = [];
+    await train(resumed, windows, scripted(scores.slice(2), again), stopped);
+    again.forEach((w, i) => expect(maxAbsDiff(w, seen[i + 2])).toBe(0));
+    expect(maxAbsDiff(await weights(resumed), seen[3])).toBe(0);
+  });
+
   it('resumes through another spelling of the checkpoint path, and refuses other data', async () => {
     const checkpointDir = join(dir, 'spelling');
     await train(model(), windows, scripted([1, 2], []), { ...options, epochs: 1, checkpointDir });

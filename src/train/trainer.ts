@@ -34,6 +34,11 @@ export interface TrainOptions {
   targetDecay: number;
   /** Each input item is hidden with this probability (see maskItems; 0 = off). */
   itemMask: number;
+  /**
+   * Validate and keep a running average of the weights over about this many epochs of steps
+   * (Adam's averageDecay = 1 - 1 / (averageEpochs x steps per epoch)); 0 = the weights as trained.
+   */
+  averageEpochs: number;
   /** Leave each position's already-seen items out of its softmax (see CpRec.loss). */
   maskSeen: boolean;
   /** Seed of the window order and dropout masks. */
@@ -55,6 +60,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   targetWindow: 5,
   targetDecay: 0.5,
   itemMask: 0,
+  averageEpochs: 0,
   maskSeen: false,
   seed: 42,
 };
@@ -87,6 +93,7 @@ export function validateTrainOptions(options: TrainOptions): TrainOptions {
     ],
     ['targetDecay', options.targetDecay > 0 && options.targetDecay <= 1, 'in (0, 1]'],
     ['itemMask', options.itemMask >= 0 && options.itemMask < 1, 'in [0, 1)'],
+    ['averageEpochs', options.averageEpochs >= 0, '>= 0'],
   ];
   for (const [name, ok, rule] of checks) {
     if (!ok) throw new RangeError(`training option ${name} must be ${rule}, got ${options[name]}`);
@@ -131,6 +138,11 @@ export interface TrainResult {
  */
 export type EpochWindows = (epoch: number) => TrainingWindows;
 
+/** Copies of the model's weights by parameter name. */
+function snapshot(model: CpRec): Record<string, tf.Tensor> {
+  return Object.fromEntries(model.params.entries().map(([name, v]) => [name, tf.clone(v)]));
+}
+
 /**
  * Trains `model` in place with Adam on next-item loss at every position, validating after each
  * epoch, keeping the best epoch's weights (restored at the end) and stopping early. With a
@@ -159,7 +171,10 @@ export async function train(
       `train: windows have length ${windows.maxLength}, model maxLength is ${model.config.maxLength}`,
     );
   }
-  const adam = new Adam(model.params, { learningRate, weightDecay });
+  const stepsPerEpoch = Math.ceil(windows.numWindows / batchSize);
+  const averageDecay =
+    options.averageEpochs > 0 ? 1 - 1 / Math.max(1, options.averageEpochs * stepsPerEpoch) : 0;
+  const adam = new Adam(model.params, { learningRate, weightDecay, averageDecay });
   // Where the checkpoint lives is not part of the run; the epoch budget may grow on resume,
   // unless it shapes the learning-rate schedule.
   const identity: RunIdentity = {
@@ -198,7 +213,6 @@ export async function train(
       events.onResume?.(state);
     }
   }
-  const stepsPerEpoch = Math.ceil(windows.numWindows / batchSize);
   // The best epoch's weights, restored at the end; a resumed run reloads them from disk.
   let best: Record<string, tf.Tensor> | null =
     checkpointDir && state.bestEpoch > 0 ? await loadBest(checkpointDir) : null;
@@ -253,6 +267,11 @@ export async function train(
           loss: lossSum / step,
         });
       }
+      // With averaging, the average is what is validated, kept and shipped; training goes on
+      // from the weights as trained.
+      const averaged = adam.averaged();
+      const trained = averaged ? snapshot(model) : null;
+      if (averaged) model.params.assign(averaged);
       const { score, metrics } = await validate(model);
       const record: EpochRecord = {
         epoch,
@@ -269,10 +288,15 @@ export async function train(
       };
       if (improved) {
         if (best) tf.dispose(best);
-        best = Object.fromEntries(model.params.entries().map(([name, v]) => [name, tf.clone(v)]));
+        best = snapshot(model);
+      }
+      if (trained) {
+        model.params.assign(trained);
+        tf.dispose(trained);
       }
       stoppedEarly = epoch - state.bestEpoch >= patience;
-      if (checkpointDir) await saveCheckpoint(checkpointDir, model, adam, state, improved);
+      if (checkpointDir)
+        await saveCheckpoint(checkpointDir, model, adam, state, improved ? best : null);
       events.onEpoch?.(record, improved);
     }
   } finally {
