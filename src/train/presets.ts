@@ -78,7 +78,6 @@ export const MODEL_FLAGS = flagGroup({
   },
 });
 
-/** The validated config for these flags and a data set of `numItems` items. */
 /**
  * The item ranks at which the most frequent items first reach each share of the training events
  * (`itemCounts[id]`, ids by falling frequency from 1, as the vocabulary numbers them).
