@@ -272,28 +272,34 @@ export async function train(
       const averaged = adam.averaged();
       const trained = averaged ? snapshot(model) : null;
       if (averaged) model.params.assign(averaged);
-      const { score, metrics } = await validate(model);
+      let score: number;
+      let metrics: Record<string, number>;
+      let improved: boolean;
+      try {
+        ({ score, metrics } = await validate(model));
+        improved = score > state.bestScore;
+        if (improved) {
+          if (best) tf.dispose(best);
+          best = snapshot(model);
+        }
+      } finally {
+        if (trained) {
+          model.params.assign(trained);
+          tf.dispose(trained);
+        }
+      }
       const record: EpochRecord = {
         epoch,
         loss: lossSum / stepsPerEpoch,
         validation: metrics,
         seconds: (performance.now() - started) / 1000,
       };
-      const improved = score > state.bestScore;
       state = {
         ...state,
         epochsDone: epoch,
         history: [...state.history, record],
         ...(improved ? { bestEpoch: epoch, bestScore: score } : {}),
       };
-      if (improved) {
-        if (best) tf.dispose(best);
-        best = snapshot(model);
-      }
-      if (trained) {
-        model.params.assign(trained);
-        tf.dispose(trained);
-      }
       stoppedEarly = epoch - state.bestEpoch >= patience;
       if (checkpointDir)
         await saveCheckpoint(checkpointDir, model, adam, state, improved ? best : null);
