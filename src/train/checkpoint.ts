@@ -1,4 +1,5 @@
-import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CpRec } from '../model/cprec';
@@ -13,6 +14,7 @@ import { readModelFiles, writeFileAtomic, writeModelFiles } from './modelFiles';
  *   epoch-<n>/state.json   progress and the run's identity (see RunIdentity)
  *   epoch-<n>/current/     model files + optimizer.json/.bin after epoch n
  *   epoch-<n>/best/        model files of the best validation epoch so far
+ *   LOCK                   the process training into it (see lockCheckpoint)
  * Other epoch-<n> folders are leftovers of a crash or older snapshots, removed by the next save.
  */
 export interface EpochRecord {
@@ -53,6 +55,74 @@ interface OptimizerIndex {
 
 const META = { name: 'checkpoint', training: {} };
 const LATEST = 'LATEST';
+const LOCK = 'LOCK';
+
+/** Who holds a checkpoint directory. */
+interface LockOwner {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+/** Whether the process that wrote `owner` may still run (another host's cannot be checked). */
+function alive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Holds `dir` for this process until `release`: two runs on one checkpoint (a command started
+ * twice, a sweep and a hand-started run) would interleave their snapshots. A LOCK left by a
+ * process that has died (a kill, a crash) is taken over; a live one is a CheckpointError naming
+ * the process.
+ */
+export async function lockCheckpoint(dir: string): Promise<{ release: () => Promise<void> }> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, LOCK);
+  const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(path, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let owner: LockOwner | null = null;
+    try {
+      owner = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+    } catch {
+      // Unreadable or half-written: its writer died between creating and filling it.
+    }
+    if (owner && alive(owner)) {
+      throw new CheckpointError(
+        `checkpoint ${dir} is in use by process ${owner.pid} on ${owner.host} since ${owner.since}: ` +
+          'two runs on one checkpoint would mix their snapshots; wait for it, stop it, or choose ' +
+          `another --checkpoint (if that process is gone, delete ${path})`,
+      );
+    }
+    if (attempt > 0) throw new CheckpointError(`checkpoint ${dir}: could not take over ${path}`);
+    await rm(path, { force: true });
+  }
+  return { release: () => rm(path, { force: true }) };
+}
+
+/** Deletes every snapshot in `dir` (a locked directory keeps its LOCK). */
+export async function clearCheckpoint(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry !== LOCK) await rm(join(dir, entry), { recursive: true, force: true });
+  }
+}
 
 /**
  * Called before each file-system step of a checkpoint save, with the step's name: the crash tests

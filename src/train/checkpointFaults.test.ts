@@ -3,8 +3,9 @@
  * checkpoint (as a killed process would stop) resumes to the same final weights, bit for bit, as
  * a run never stopped.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingWindows } from '../data/trainingWindows';
@@ -52,14 +53,14 @@ afterEach(() => {
   faultInjection.beforeStep = null;
 });
 
-async function finalWeights(checkpointDir?: string): Promise<Float32Array> {
+async function finalWeights(checkpointDir?: string, fresh?: boolean): Promise<Float32Array> {
   const model = new CpRec(config);
   try {
     const result = await train(
       model,
       windows,
       validate,
-      { ...options, checkpointDir },
+      { ...options, checkpointDir, fresh },
       { onProgress: (s) => (epoch = s.epoch) },
     );
     expect(result.history.map((r) => r.epoch)).toEqual([1, 2, 3]);
@@ -107,5 +108,69 @@ describe('checkpoints under crashes', () => {
     await writeFile(join(old, 'state.json'), '{"fingerprint":"x","epochsDone":2}');
     await expect(finalWeights(old)).rejects.toThrow(CheckpointError);
     await expect(finalWeights(old)).rejects.toThrow(/older format.*--fresh/);
+  });
+});
+
+describe('one run per checkpoint', () => {
+  const lockOf = (pid: number, host = hostname()) =>
+    JSON.stringify({ pid, host, since: '2026-12-03T09:00:00.000Z' });
+
+  it('refuses a directory a live process holds, naming it, and takes over a dead one', async () => {
+    const held = join(dir, 'held');
+    await mkdir(held, { recursive: true });
+    await writeFile(join(held, 'LOCK'), lockOf(process.ppid));
+    await expect(finalWeights(held)).rejects.toThrow(
+      new RegExp(`in use by process ${process.ppid} on .* since 2026-12-03T09:00:00.000Z`),
+    );
+    await writeFile(join(held, 'LOCK'), lockOf(process.ppid, 'another-host'));
+    await expect(finalWeights(held)).rejects.toThrow(CheckpointError);
+    expect(await readdir(held)).toEqual(['LOCK']);
+
+    // A killed run leaves its LOCK behind: a process that has exited cannot hold it.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(join(held, 'LOCK'), lockOf(dead));
+    expect(await finalWeights(held)).toEqual(await finalWeights());
+    expect(await readdir(held)).not.toContain('LOCK');
+  });
+
+  it('holds the directory while it trains: a second run on it is refused', async () => {
+    const shared = join(dir, 'shared');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = new CpRec(config);
+    const running = train(
+      first,
+      windows,
+      async () => {
+        await gate;
+        return { score: 1, metrics: {} };
+      },
+      { ...options, epochs: 1, checkpointDir: shared },
+    );
+    await expect(finalWeights(shared)).rejects.toThrow(
+      new RegExp(`in use by process ${process.pid}`),
+    );
+    release();
+    await running;
+    first.dispose();
+    expect(await readdir(shared)).not.toContain('LOCK');
+  });
+
+  it('starts over with fresh, under the lock', async () => {
+    const again = join(dir, 'again');
+    const straight = await finalWeights(again);
+    let resumed = false;
+    const model = new CpRec(config);
+    const result = await train(
+      model,
+      windows,
+      validate,
+      { ...options, checkpointDir: again, fresh: true },
+      { onProgress: (s) => (epoch = s.epoch), onResume: () => (resumed = true) },
+    );
+    model.dispose();
+    expect(resumed).toBe(false);
+    expect(result.history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(await finalWeights(again)).toEqual(straight);
   });
 });

@@ -135,7 +135,7 @@ describe('npm run train / evaluate', () => {
       '--weights',
       'int8',
     ]);
-    expect(fresh.stderr).toMatch(/--fresh: deleted/);
+    expect(fresh.stderr).toMatch(/--fresh: starting over in/);
     expect(fresh.stderr).toMatch(/epoch 2: loss/);
     // Stored as int8, and model.json's figures are those of the stored weights, float32 beside.
     const int8 = await readModelFiles(join(dir, 'fresh'));

@@ -2,7 +2,6 @@
  * cprec train (npm run train --) --data <file> [flags]: trains a CpRec (or NextItNet) model on the wasm backend
  * and writes model.json, weight shards, catalog shards and learning-curve.svg to --out.
  */
-import { rm } from 'node:fs/promises';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { defineCommand } from './cli';
 import { flagGroup, UsageError } from './flags';
@@ -55,12 +54,12 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
   if (config.copyHead && !settings.keepSeen) {
     throw new UsageError('--copy-head copies items already in the history: it needs --keep-seen');
   }
-  const options = trainOptionsFromFlags(flags, flags.checkpoint ?? defaultCheckpointDir(out));
+  const options = {
+    ...trainOptionsFromFlags(flags, flags.checkpoint ?? defaultCheckpointDir(out)),
+    fresh: flags.fresh === true,
+  };
   await checkWritable(out);
-  if (flags.fresh && options.checkpointDir) {
-    await rm(options.checkpointDir, { recursive: true, force: true });
-    bar.log(`--fresh: deleted ${options.checkpointDir}`);
-  }
+  if (options.fresh) bar.log(`--fresh: starting over in ${options.checkpointDir}`);
   const baselines = await evaluateBaselines(data, settings.keepSeen);
   const run = await withStoredWeights(
     await trainAndEvaluate(data, config, { ...options, ...settings }, bar),

@@ -124,5 +124,5 @@ export function runSettingsFromFlags(flags: TrainFlagValues, maxLength: number):
 
 /** What model.json and the results record of how a run trained (not where it checkpointed). */
 export function recordedSettings(options: TrainOptions, settings: RunSettings) {
-  return { ...options, checkpointDir: undefined, ...settings };
+  return { ...options, checkpointDir: undefined, fresh: undefined, ...settings };
 }

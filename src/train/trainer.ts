@@ -8,8 +8,10 @@ import type { CpRec } from '../model/cprec';
 import { Adam } from './adam';
 import { createHash } from 'node:crypto';
 import {
+  clearCheckpoint,
   loadBest,
   loadCheckpoint,
+  lockCheckpoint,
   saveCheckpoint,
   type EpochRecord,
   type RunIdentity,
@@ -45,6 +47,8 @@ export interface TrainOptions {
   seed: number;
   /** Directory to resume from and checkpoint to after each epoch; none = no checkpoints. */
   checkpointDir?: string;
+  /** Delete checkpointDir's snapshots first (while holding it) and train from the start. */
+  fresh?: boolean;
   /** Identifies the data beyond the windows (e.g. a hash of the vocabulary); a resume must match. */
   dataId?: string;
 }
@@ -182,6 +186,7 @@ export async function train(
     options: {
       ...options,
       checkpointDir: undefined,
+      fresh: undefined,
       dataId: undefined,
       epochs: schedule === 'cosine' ? epochs : undefined,
     },
@@ -206,18 +211,21 @@ export async function train(
     bestEpoch: 0,
     bestScore: -Infinity,
   };
-  if (checkpointDir) {
-    const resumed = await loadCheckpoint(checkpointDir, model, adam, identity);
-    if (resumed) {
-      state = resumed;
-      events.onResume?.(state);
-    }
-  }
   // The best epoch's weights, restored at the end; a resumed run reloads them from disk.
-  let best: Record<string, tf.Tensor> | null =
-    checkpointDir && state.bestEpoch > 0 ? await loadBest(checkpointDir) : null;
-  let stoppedEarly = state.epochsDone - state.bestEpoch >= patience && state.bestEpoch > 0;
+  let best: Record<string, tf.Tensor> | null = null;
+  let stoppedEarly: boolean;
+  const lock = checkpointDir ? await lockCheckpoint(checkpointDir) : null;
   try {
+    if (checkpointDir) {
+      if (options.fresh) await clearCheckpoint(checkpointDir);
+      const resumed = await loadCheckpoint(checkpointDir, model, adam, identity);
+      if (resumed) {
+        state = resumed;
+        events.onResume?.(state);
+      }
+      if (state.bestEpoch > 0) best = await loadBest(checkpointDir);
+    }
+    stoppedEarly = state.epochsDone - state.bestEpoch >= patience && state.bestEpoch > 0;
     for (let epoch = state.epochsDone + 1; epoch <= epochs && !stoppedEarly; epoch++) {
       const started = performance.now();
       let lossSum = 0;
@@ -307,6 +315,7 @@ export async function train(
     }
   } finally {
     adam.dispose();
+    await lock?.release();
   }
   if (best) {
     model.params.assign(best);
