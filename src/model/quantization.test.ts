@@ -147,7 +147,7 @@ describe('weightEncoding', () => {
     expect(groupAxis([8, 8])).toBeNull();
   });
 
-  it('keeps small tensors float32 and stores tail tables at 4 bits in mixed, every matrix in int4', () => {
+  it('keeps small tensors float32; mixed stores tail tables at 4 bits, mixed4 all but the head tables, int4 every matrix', () => {
     expect(weightEncoding('int8', 'layer0/bias', [64])).toEqual({ dtype: 'float32', axis: null });
     expect(weightEncoding('fp16', 'layer0/kernel', [3, 64, 64])).toEqual({
       dtype: 'float16',
@@ -173,6 +173,13 @@ describe('weightEncoding', () => {
       dtype: 'int8',
       axis: null,
     });
+    for (const name of ['embedding/block0/table', 'softmax/head/kernel']) {
+      expect(weightEncoding('mixed4', name, [972, 64])).toEqual({ dtype: 'int8', axis: 0 });
+    }
+    for (const name of ['embedding/block1/table', 'layer0/kernel', 'copy/query']) {
+      expect(weightEncoding('mixed4', name, [972, 64]).dtype, name).toBe('int4');
+    }
+    expect(weightEncoding('mixed4', 'layer0/bias', [64])).toEqual({ dtype: 'float32', axis: null });
     expect(weightEncoding('int4', 'embedding/block0/table', [972, 64])).toEqual({
       dtype: 'int4',
       axis: 0,

@@ -184,9 +184,19 @@ export function decodeWeights(
   return out;
 }
 
-/** What `--weights` asks for: one dtype for every tensor, or `mixed` (see weightEncoding). */
-export type WeightKind = 'fp32' | 'fp16' | 'int8' | 'mixed' | 'int4';
-export const WEIGHT_KINDS: readonly WeightKind[] = ['fp32', 'fp16', 'int8', 'mixed', 'int4'];
+/**
+ * What `--weights` asks for: one dtype for every tensor, or a mix by role (see weightEncoding),
+ * in falling order of bytes.
+ */
+export type WeightKind = 'fp32' | 'fp16' | 'int8' | 'mixed' | 'mixed4' | 'int4';
+export const WEIGHT_KINDS: readonly WeightKind[] = [
+  'fp32',
+  'fp16',
+  'int8',
+  'mixed',
+  'mixed4',
+  'int4',
+];
 
 /** Tensors smaller than this stay float32: biases and LayerNorm parameters of width d. */
 const SMALL_TENSOR = 1024;
@@ -209,8 +219,14 @@ export function groupAxis(shape: readonly number[]): number | null {
 
 /** A tail block's item vectors: what `mixed` stores at 4 bits (CpRec gives them less capacity). */
 const TAIL_TABLE = /^(embedding\/block[1-9]\d*\/table|softmax\/tail\d+\/kernel)$/;
+/** The head block's item vectors, the frequent items': what `mixed4` keeps at 8 bits. */
+const HEAD_TABLE = /^(embedding\/block0\/table|softmax\/head\/kernel)$/;
 
-/** How a weight of this name and shape is stored for a `--weights` kind. */
+/**
+ * How a weight of this name and shape is stored for a `--weights` kind: `mixed` stores the tail
+ * blocks' item tables at 4 bits and the other matrices at 8; `mixed4` every matrix at 4 bits but
+ * the head block's item tables.
+ */
 export function weightEncoding(
   kind: WeightKind,
   name: string,
@@ -218,6 +234,9 @@ export function weightEncoding(
 ): WeightEncoding {
   if (kind === 'fp32' || size(shape) < SMALL_TENSOR) return { dtype: 'float32', axis: null };
   if (kind === 'fp16') return { dtype: 'float16', axis: null };
-  const dtype = kind === 'int4' || (kind === 'mixed' && TAIL_TABLE.test(name)) ? 'int4' : 'int8';
-  return { dtype, axis: groupAxis(shape) };
+  const at4 =
+    kind === 'int4' ||
+    (kind === 'mixed' && TAIL_TABLE.test(name)) ||
+    (kind === 'mixed4' && !HEAD_TABLE.test(name));
+  return { dtype: at4 ? 'int4' : 'int8', axis: groupAxis(shape) };
 }

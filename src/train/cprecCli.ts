@@ -23,7 +23,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
     load: () => import('./tuneCli'),
   },
   quantize: {
-    summary: "re-encode a model's weights (fp16, int8, mixed, or auto: chosen on validation)",
+    summary:
+      "re-encode a model's weights (fp16, int8, mixed, mixed4, int4, or auto: chosen on validation)",
     load: () => import('./quantizeCli'),
   },
   catalog: {

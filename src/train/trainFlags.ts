@@ -81,7 +81,7 @@ export const WEIGHTS_FLAG = {
   type: 'string',
   choices: WEIGHT_KINDS,
   default: 'fp32',
-  help: 'weight storage: fp32, fp16, int8 (8-bit codes, a scale per row or channel), mixed (tail-block tables at 4 bits), int4 (every matrix at 4 bits)',
+  help: 'weight storage: fp32, fp16, int8 (8-bit codes, a scale per row or channel), mixed (tail-block tables at 4 bits), mixed4 (every matrix at 4 bits but the head tables), int4 (every matrix at 4 bits)',
 } as const;
 
 export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: string): TrainOptions {
