@@ -131,6 +131,7 @@ const now = () => globalThis.performance?.now() ?? Date.now();
  * lives.
  */
 export class LocalRecommender implements Ranker {
+  readonly info: RecommenderInfo;
   readonly catalog: CatalogIndex | null;
   private readonly modelIds = new Map<string, number>();
   private readonly items: readonly string[];
@@ -144,8 +145,6 @@ export class LocalRecommender implements Ranker {
    * `fallback` rebuilds the network on another backend when this one fails mid-request (a lost
    * WebGPU device); the request is then answered there.
    */
-  readonly info: RecommenderInfo;
-
   constructor(
     private model: CpRec,
     files: ModelFiles,
