@@ -9,7 +9,7 @@
  * were measured here (otherwise: npm run evaluate). The catalog is written as shards (an older
  * model's catalog.json too); learning-curve.svg and training.json are copied.
  */
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
@@ -28,6 +28,7 @@ import { readCatalog, writeCatalog } from './catalogJson';
 import { checkVocabulary } from './checkVocabulary';
 import { flagGroup, UsageError } from './flags';
 import { checkWritable, readModelFiles, readModelJson, writeModelFiles } from './modelFiles';
+import { replaceSection, sectionMarkers } from './reportSection';
 import { TRAINING_HISTORY_FILE } from './trainingRun';
 import { WEIGHTS_FLAG } from './trainFlags';
 import {
@@ -47,7 +48,10 @@ const QUANTIZE_FLAGS = flagGroup({
     help: `${WEIGHTS_FLAG.help}; auto = measure them all on --data and ship by the rule`,
   },
   out: { type: 'string', required: true, help: 'directory for the re-encoded model' },
-  report: { type: 'string', help: 'auto: also write the table of every encoding here (Markdown)' },
+  report: {
+    type: 'string',
+    help: "auto: also write the table of every encoding into this Markdown file (the model's own section; the rest is kept)",
+  },
 });
 const GROUPS = {
   Quantize: QUANTIZE_FLAGS,
@@ -93,16 +97,20 @@ export const command = defineCommand(
       const table = weightsMarkdown(rows);
       console.log(table);
       if (flags.report) {
+        // One section per model: the movie model's table stays when the shop model's is written.
         const split = keepSeen ? 'repeats ranked' : 'seen items excluded';
-        await writeFile(
-          flags.report,
-          `# Weight encodings: ${modelJson.name}\n\n` +
-            `Every encoding of the model in ${flags.model}, measured on its own split of ` +
-            `${data.name} (${data.dataset.validation.length} users, full ranking, ${split}) by ` +
-            `\`cprec quantize --to auto\` on ${new Date().toISOString().slice(0, 10)}. ` +
-            'Bytes are the weight files; "vs fp32" compares them with the same model in float32.\n\n' +
-            `${table}\n`,
-        );
+        const markers = sectionMarkers(`weights ${modelJson.name}`, 'cprec quantize');
+        const section =
+          `${markers[0]}\n## ${modelJson.name}\n\n` +
+          `Every encoding of the model in ${flags.model}, measured on its own split of ` +
+          `${data.name} (${data.dataset.validation.length} users, full ranking, ${split}) by ` +
+          `\`cprec quantize --to auto\` on ${new Date().toISOString().slice(0, 10)}. ` +
+          'Bytes are the weight files; "vs fp32" compares them with the same model in float32.\n\n' +
+          `${table}\n${markers[1]}`;
+        const existing = existsSync(flags.report)
+          ? await readFile(flags.report, 'utf8')
+          : '# Weight encodings\n';
+        await writeFile(flags.report, replaceSection(existing, markers, section));
       }
       measured = chooseWeights(rows);
       kind = measured.kind;

@@ -14,17 +14,18 @@ import { defineCommand } from './cli';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { flagGroup, toArgv, UsageError } from './flags';
 import { readModelJson, writeFileAtomic } from './modelFiles';
+import { replaceSection } from './reportSection';
 import {
   chooseConfiguration,
   chooseRun,
   CHOICE_RULE,
   gridConfigurations,
-  replaceSection,
   runFolder,
   screenConfigurations,
   screenRule,
   summarize,
   sweepMarkdown,
+  sweepMarkers,
   type BaselineRow,
   type GridFile,
   type RunOutcome,
@@ -251,7 +252,7 @@ export const command = defineCommand(
     await mkdir(join(flags.runs, grid.name), { recursive: true });
     await mkdir(dirname(flags.report), { recursive: true });
     const existing = existsSync(flags.report) ? await readFile(flags.report, 'utf8') : '';
-    await writeFile(flags.report, replaceSection(existing, grid.name, section));
+    await writeFile(flags.report, replaceSection(existing, sweepMarkers(grid.name), section));
     const chosen = chooseConfiguration(rows);
     const best = chosen && chooseRun(finished, chosen.configuration);
     const bestDir = best?.dir;
