@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { EvaluationResult } from '../eval/metrics';
 import { createConfig, SHARING_SCHEMES, uncompressed, type CpRecConfig } from '../model/config';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
@@ -32,10 +32,10 @@ const COMPARE_FLAGS = flagGroup({
   runs: { type: 'string', default: 'runs/compare', help: 'checkpoints and per-variant models' },
   report: { type: 'string', default: 'docs/results', help: 'writes <report>.md, .svg and .json' },
   variants: { type: 'string', help: 'comma-separated subset of the variants (default: all)' },
-  append: {
+  'see-also': {
     type: 'string',
     default: 'docs/weights.md,docs/tuning.md',
-    help: 'Markdown files appended to the report, comma-separated, missing ones skipped ("" = none)',
+    help: 'Markdown files the report links to at its end, comma-separated, missing ones skipped ("" = none)',
   },
 });
 const GROUPS = {
@@ -138,15 +138,14 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
   };
   const base = flags.report;
   await mkdir(join(base, '..'), { recursive: true });
-  const appended: string[] = [];
-  for (const file of flags.append.split(',').filter((f) => f.trim() !== '')) {
-    if (existsSync(file)) appended.push(await readFile(file, 'utf8'));
+  // Linked, not copied: the documents change after the comparison (a model shipped, a sweep run).
+  const seeAlso: { path: string; title: string }[] = [];
+  for (const file of flags['see-also'].split(',').filter((f) => f.trim() !== '')) {
+    if (!existsSync(file)) continue;
+    const heading = /^# (.+)$/m.exec(await readFile(file, 'utf8'));
+    seeAlso.push({ path: relative(dirname(base), file), title: heading?.[1] ?? basename(file) });
   }
-  const { markdown, svg } = resultsMarkdown(
-    report,
-    `${base.split('/').pop()}.svg`,
-    appended.join('\n\n'),
-  );
+  const { markdown, svg } = resultsMarkdown(report, `${base.split('/').pop()}.svg`, seeAlso);
   await writeFile(`${base}.json`, `${JSON.stringify(report, null, 1)}\n`);
   await writeFile(`${base}.svg`, svg);
   await writeFile(`${base}.md`, markdown);

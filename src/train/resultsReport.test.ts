@@ -39,7 +39,7 @@ describe('resultsMarkdown', () => {
         baselines: [{ name: 'item-knn', validation: metrics(0.4), test: metrics(0.1) }],
       },
       'results.svg',
-      '# Tuning log\n\n## Sweep\n\n| run |\n',
+      [{ path: 'tuning.md', title: 'Tuning' }],
     );
     expect(markdown).toContain(
       '| nextitnet | no | 1,000 | 1.00x | 4,000 | 12.3 | 10 (7) | 0.2000 | 0.1000 |',
@@ -47,6 +47,7 @@ describe('resultsMarkdown', () => {
     expect(markdown).toContain('| **cprec-cross-block** (default) | yes | 250 | 4.00x | 1,000 |');
     expect(markdown).toMatch(/\| item-knn \|.*\| 0\.4000 \| 0\.1000 \|/);
     expect(markdown).toContain('test machine');
+    expect(markdown).toContain('Full ranking over all items, seen items excluded');
     expect(markdown).toContain('![test NDCG@10 against weight bytes](results.svg)');
     expect(markdown).toContain(
       '- The default, cprec-cross-block, has 4.00x fewer parameters than NextItNet and 1.50x its test NDCG@10 (0.1500 against 0.1000).',
@@ -54,7 +55,7 @@ describe('resultsMarkdown', () => {
     expect(markdown).toContain(
       '- Against item-knn: test NDCG@10 0.1500 against 0.1000 (1.50x), HR@10 0.5000 against 0.5000: ahead on one, behind on the other.',
     );
-    expect(markdown).toMatch(/\n## Tuning log\n\n### Sweep\n\n\| run \|\n$/);
+    expect(markdown).toMatch(/\n## See also\n\n- \[Tuning\]\(tuning\.md\)\n$/);
     expect(svg).toMatch(/^<svg/);
     // A marker and a legend marker per variant.
     expect(svg.match(/<circle/g)).toHaveLength(4);

@@ -94,8 +94,8 @@ function sameNetworks(report: ComparisonReport): string[] {
 export function resultsMarkdown(
   report: ComparisonReport,
   svgName: string,
-  /** Markdown placed after the table and chart (the tuning sweep); its headings move one level down. */
-  appendix = '',
+  /** Documents linked at the end (the weight encodings, the sweeps), by their path from the report. */
+  seeAlso: readonly { path: string; title: string }[] = [],
 ): { markdown: string; svg: string } {
   const reference = report.variants.find((v) => v.name === 'nextitnet');
   const header =
@@ -140,7 +140,7 @@ export function resultsMarkdown(
       `history ${c.maxLength}, dropout ${c.dropout}; CpRec variants cut the items at ranks ${c.cutoffs.join(', ')} ` +
       `with block factor ${c.blockFactor}. Training: ${JSON.stringify(report.training)}.`,
     '',
-    'Full ranking over all items, seen items excluded, leave-one-out by time; validation picks the epoch. ' +
+    `Full ranking over all items, ${report.training.keepSeen === true ? 'repeats ranked' : 'seen items excluded'}, leave-one-out by time; validation picks the epoch. ` +
       "Compression is NextItNet parameters over the variant's. Seconds per epoch are wall-clock, validation " +
       'pass included, as each run found the machine (runs may share it; `npm run bench:training` times ' +
       'steps side by side).',
@@ -154,7 +154,9 @@ export function resultsMarkdown(
     '',
     ...verdict(report).map((line) => `- ${line}`),
     '',
-    ...(appendix ? [appendix.replace(/^#/gm, '##').trimEnd(), ''] : []),
+    ...(seeAlso.length
+      ? ['## See also', '', ...seeAlso.map((d) => `- [${d.title}](${d.path})`), '']
+      : []),
   ].join('\n');
   const svg = svgChart([
     {

@@ -260,8 +260,11 @@ describe('npm run train / evaluate', () => {
     expect(markdown).toMatch(/\| nextitnet \| no \| [\d,]+ \| 1\.00x \|/);
     expect(markdown).toMatch(/\| cprec-cross-layer \| yes \| [\d,]+ \| \d+\.\d\dx \|/);
     expect(markdown).toMatch(/\| item-knn \|/);
-    // The tuning sweep, docs/tuning.md by default, follows the table one heading level down.
-    expect(markdown).toContain('\n## Tuning\n');
+    // Linked at the end, by the path from the report: docs/weights.md and docs/tuning.md.
+    expect(markdown).toMatch(
+      /\n## See also\n\n- \[Weight encodings\]\([./\w-]*docs\/weights\.md\)\n- \[Tuning\]\([./\w-]*docs\/tuning\.md\)\n$/,
+    );
+    expect(markdown).toContain('repeats ranked');
     expect(await readFile(join(dir, 'results.svg'), 'utf8')).toMatch(/^<svg/);
     const again = await run(tsx, args);
     expect(again.stderr).toMatch(/nextitnet: already trained/);
