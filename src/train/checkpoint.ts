@@ -58,7 +58,7 @@ const LATEST = 'LATEST';
 const LOCK = 'LOCK';
 
 /** Who holds a checkpoint directory. */
-interface LockOwner {
+export interface LockOwner {
   pid: number;
   host: string;
   since: string;
@@ -72,6 +72,23 @@ function alive(owner: LockOwner): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** The live process holding `dir`, if any (a LOCK left by a dead one does not count). */
+export async function checkpointHolder(dir: string): Promise<LockOwner | null> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, LOCK), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const owner = JSON.parse(text) as LockOwner;
+    return alive(owner) ? owner : null;
+  } catch {
+    // Half-written: its writer died between creating and filling it.
+    return null;
   }
 }
 
@@ -92,13 +109,8 @@ export async function lockCheckpoint(dir: string): Promise<{ release: () => Prom
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    let owner: LockOwner | null = null;
-    try {
-      owner = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
-    } catch {
-      // Unreadable or half-written: its writer died between creating and filling it.
-    }
-    if (owner && alive(owner)) {
+    const owner = await checkpointHolder(dir);
+    if (owner) {
       throw new CheckpointError(
         `checkpoint ${dir} is in use by process ${owner.pid} on ${owner.host} since ${owner.since}: ` +
           'two runs on one checkpoint would mix their snapshots; wait for it, stop it, or choose ' +

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,13 +88,24 @@ describe('npm run tune', () => {
     expect(shippedJson.training.selection.configurations).toHaveLength(2);
     expect(shippedJson.training.data).toMatchObject({ where: ['quantity>0'] });
 
-    // Half done: one run lost its model files after its checkpoint (killed while writing them).
+    // Half done: one run lost its model files after its checkpoint (killed while writing them);
+    // another is being trained by another live process (this one, by its LOCK): left to it.
     await rm(join(runDir('dropout=0.2', 1), 'model'), { recursive: true });
+    await rm(join(runDir('dropout=0', 2), 'model'), { recursive: true });
+    const lock = join(runDir('dropout=0', 2), 'checkpoint', 'LOCK');
+    const since = '2026-12-03T10:00:00.000Z';
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), since }));
     const kept = (await stat(join(runDir('dropout=0', 1), 'model', 'model.json'))).mtimeMs;
     const second = await run(tsx, args);
-    expect(second.stderr).toMatch(/4 runs, 3 finished \(/);
-    expect(second.stderr).toMatch(/^1 to train with 1 at a time$/m);
-    expect(second.stderr).toMatch(/\[1\/1\] dropout=0\.2, seed 1: resuming/);
+    await rm(lock);
+    expect(second.stderr).toMatch(/4 runs, 2 finished \(/);
+    expect(second.stderr).toMatch(/^2 to train with 2 at a time$/m);
+    expect(second.stderr).toMatch(/dropout=0\.2, seed 1: resuming/);
+    expect(second.stderr).toContain(
+      `dropout=0, seed 2: skipped, process ${process.pid} on ${hostname()} is training it (since ${since})`,
+    );
+    expect(second.stderr).not.toMatch(/failed/);
+    await expect(stat(join(runDir('dropout=0', 2), 'model', 'model.json'))).rejects.toThrow();
     expect((await stat(join(runDir('dropout=0', 1), 'model', 'model.json'))).mtimeMs).toBe(kept);
     const again = await readFile(report, 'utf8');
     expect(again.match(/<!-- sweep tiny/g)).toHaveLength(1);

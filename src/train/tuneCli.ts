@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { defineCommand } from './cli';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { flagGroup, toArgv, UsageError } from './flags';
+import { checkpointHolder } from './checkpoint';
 import { readModelJson, writeFileAtomic } from './modelFiles';
 import { replaceSection } from './reportSection';
 import {
@@ -207,6 +208,14 @@ export const command = defineCommand(
           for (let run = queue.shift(); run; run = queue.shift()) {
             const label = `[${++started}/${todo.length}] ${run.configuration.name}, seed ${run.seed}`;
             await mkdir(run.dir, { recursive: true });
+            // Another sweep or a run started by hand: its process trains it, this one moves on.
+            const holder = await checkpointHolder(join(run.dir, 'checkpoint'));
+            if (holder) {
+              console.error(
+                `${label}: skipped, process ${holder.pid} on ${holder.host} is training it (since ${holder.since})`,
+              );
+              continue;
+            }
             console.error(`${label}: training in ${run.dir}`);
             const began = performance.now();
             try {
