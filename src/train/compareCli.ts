@@ -9,6 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { EvaluationResult } from '../eval/metrics';
 import { createConfig, SHARING_SCHEMES, uncompressed, type CpRecConfig } from '../model/config';
+import { layerSlots } from '../model/sharing';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { defineCommand } from './cli';
 import { flagGroup } from './flags';
@@ -48,6 +49,15 @@ const GROUPS = {
   Compare: COMPARE_FLAGS,
 };
 
+/** Whether two configs build the same network: equal but for sharing schemes that tie alike. */
+function sameNetwork(a: CpRecConfig, b: CpRecConfig): boolean {
+  const slots = (c: CpRecConfig) => JSON.stringify(layerSlots(c.numBlocks, c.sharing));
+  return (
+    JSON.stringify({ ...a, sharing: null }) === JSON.stringify({ ...b, sharing: null }) &&
+    slots(a) === slots(b)
+  );
+}
+
 /**
  * The variants: the uncompressed network (full softmax, untied), decomposition alone, then
  * decomposition plus each sharing; all but the first keep the default's choice of tying.
@@ -75,6 +85,8 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
     seed,
   );
   const all = variants(defaultConfig);
+  const isDefaultConfig = (config: CpRecConfig) =>
+    JSON.stringify(config) === JSON.stringify(defaultConfig);
   const wanted = flags.variants ? flags.variants.split(',') : all.map((v) => v.name);
   const unknown = wanted.filter((w) => !all.some((v) => v.name === w));
   if (unknown.length)
@@ -85,11 +97,29 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
   const runsDir = flags.runs;
   const baselines = await evaluateBaselines(data, settings.keepSeen);
   const results: VariantResult[] = [];
+  const done: { config: CpRecConfig; result: VariantResult }[] = [];
   for (const { name, config } of all.filter((v) => wanted.includes(v.name))) {
     const resultPath = join(runsDir, name, 'result.json');
     if (existsSync(resultPath)) {
       bar.log(`${name}: already trained, reading ${resultPath}`);
-      results.push(JSON.parse(await readFile(resultPath, 'utf8')) as VariantResult);
+      const result = JSON.parse(await readFile(resultPath, 'utf8')) as VariantResult;
+      results.push(result);
+      done.push({ config, result });
+      continue;
+    }
+    // Two sharing schemes that tie the same layers (cross-block and adjacent-block at two
+    // blocks) build one network with the same names, seed and data: it trains once.
+    const twin = done.find((d) => sameNetwork(d.config, config));
+    if (twin) {
+      bar.log(`${name}: the same network as ${twin.result.name}, its results reused`);
+      const result = {
+        ...twin.result,
+        name,
+        isDefault: isDefaultConfig(config),
+        sharing: config.sharing,
+      };
+      results.push(result);
+      done.push({ config, result });
       continue;
     }
     bar.log(`\n== ${name} ==`);
@@ -106,7 +136,7 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
     const history = run.result.history;
     const result: VariantResult = {
       name,
-      isDefault: JSON.stringify(config) === JSON.stringify(defaultConfig),
+      isDefault: isDefaultConfig(config),
       sharing: config.sharing,
       cutoffs: config.cutoffs,
       tieWeights: config.tieWeights,
@@ -121,6 +151,7 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
     run.model.dispose();
     await writeFile(resultPath, `${JSON.stringify(result, null, 1)}\n`);
     results.push(result);
+    done.push({ config, result });
   }
   const metricsOf = (r: EvaluationResult) => r.metrics;
   const report = {

@@ -248,7 +248,7 @@ describe('npm run train / evaluate', () => {
       '--epochs',
       '1',
       '--variants',
-      'nextitnet,cprec-cross-layer',
+      'nextitnet,cprec-cross-layer,cprec-adjacent-layer',
       '--runs',
       join(dir, 'compare'),
       '--report',
@@ -259,6 +259,13 @@ describe('npm run train / evaluate', () => {
     const markdown = await readFile(join(dir, 'results.md'), 'utf8');
     expect(markdown).toMatch(/\| nextitnet \| no \| [\d,]+ \| 1\.00x \|/);
     expect(markdown).toMatch(/\| cprec-cross-layer \| yes \| [\d,]+ \| \d+\.\d\dx \|/);
+    // At one residual block, adjacent-layer ties the same two layers as cross-layer: trained once.
+    expect(first.stderr).toMatch(/cprec-adjacent-layer: the same network as cprec-cross-layer/);
+    expect(first.stderr).not.toMatch(/== cprec-adjacent-layer ==/);
+    const row = (name: string) => markdown.split('\n').find((l) => l.startsWith(`| ${name} |`))!;
+    expect(row('cprec-adjacent-layer').split('|').slice(2)).toEqual(
+      row('cprec-cross-layer').split('|').slice(2),
+    );
     expect(markdown).toMatch(/\| item-knn \|/);
     // Linked at the end, by the path from the report: docs/weights.md and docs/tuning.md.
     expect(markdown).toMatch(
