@@ -48,6 +48,11 @@ export class Parameters {
     return n;
   }
 
+  /** Copies of every value by name (what `assign` takes back); the caller disposes them. */
+  snapshot(): Record<string, tf.Tensor> {
+    return Object.fromEntries([...this.vars].map(([name, v]) => [name, tf.clone(v)]));
+  }
+
   /** Replaces every value; names and shapes must match exactly. */
   assign(values: Record<string, tf.Tensor>): void {
     const missing = [...this.vars.keys()].filter((k) => !(k in values));

@@ -296,7 +296,7 @@ export async function loadBest(dir: string): Promise<Record<string, tf.Tensor>> 
   const name = await latest(dir);
   if (name === null) throw new CheckpointError(`${dir} holds no checkpoint`);
   const { model } = await readModelFiles(join(dir, name, 'best'));
-  const values = Object.fromEntries(model.params.entries().map(([n, v]) => [n, tf.clone(v)]));
+  const values = model.params.snapshot();
   model.dispose();
   return values;
 }

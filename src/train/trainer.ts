@@ -142,11 +142,6 @@ export interface TrainResult {
  */
 export type EpochWindows = (epoch: number) => TrainingWindows;
 
-/** Copies of the model's weights by parameter name. */
-function snapshot(model: CpRec): Record<string, tf.Tensor> {
-  return Object.fromEntries(model.params.entries().map(([name, v]) => [name, tf.clone(v)]));
-}
-
 /**
  * Trains `model` in place with Adam on next-item loss at every position, validating after each
  * epoch, keeping the best epoch's weights (restored at the end) and stopping early. With a
@@ -278,7 +273,7 @@ export async function train(
       // With averaging, the average is what is validated, kept and shipped; training goes on
       // from the weights as trained.
       const averaged = adam.averaged();
-      const trained = averaged ? snapshot(model) : null;
+      const trained = averaged ? model.params.snapshot() : null;
       if (averaged) model.params.assign(averaged);
       let score: number;
       let metrics: Record<string, number>;
@@ -288,7 +283,7 @@ export async function train(
         improved = score > state.bestScore;
         if (improved) {
           if (best) tf.dispose(best);
-          best = snapshot(model);
+          best = model.params.snapshot();
         }
       } finally {
         if (trained) {
