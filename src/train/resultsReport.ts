@@ -1,6 +1,7 @@
 import type { MetricName } from '../eval/metrics';
 import type { CpRecConfig, SharingScheme } from '../model/config';
 import { layerSlots } from '../model/sharing';
+import { sectionMarkers } from './reportSection';
 import { svgChart } from './svgChart';
 
 type Metrics = Record<MetricName, number>;
@@ -90,7 +91,15 @@ function sameNetworks(report: ComparisonReport): string[] {
     );
 }
 
-/** docs/results.md and its chart: one table of every variant with the baselines beside it. */
+/** Where a data set's comparison starts and ends in docs/results.md: a rerun replaces only it. */
+export function comparisonMarkers(data: string): [string, string] {
+  return sectionMarkers(`compare ${data}`, 'npm run compare');
+}
+
+/**
+ * One data set's section of docs/results.md and its chart: a table of every variant with the
+ * baselines beside it.
+ */
 export function resultsMarkdown(
   report: ComparisonReport,
   svgName: string,
@@ -132,8 +141,10 @@ export function resultsMarkdown(
     ].join(' | '),
   );
   const c = report.config;
+  const [start, end] = comparisonMarkers(report.data);
   const markdown = [
-    `# CpRec against NextItNet on ${report.data}`,
+    start,
+    `## CpRec against NextItNet on ${report.data}`,
     '',
     `Measured ${report.date} on ${report.machine}, by \`npm run compare\`. Every variant has d = ${c.d}, ` +
       `${c.numBlocks} residual blocks (dilations ${c.dilations.join(',')} doubled within a block), kernel ${c.kernelSize}, ` +
@@ -153,10 +164,10 @@ export function resultsMarkdown(
     `![test NDCG@10 against weight bytes](${svgName})`,
     '',
     ...verdict(report).map((line) => `- ${line}`),
-    '',
     ...(seeAlso.length
-      ? ['## See also', '', ...seeAlso.map((d) => `- [${d.title}](${d.path})`), '']
+      ? ['', `See also: ${seeAlso.map((d) => `[${d.title}](${d.path})`).join(', ')}.`]
       : []),
+    end,
   ].join('\n');
   const svg = svgChart([
     {

@@ -5,6 +5,7 @@ import {
   gridConfigurations,
   screenConfigurations,
   summarize,
+  sweepChart,
   sweepMarkdown,
   type RunOutcome,
 } from './sweep';
@@ -99,6 +100,31 @@ describe('the choice rule', () => {
       /\| \*\*b\*\* \(chosen\) \| 2 \| 1,000 \| 4 \| 10 \| 5\.0 ± 0\.0 \| 0\.1900 ± 0\.0141 \|/,
     );
     expect(markdown).toContain('Chosen by the rule');
+    expect(markdown).not.toContain('![');
+    const report = {
+      name: 'g',
+      command: 'npm run tune',
+      machine: 'm',
+      date: 'd',
+      dataSummary: 's',
+      rows,
+      baselines: [
+        {
+          name: 'item-knn',
+          validation: { 'NDCG@10': 0.3, 'HR@10': 0.5 },
+          test: { 'NDCG@10': 0.25, 'HR@10': 0.4 },
+        },
+      ],
+      chart: 'tuning-g.svg',
+    };
+    expect(sweepMarkdown(report)).toContain(
+      '![NDCG@10 against weight bytes](tuning-g.svg)\n\nChosen',
+    );
+    const svg = sweepChart(report);
+    // Two panels (validation, test), each a marker and a legend marker per configuration.
+    expect(svg.match(/<circle/g)).toHaveLength(2 * 2 * rows.length);
+    expect(svg).toContain('validation NDCG@10 against model size');
+    expect(svg).toContain('item-knn');
   });
 
   it('passes over configurations whose seeds are not all finished', () => {

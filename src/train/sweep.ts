@@ -8,6 +8,7 @@ import { parseFlags, toArgv, UsageError, type AnyFlagValue } from './flags';
 import { MODEL_FLAGS } from './presets';
 import { TRAIN_FLAGS } from './trainFlags';
 import { sectionMarkers } from './reportSection';
+import { svgChart } from './svgChart';
 
 type FlagMap = Record<string, AnyFlagValue>;
 
@@ -248,6 +249,8 @@ export interface SweepReport {
   baselines: BaselineRow[];
   /** Configurations kept after seed 1 (see screenConfigurations); absent = no screening. */
   screen?: number;
+  /** Path, from the report, of the sweepChart drawn beside it; absent = no chart. */
+  chart?: string;
 }
 
 const f4 = (x: number) => x.toFixed(4);
@@ -330,7 +333,28 @@ export function sweepMarkdown(report: SweepReport): string {
     ...body,
     ...baselineRows,
     '',
+    ...(report.chart ? [`![${CHOICE_METRIC} against weight bytes](${report.chart})`, ''] : []),
     choice,
     end,
   ].join('\n');
+}
+
+/**
+ * Each configuration's mean validation and test NDCG@10 against its weight bytes, the baselines
+ * as lines: the trade-off when the configurations differ in size (e.g. block layouts).
+ */
+export function sweepChart(report: SweepReport): string {
+  const panel = (split: 'validation' | 'test') => ({
+    title: `${report.name}: ${split} ${CHOICE_METRIC} against model size`,
+    xLabel: 'float32 weight bytes (log scale)',
+    yLabel: `${split} ${CHOICE_METRIC}`,
+    xLog: true,
+    series: report.rows.map((r) => ({
+      name: r.configuration,
+      kind: 'points' as const,
+      points: [[r.weightBytes, r[split][CHOICE_METRIC].mean]] as [number, number][],
+    })),
+    references: report.baselines.map((b) => ({ name: b.name, y: b[split][CHOICE_METRIC] })),
+  });
+  return svgChart([panel('validation'), panel('test')]);
 }

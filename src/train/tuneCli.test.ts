@@ -66,7 +66,12 @@ describe('npm run tune', () => {
 
     // The chosen configuration's best seed on validation ships, re-encoded by quantize --to auto.
     const shipped = join(dir, 'shipped');
-    const ship = await run(tsx, [...args, '--report-only', '--ship', shipped]);
+    const ship = await run(tsx, [...args, '--report-only', '--ship', shipped, '--chart']);
+    // The chart of NDCG@10 against weight bytes sits beside the report, linked by a relative path.
+    expect(await readFile(join(dir, 'tuning-tiny.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(await readFile(report, 'utf8')).toContain(
+      '![NDCG@10 against weight bytes](tuning-tiny.svg)',
+    );
     const seedScores = await Promise.all(
       [1, 2].map(async (seed) => {
         const json = JSON.parse(

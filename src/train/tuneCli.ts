@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { defineCommand } from './cli';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { flagGroup, toArgv, UsageError } from './flags';
@@ -26,11 +26,13 @@ import {
   screenRule,
   summarize,
   sweepMarkdown,
+  sweepChart,
   sweepMarkers,
   type BaselineRow,
   type GridFile,
   type RunOutcome,
   type SweepConfiguration,
+  type SweepReport,
 } from './sweep';
 import { machineDescription, readTrainingHistory } from './trainingRun';
 
@@ -64,6 +66,10 @@ const TUNE_FLAGS = flagGroup({
   'report-only': {
     type: 'boolean',
     help: 'train nothing: write the report from the runs finished so far',
+  },
+  chart: {
+    type: 'boolean',
+    help: "also draw each configuration's NDCG@10 against its weight bytes, as <report>-<grid name>.svg, linked from the section",
   },
 });
 const GROUPS = { Data: DATA_FLAGS, Tune: TUNE_FLAGS };
@@ -247,7 +253,8 @@ export const command = defineCommand(
     const finished = await Promise.all(runs.filter(isDone).map(outcome));
     const rows = summarize(configurations, finished, seeds.length);
     const shown = argv.map((a) => (/^[\w./=,:@+-]+$/.test(a) ? a : `'${a}'`));
-    const section = sweepMarkdown({
+    const chartPath = `${flags.report.replace(/\.md$/, '')}-${grid.name}.svg`;
+    const report: SweepReport = {
       name: grid.name,
       description: grid.description,
       command: `npm run tune -- ${shown.join(' ')}`,
@@ -257,9 +264,12 @@ export const command = defineCommand(
       rows,
       baselines: finished[0]?.baselines ?? [],
       ...(screening ? { screen: flags.screen } : {}),
-    });
+      ...(flags.chart ? { chart: relative(dirname(flags.report), chartPath) } : {}),
+    };
+    const section = sweepMarkdown(report);
     await mkdir(join(flags.runs, grid.name), { recursive: true });
     await mkdir(dirname(flags.report), { recursive: true });
+    if (flags.chart) await writeFile(chartPath, sweepChart(report));
     const existing = existsSync(flags.report) ? await readFile(flags.report, 'utf8') : '';
     await writeFile(flags.report, replaceSection(existing, sweepMarkers(grid.name), section));
     const chosen = chooseConfiguration(rows);
@@ -272,6 +282,7 @@ export const command = defineCommand(
     console.log(section);
     console.error(
       `\nwrote the sweep's section of ${flags.report}` +
+        (flags.chart ? ` and ${chartPath}` : '') +
         (chosen
           ? `; chosen: ${chosen.configuration} (${join(flags.runs, grid.name, 'chosen.json')})`
           : ''),
