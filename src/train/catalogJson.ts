@@ -23,7 +23,10 @@ function fieldValue(text: string): string | number | undefined {
   return /^-?\d+(\.\d+)?$/.test(trimmed) && Number.isFinite(number) ? number : trimmed;
 }
 
-/** A data catalog's entries as the catalog files show them (further columns such as `price` too). */
+/**
+ * A data catalog's entries as the catalog files show them (further columns such as `price` too; a
+ * blank title shows the id, as parseCatalogItem mends it on reading).
+ */
 export function displayItems(catalog: Catalog): Map<string, CatalogItem> {
   return new Map(
     [...catalog.values()].map((entry) => {
@@ -36,7 +39,7 @@ export function displayItems(catalog: Catalog): Map<string, CatalogItem> {
         {
           ...Object.fromEntries(fields),
           id: entry.id,
-          title: entry.title,
+          title: entry.title.trim() !== '' ? entry.title : entry.id,
           ...(entry.genres.length ? { genres: entry.genres } : {}),
           ...(entry.year !== undefined ? { year: entry.year } : {}),
         },

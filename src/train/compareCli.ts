@@ -12,7 +12,7 @@ import { createConfig, SHARING_SCHEMES, uncompressed, type CpRecConfig } from '.
 import { layerSlots } from '../model/sharing';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { defineCommand } from './cli';
-import { flagGroup } from './flags';
+import { flagGroup, UsageError } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { ProgressBar } from './progressBar';
 import { replaceSection } from './reportSection';
@@ -88,11 +88,12 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
   const data = loadData(flags);
   bar.log(describeData(data));
   const seed = flags.seed;
-  const defaultConfig = configFromFlags(
-    { ...flags, preset: 'cprec' },
-    data.dataset.itemCounts,
-    seed,
-  );
+  if (flags.preset === 'nextitnet') {
+    throw new UsageError(
+      '--preset names the compressed model the comparison starts from (cprec or cprec-repeat); NextItNet is always one of its variants',
+    );
+  }
+  const defaultConfig = configFromFlags(flags, data.dataset.itemCounts, seed, flags['keep-seen']);
   const all = variants(defaultConfig);
   const isDefaultConfig = (config: CpRecConfig) =>
     JSON.stringify(config) === JSON.stringify(defaultConfig);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, parseFlags, parseIntList, UsageError, type FlagSpec } from './flags';
+import { helpText, parseFlags, parseIntList, toArgv, UsageError, type FlagSpec } from './flags';
 
 const groups: Record<string, Record<string, FlagSpec>> = {
   G: {
@@ -45,6 +45,28 @@ describe('parseFlags', () => {
     for (const name of Object.keys(groups.G)) expect(text).toContain(`--${name}`);
     expect(text).toMatch(/--epochs <value> +epochs \(default: 30\)/);
     expect(text).toMatch(/--data <value> +input \(required\)/);
+  });
+
+  it('turns a boolean off with --no-<name>, and writes false back the same way', () => {
+    const on = {
+      G: { ...groups.G, reversed: { type: 'boolean' as const, default: true, help: 'r' } },
+    };
+    expect(parseFlags(['--data', 'x'], on)).toMatchObject({ reversed: true, quiet: false });
+    const off = parseFlags(['--data', 'x', '--no-reversed', '--quiet'], on);
+    expect(off).toMatchObject({ reversed: false, quiet: true });
+    expect(toArgv({ reversed: false, quiet: true, epochs: 3, gone: undefined })).toEqual([
+      '--no-reversed',
+      '--quiet',
+      '--epochs',
+      '3',
+    ]);
+    expect(parseFlags(['--data', 'x', ...toArgv({ reversed: false })], on).reversed).toBe(false);
+    expect(() => parseFlags(['--data', 'x', '--reversed', '--no-reversed'], on)).toThrow(
+      /give --reversed or --no-reversed, not both/,
+    );
+    // Only boolean flags have a --no- form.
+    expect(() => parseFlags(['--data', 'x', '--no-epochs'], on)).toThrow(/no-epochs/);
+    expect(helpText('cmd', on)).toContain('--no-<name>');
   });
 
   it('parses integer lists', () => {

@@ -80,12 +80,14 @@ export function helpText(usage: string, groups: Record<string, FlagGroup>): stri
     lines.push('');
   }
   lines.push('  --help'.padEnd(34) + 'show this help');
+  lines.push('', 'A boolean flag --<name> is turned off by --no-<name>.');
   return lines.join('\n');
 }
 
 /**
- * Parses argv against the specs; errors name the flag and the bad value. `defaults` replace the
- * specs' own defaults (e.g. the settings a model was trained with).
+ * Parses argv against the specs; errors name the flag and the bad value. `--no-<name>` sets a
+ * boolean flag false (for one whose default is on). `defaults` replace the specs' own defaults
+ * (e.g. the settings a model was trained with).
  */
 export function parseFlags<Groups extends Record<string, FlagGroup>>(
   argv: string[],
@@ -93,10 +95,21 @@ export function parseFlags<Groups extends Record<string, FlagGroup>>(
   defaults: Readonly<Record<string, AnyFlagValue>> = {},
 ): GroupValues<Groups> {
   const specs: FlagGroup = Object.assign({}, ...Object.values(groups));
+  const negated = new Set<string>();
+  const args = argv.filter((arg) => {
+    const name = /^--no-(.+)$/.exec(arg)?.[1];
+    if (name === undefined || specs[name]?.type !== 'boolean') return true;
+    negated.add(name);
+    return false;
+  });
+  for (const name of negated) {
+    if (args.includes(`--${name}`))
+      throw new UsageError(`give --${name} or --no-${name}, not both`);
+  }
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args,
       strict: true,
       allowPositionals: false,
       options: {
@@ -116,7 +129,9 @@ export function parseFlags<Groups extends Record<string, FlagGroup>>(
     help: parsed.values.help === true,
   };
   for (const [name, spec] of Object.entries(specs)) {
-    const raw = (parsed.values as Record<string, string | string[] | boolean | undefined>)[name];
+    const raw = negated.has(name)
+      ? false
+      : (parsed.values as Record<string, string | string[] | boolean | undefined>)[name];
     if (raw === undefined) {
       if (name in defaults) values[name] = defaults[name];
       else if (spec.required && !values.help) throw new UsageError(`--${name} is required`);
@@ -138,13 +153,13 @@ export function parseFlags<Groups extends Record<string, FlagGroup>>(
   return values as GroupValues<Groups>;
 }
 
-/** The command line that gives these flag values (false and undefined: the flag left out). */
+/** The command line that gives these flag values (undefined: the flag left out). */
 export function toArgv(values: Readonly<Record<string, AnyFlagValue>>): string[] {
   return Object.entries(values).flatMap(([name, value]) =>
-    value === undefined || value === false
+    value === undefined
       ? []
-      : value === true
-        ? [`--${name}`]
+      : typeof value === 'boolean'
+        ? [value ? `--${name}` : `--no-${name}`]
         : Array.isArray(value)
           ? value.flatMap((v) => [`--${name}`, v])
           : [`--${name}`, String(value)],

@@ -1,17 +1,31 @@
 import { createConfig, SHARING_SCHEMES, type CpRecConfig } from '../model/config';
 import { flagGroup, parseIntList, parseNumberList, UsageError, type FlagValues } from './flags';
+import { recipeDefault, recipeFor, SHARED_RECIPE } from './recipes';
 
 /**
- * Named starting points. Cut-offs scale with the catalogue: a fraction of the item count, rounded.
- * `nextitnet` is the uncompressed baseline; `cprec` the compressed default.
+ * Named layouts. Cut-offs scale with the catalogue: at a fraction of the item count (`items`), or
+ * where the frequent items reach a share of the training events (`mass`). `nextitnet` is the
+ * uncompressed baseline; `cprec` the compressed default, `cprec-repeat` the one for repeat data
+ * (a wider head and middle, where a shop's purchases concentrate, and separate output vectors).
  */
 export const PRESETS = {
-  nextitnet: { cutoffFractions: [], blockFactor: 1, sharing: 'none', tieWeights: false },
-  cprec: { cutoffFractions: [0.1, 0.4], blockFactor: 4, sharing: 'cross-block', tieWeights: true },
+  nextitnet: { cutoffs: { items: [] }, blockFactor: 1, sharing: 'none', tieWeights: false },
+  cprec: {
+    cutoffs: { items: [0.1, 0.4] },
+    blockFactor: 4,
+    sharing: 'cross-block',
+    tieWeights: true,
+  },
+  'cprec-repeat': {
+    cutoffs: { mass: [0.8, 0.95] },
+    blockFactor: 2,
+    sharing: 'cross-block',
+    tieWeights: false,
+  },
 } as const satisfies Record<
   string,
   {
-    cutoffFractions: readonly number[];
+    cutoffs: { items: readonly number[] } | { mass: readonly number[] };
     blockFactor: number;
     sharing: CpRecConfig['sharing'];
     tieWeights: boolean;
@@ -24,8 +38,7 @@ export const MODEL_FLAGS = flagGroup({
   preset: {
     type: 'string',
     choices: PRESET_NAMES,
-    default: 'cprec',
-    help: 'cprec: cut-offs at 10%/40% of items, factor 4, cross-block sharing, tied softmax; nextitnet: uncompressed',
+    help: `cprec: cut-offs at 10%/40% of the items, factor 4, cross-block sharing, tied softmax; cprec-repeat: cut-offs where 80%/95% of the events are reached, factor 2, separate output vectors; nextitnet: uncompressed ${recipeDefault('preset')}`,
   },
   d: { type: 'number', help: 'embedding size and channels', default: createConfig().d },
   blocks: {
@@ -64,7 +77,7 @@ export const MODEL_FLAGS = flagGroup({
   dropout: {
     type: 'number',
     help: 'dropout on embeddings and block outputs',
-    default: createConfig().dropout,
+    default: SHARED_RECIPE.dropout,
   },
   'max-length': {
     type: 'number',
@@ -73,8 +86,7 @@ export const MODEL_FLAGS = flagGroup({
   },
   'copy-head': {
     type: 'boolean',
-    default: createConfig().copyHead,
-    help: "mix the softmax with a copy of the history's own items (repeat data; needs --keep-seen)",
+    help: `mix the softmax with a copy of the history's own items (repeat data; needs --keep-seen) ${recipeDefault('copyHead')}`,
   },
 });
 
@@ -95,16 +107,23 @@ export function cutoffsByMass(itemCounts: ArrayLike<number>, shares: readonly nu
   });
 }
 
+/** The preset these flags name, or the recipe's for the kind of data. */
+export function presetOf(flags: FlagValues<typeof MODEL_FLAGS>, keepSeen: boolean): PresetName {
+  return flags.preset ?? recipeFor(keepSeen).preset;
+}
+
 /**
  * The validated config for these flags and a data set whose training counts per model id are
- * `itemCounts` (length numItems + 1).
+ * `itemCounts` (length numItems + 1); flags left out follow the recipe for the kind of data
+ * (`keepSeen`: repeat data, see recipes.ts).
  */
 export function configFromFlags(
   flags: FlagValues<typeof MODEL_FLAGS>,
   itemCounts: ArrayLike<number>,
   seed: number,
+  keepSeen: boolean,
 ): CpRecConfig {
-  const preset = PRESETS[flags.preset];
+  const preset = PRESETS[presetOf(flags, keepSeen)];
   const numItems = itemCounts.length - 1;
   if (flags.cutoffs !== undefined && flags['cutoff-mass'] !== undefined) {
     throw new UsageError('give --cutoffs or --cutoff-mass, not both');
@@ -112,17 +131,24 @@ export function configFromFlags(
   let cutoffs: number[];
   if (flags.cutoffs !== undefined) {
     cutoffs = parseIntList('cutoffs', flags.cutoffs);
-  } else if (flags['cutoff-mass'] !== undefined) {
-    const shares = parseNumberList('cutoff-mass', flags['cutoff-mass']);
-    const bad = shares.find((x) => !(x > 0 && x < 1));
-    if (bad !== undefined) {
-      throw new UsageError(`--cutoff-mass shares must lie in (0, 1), got ${bad}`);
-    }
-    cutoffs = cutoffsByMass(itemCounts, shares).filter((c) => c > 0 && c < numItems);
   } else {
-    cutoffs = preset.cutoffFractions
-      .map((f) => Math.round(f * numItems))
-      .filter((c) => c > 0 && c < numItems);
+    const shares =
+      flags['cutoff-mass'] !== undefined
+        ? parseNumberList('cutoff-mass', flags['cutoff-mass'])
+        : 'mass' in preset.cutoffs
+          ? preset.cutoffs.mass
+          : null;
+    if (shares) {
+      const bad = shares.find((x) => !(x > 0 && x < 1));
+      if (bad !== undefined) {
+        throw new UsageError(`--cutoff-mass shares must lie in (0, 1), got ${bad}`);
+      }
+      cutoffs = cutoffsByMass(itemCounts, shares).filter((c) => c > 0 && c < numItems);
+    } else {
+      cutoffs = ('items' in preset.cutoffs ? preset.cutoffs.items : [])
+        .map((f) => Math.round(f * numItems))
+        .filter((c) => c > 0 && c < numItems);
+    }
   }
   return createConfig({
     numItems,
@@ -136,7 +162,7 @@ export function configFromFlags(
     kernelSize: flags['kernel-size'],
     dropout: flags.dropout,
     maxLength: flags['max-length'],
-    copyHead: flags['copy-head'],
+    copyHead: flags['copy-head'] ?? recipeFor(keepSeen).copyHead,
     seed,
   });
 }

@@ -5,7 +5,7 @@
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { defineCommand } from './cli';
 import { flagGroup, UsageError } from './flags';
-import { configFromFlags, MODEL_FLAGS } from './presets';
+import { configFromFlags, MODEL_FLAGS, presetOf } from './presets';
 import { checkWritable } from './modelFiles';
 import { ProgressBar } from './progressBar';
 import {
@@ -48,7 +48,7 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
   const bar = new ProgressBar();
   const data = loadData(flags);
   bar.log(describeData(data));
-  const config = configFromFlags(flags, data.dataset.itemCounts, flags.seed);
+  const config = configFromFlags(flags, data.dataset.itemCounts, flags.seed, flags['keep-seen']);
   const out = flags.out;
   const settings = runSettingsFromFlags(flags, config.maxLength);
   if (config.copyHead && !settings.keepSeen) {
@@ -74,7 +74,7 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
     data,
     run,
     baselines,
-    { preset: flags.preset, ...recordedSettings(options, settings) },
+    { preset: presetOf(flags, flags['keep-seen']), ...recordedSettings(options, settings) },
     flags.weights,
   );
   const label = `${name} (epoch ${run.result.bestEpoch})`;

@@ -1,24 +1,24 @@
 /** The flags of a training run and what they become: trainer options and run settings. */
 import { WEIGHT_KINDS } from '../model/quantization';
 import { flagGroup, type FlagValues } from './flags';
+import { recipeDefault, recipeFor, SHARED_RECIPE } from './recipes';
 import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainer';
 
 const d = DEFAULT_TRAIN_OPTIONS;
 /** Flags of the optimisation itself; shared by `train` and `compare`. */
 export const TRAIN_FLAGS = flagGroup({
-  epochs: { type: 'number', default: d.epochs, help: 'most epochs to train' },
+  epochs: { type: 'number', help: `most epochs to train ${recipeDefault('epochs')}` },
   'batch-size': { type: 'number', default: d.batchSize, help: 'windows per step' },
   lr: { type: 'number', default: d.learningRate, help: 'Adam learning rate' },
   schedule: {
     type: 'string',
     choices: ['constant', 'cosine'],
-    default: d.schedule,
-    help: 'learning-rate schedule',
+    default: SHARED_RECIPE.schedule,
+    help: 'learning-rate schedule (cosine: from the warm-up to 0 at the last epoch)',
   },
   warmup: {
     type: 'number',
-    default: d.warmupEpochs,
-    help: 'epochs of linear learning-rate warm-up from 0',
+    help: `epochs of linear learning-rate warm-up from 0 (default: ${SHARED_RECIPE.warmup}, fewer when --epochs leaves no epoch after it)`,
   },
   'weight-decay': {
     type: 'number',
@@ -27,13 +27,11 @@ export const TRAIN_FLAGS = flagGroup({
   },
   patience: {
     type: 'number',
-    default: d.patience,
-    help: 'stop after this many epochs without a better validation NDCG@10',
+    help: `stop after this many epochs without a better validation NDCG@10 ${recipeDefault('patience')}`,
   },
   'target-window': {
     type: 'number',
-    default: d.targetWindow,
-    help: 'each target is one of the next N items, nearer ones likelier (1 = next item only)',
+    help: `each target is one of the next N items, nearer ones likelier (1 = next item only) ${recipeDefault('targetWindow')}`,
   },
   'target-decay': {
     type: 'number',
@@ -61,8 +59,8 @@ export const TRAIN_FLAGS = flagGroup({
   },
   reversed: {
     type: 'boolean',
-    default: false,
-    help: 'also train on every sequence read backwards (for data whose order within a session says little)',
+    default: SHARED_RECIPE.reversed,
+    help: 'also train on every sequence read backwards (--no-reversed: in their own order only)',
   },
   'shuffle-within': {
     type: 'number',
@@ -85,15 +83,17 @@ export const WEIGHTS_FLAG = {
 } as const;
 
 export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: string): TrainOptions {
+  const recipe = recipeFor(flags['keep-seen']);
+  const epochs = flags.epochs ?? recipe.epochs;
   return validateTrainOptions({
-    epochs: flags.epochs,
+    epochs,
     batchSize: flags['batch-size'],
     learningRate: flags.lr,
     schedule: flags.schedule,
-    warmupEpochs: flags.warmup,
+    warmupEpochs: flags.warmup ?? Math.max(0, Math.min(SHARED_RECIPE.warmup, epochs - 1)),
     weightDecay: flags['weight-decay'],
-    patience: flags.patience,
-    targetWindow: flags['target-window'],
+    patience: flags.patience ?? recipe.patience,
+    targetWindow: flags['target-window'] ?? recipe.targetWindow,
     targetDecay: flags['target-decay'],
     itemMask: flags['item-mask'],
     averageEpochs: flags['average-epochs'],

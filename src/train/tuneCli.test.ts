@@ -92,6 +92,10 @@ describe('npm run tune', () => {
     });
     expect(shippedJson.training.selection.configurations).toHaveLength(2);
     expect(shippedJson.training.data).toMatchObject({ where: ['quantity>0'] });
+    // The encodings measured for the shipped model, in weights.md beside the report.
+    const weights = await readFile(join(dir, 'weights.md'), 'utf8');
+    expect(weights).toContain(join(runDir(chosen.configuration, bestSeed), 'model'));
+    expect(weights).toMatch(/\| \*\*\w+\*\* \(ships\) \|/);
 
     // Half done: one run lost its model files after its checkpoint (killed while writing them);
     // another is being trained by another live process (this one, by its LOCK): left to it.

@@ -56,7 +56,7 @@ const TUNE_FLAGS = flagGroup({
   },
   ship: {
     type: 'string',
-    help: 'when a configuration is chosen: its best seed on validation, weights chosen by `cprec quantize --to auto`, into this folder (e.g. public/models/<name>)',
+    help: "when a configuration is chosen: its best seed on validation, weights chosen by `cprec quantize --to auto`, into this folder (e.g. public/models/<name>); the encodings' table goes into weights.md beside --report",
   },
   screen: {
     type: 'number',
@@ -295,6 +295,7 @@ export const command = defineCommand(
       console.error(
         `shipping ${chosen.configuration}, seed ${best.seed} (the best of its seeds on validation) to ${flags.ship}`,
       );
+      const weightsReport = join(dirname(flags.report), 'weights.md');
       await runChild(
         [
           'quantize',
@@ -304,6 +305,9 @@ export const command = defineCommand(
           'auto',
           '--out',
           flags.ship,
+          // The encodings' table, beside the sweep's report (docs/weights.md beside docs/tuning.md).
+          '--report',
+          weightsReport,
           ...dataArgv,
         ],
         join(bestDir, 'ship.log'),
@@ -326,7 +330,9 @@ export const command = defineCommand(
         })),
       };
       await writeFileAtomic(join(flags.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
-      console.error(`shipped to ${flags.ship} (log: ${join(bestDir, 'ship.log')})`);
+      console.error(
+        `shipped to ${flags.ship} (log: ${join(bestDir, 'ship.log')}; encodings: ${weightsReport})`,
+      );
     }
   },
 );

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { DATA_FLAGS, loadData, recordedDataFlags } from './dataFlags';
+import { parseFlags } from './flags';
+import { readModelJson } from './modelFiles';
+import { configFromFlags, MODEL_FLAGS } from './presets';
+import { recipeDefault, recipeFor, RECIPES } from './recipes';
+import {
+  recordedSettings,
+  runSettingsFromFlags,
+  TRAIN_FLAGS,
+  trainOptionsFromFlags,
+} from './trainFlags';
+
+const SHIPPED = [
+  ['ml-latest-small', 'data/ml-latest-small/ratings.csv'],
+  ['online-retail', 'data/online-retail/interactions.csv.gz'],
+] as const;
+
+describe('the defaults', () => {
+  it.each(SHIPPED)(
+    'train %s as it was shipped, given only its data options',
+    async (name, path) => {
+      const shipped = await readModelJson(`public/models/${name}`);
+      const recorded = shipped.training.settings as Record<string, unknown>;
+      // The data options and --keep-seen, as `npm run evaluate` reads them; no tuning flag.
+      const flags = parseFlags(
+        ['--data', path, '--seed', String(recorded.seed)],
+        { DATA_FLAGS, MODEL_FLAGS, TRAIN_FLAGS },
+        recordedDataFlags(shipped.training),
+      );
+      const keepSeen = flags['keep-seen'];
+      expect(keepSeen).toBe(recorded.keepSeen);
+      const data = loadData(flags);
+      const config = configFromFlags(flags, data.dataset.itemCounts, flags.seed, keepSeen);
+      expect(config).toEqual(shipped.config);
+      const settings = recordedSettings(
+        trainOptionsFromFlags(flags, ''),
+        runSettingsFromFlags(flags, config.maxLength),
+      ) as Record<string, unknown>;
+      // The preset's name may be older than its layout, which the config above has checked.
+      for (const key of Object.keys(recorded).filter((k) => k !== 'preset')) {
+        expect({ [key]: settings[key] }).toEqual({ [key]: recorded[key] });
+      }
+    },
+    60_000,
+  );
+
+  it('follow --keep-seen, and say so in the help', () => {
+    expect(recipeFor(true)).toBe(RECIPES.repeats);
+    expect(recipeFor(false)).toBe(RECIPES.once);
+    expect(recipeDefault('targetWindow')).toBe('(default: 5; 1 with --keep-seen)');
+    expect(recipeDefault('copyHead')).toBe('(default: off; on with --keep-seen)');
+    expect(TRAIN_FLAGS['target-window'].help).toContain(recipeDefault('targetWindow'));
+  });
+});

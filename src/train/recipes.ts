@@ -1,0 +1,43 @@
+/**
+ * What `cprec train`, `compare` and `tune` do with a flag left out: the recipe each kind of data's
+ * sweep chose on validation (src/train/grids, docs/tuning.md), so that the defaults are the
+ * shipped models' recipes and carry the evidence behind them. Data where an item comes once per
+ * user (ratings, views) takes the movie sweep's choice; repeat data (`--keep-seen`: purchases,
+ * plays) the shop sweep's, with the copy head that learns "buys again".
+ */
+import type { PresetName } from './presets';
+
+/** The settings that differ by kind of data. */
+export interface Recipe {
+  preset: PresetName;
+  copyHead: boolean;
+  targetWindow: number;
+  epochs: number;
+  patience: number;
+}
+
+/** The settings both sweeps chose alike. */
+export const SHARED_RECIPE = {
+  dropout: 0.1,
+  schedule: 'cosine',
+  warmup: 1,
+  /** Every sequence also read backwards: it lifted both data sets. */
+  reversed: true,
+} as const;
+
+export const RECIPES = {
+  /** ml-latest-small's `tied`: the compressed default layout, a target among the next 5 items. */
+  once: { preset: 'cprec', copyHead: false, targetWindow: 5, epochs: 40, patience: 10 },
+  /** online-retail's `d64-copy-reversed`: the next item itself, wider blocks, the copy head. */
+  repeats: { preset: 'cprec-repeat', copyHead: true, targetWindow: 1, epochs: 30, patience: 8 },
+} as const satisfies Record<string, Recipe>;
+
+export function recipeFor(keepSeen: boolean): Recipe {
+  return keepSeen ? RECIPES.repeats : RECIPES.once;
+}
+
+/** The help line's note on a default that depends on --keep-seen. */
+export function recipeDefault(setting: keyof Recipe): string {
+  const show = (v: string | number | boolean) => (v === true ? 'on' : v === false ? 'off' : v);
+  return `(default: ${show(RECIPES.once[setting])}; ${show(RECIPES.repeats[setting])} with --keep-seen)`;
+}
