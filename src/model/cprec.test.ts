@@ -162,14 +162,50 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     expect(masked).toBeLessThan(plain);
   });
 
+  it("adds the co-occurrence loss: each item's embedding predicting its context target", async () => {
+    await useBackend(backend);
+    model = new CpRec(small);
+    randomize(model.params, 9);
+    const inputs = Int32Array.from([3, 14, 25, 3, 7, 1, 0, 0, 2, 9, 2, 30]);
+    const targets = Int32Array.from([14, 25, 3, 7, 1, 5, 0, 2, 9, 2, 30, 4]);
+    const context = Int32Array.from([25, 3, 14, 0, 1, 7, 0, 0, 30, 2, 9, 2]);
+    const plain = (await model.loss(inputs, targets, 2).data())[0];
+    const weight = 0.7;
+    const both = (
+      await model.loss(inputs, targets, 2, { context: { targets: context, weight } }).data()
+    )[0];
+    // Reference: the softmax's exact log-probabilities of the input embeddings, read per target.
+    const softmax = (model as unknown as { softmax: { logProbs(h: tf.Tensor2D): tf.Tensor2D } })
+      .softmax;
+    const logProbs = softmax.logProbs(model.embed(Array.from(inputs)));
+    const table = (await logProbs.array()) as number[][];
+    logProbs.dispose();
+    const picked = [...context].flatMap((c, i) => (c === 0 ? [] : [-table[i][c]]));
+    const mean = picked.reduce((a, b) => a + b, 0) / picked.length;
+    expect(both - plain).toBeCloseTo(weight * mean, 4);
+    expect(
+      (
+        await model.loss(inputs, targets, 2, { context: { targets: context, weight: 0 } }).data()
+      )[0],
+    ).toBeCloseTo(plain, 6);
+    expect(() =>
+      model!.loss(inputs, targets, 2, { context: { targets: context.slice(1), weight } }),
+    ).toThrow(/11 context targets of weight 0\.7 for 12 inputs/);
+  });
+
   it('leaks no tensors in a forward pass, a training step or a top-k call', async () => {
     await useBackend(backend);
     model = new CpRec(small);
     const optimizer = tf.train.adam(0.01);
     const inputs = Int32Array.from({ length: 24 }, (_, i) => (i % 30) + 1);
     const targets = Int32Array.from({ length: 24 }, (_, i) => ((i + 1) % 30) + 1);
+    const context = { targets: Int32Array.from(inputs).reverse(), weight: 0.5 };
     const step = () =>
-      optimizer.minimize(() => model!.loss(inputs, targets, 2), false, model!.params.variables());
+      optimizer.minimize(
+        () => model!.loss(inputs, targets, 2, { context }),
+        false,
+        model!.params.variables(),
+      );
     step(); // Adam creates its moment variables on the first step.
     const before = tf.memory().numTensors;
     model.logProbs([[1, 2, 3]]).dispose();

@@ -29,6 +29,12 @@ export interface TrainingOptions {
    * data without repeats does (MovieLens). Off for repeat-purchase data.
    */
   maskSeen?: boolean;
+  /**
+   * The co-occurrence loss: each input item's embedding, through the same softmax, predicts
+   * `targets` [B, T] (another item of its window, see contextTargets; 0 = none), weighted by
+   * `weight` beside the next-item loss.
+   */
+  context?: { targets: Int32Array; weight: number };
 }
 
 /** For every position of [B, T] row-major inputs: the non-padding ids of its row up to it. */
@@ -134,7 +140,9 @@ export class CpRec {
 
   /**
    * Training loss: mean next-item NLL over every position with a non-zero target (with a copy
-   * head, of the mixture: -log((1 - g) p_softmax + g copy)). inputs and targets are [B, T] row-major host arrays of model ids (0 = padding / no target).
+   * head, of the mixture: -log((1 - g) p_softmax + g copy)), plus, with `training.context`, its
+   * weight times the mean NLL of the context targets given each input item's embedding. inputs
+   * and targets are [B, T] row-major host arrays of model ids (0 = padding / no target).
    */
   loss(
     inputs: Int32Array,
@@ -151,6 +159,12 @@ export class CpRec {
     if (this.copy && training?.maskSeen) {
       throw new RangeError('loss: a copy head copies seen items; it cannot train with maskSeen');
     }
+    const context = training?.context;
+    if (context && (context.targets.length !== inputs.length || !(context.weight >= 0))) {
+      throw new RangeError(
+        `loss: ${context.targets.length} context targets of weight ${context.weight} for ${inputs.length} inputs`,
+      );
+    }
     return tf.tidy(() => {
       const ids = tf.tensor2d(inputs, [batchSize, t], 'int32');
       const h = this.hidden(ids, training); // [B, T, d]
@@ -160,9 +174,20 @@ export class CpRec {
         targets,
         training?.maskSeen ? seenBefore(inputs, t) : undefined,
       ); // nll: [M]
-      if (!this.copy) return tf.div(tf.sum(nll), rows.length);
-      const embedded = this.embedding.apply(ids); // [B, T, d]
-      return tf.mean(this.copy.mixedLosses(h, embedded, inputs, targets, rows, nll)) as tf.Scalar;
+      const withContext = context !== undefined && context.weight > 0;
+      const embedded = this.copy || withContext ? this.embedding.apply(ids) : null; // [B, T, d]
+      const next = (
+        this.copy && embedded
+          ? tf.mean(this.copy.mixedLosses(h, embedded, inputs, targets, rows, nll))
+          : tf.div(tf.sum(nll), rows.length)
+      ) as tf.Scalar;
+      if (!withContext || !embedded) return next;
+      const around = this.softmax.rowLosses(
+        tf.reshape(embedded, [batchSize * t, this.config.d]) as tf.Tensor2D,
+        context.targets,
+      ); // nll: [M']
+      if (around.rows.length === 0) return next;
+      return tf.add(next, tf.mul(context.weight, tf.mean(around.nll))) as tf.Scalar;
     });
   }
 

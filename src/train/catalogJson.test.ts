@@ -36,7 +36,7 @@ describe('displayItems', () => {
       ['A1', { id: 'A1', title: 'Mug', genres: [], fields: { price: '2.55', colour: 'red' } }],
       ['B2', { id: 'B2', title: 'Jug', genres: [], fields: { price: '', colour: ' 12 inch ' } }],
       ['C3', { id: 'C3', title: 'Tin', genres: [], fields: { price: '1e3', colour: '-4' } }],
-      ['D4', { id: 'D4', title: ' ', genres: [], fields: {} }],
+      ['D4', { id: 'D4', title: ' ', genres: [], fields: {} as Record<string, string> }],
     ]);
     expect([...displayItems(shop).values()]).toEqual([
       { id: 'A1', title: 'Mug', price: 2.55, colour: 'red' },

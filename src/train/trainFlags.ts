@@ -43,6 +43,11 @@ export const TRAIN_FLAGS = flagGroup({
     default: d.itemMask,
     help: 'hide each history item from the network with this probability while training (0 = off)',
   },
+  'context-weight': {
+    type: 'number',
+    default: d.contextWeight,
+    help: "weight of a co-occurrence loss: each item's embedding also predicts another item of its window, before or after it (what the item kNN counts; 0 = off)",
+  },
   'average-epochs': {
     type: 'number',
     default: d.averageEpochs,
@@ -96,6 +101,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     targetWindow: flags['target-window'] ?? recipe.targetWindow,
     targetDecay: flags['target-decay'],
     itemMask: flags['item-mask'],
+    contextWeight: flags['context-weight'],
     averageEpochs: flags['average-epochs'],
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],

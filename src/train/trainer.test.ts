@@ -78,6 +78,9 @@ describe('validateTrainOptions', () => {
     expect(bad({ targetWindow: 2.5 })).toThrow(/targetWindow must be an integer >= 1, got 2\.5/);
     expect(bad({ batchSize: 0 })).toThrow(/batchSize .* got 0/);
     expect(bad({ itemMask: 1 })).toThrow('training option itemMask must be in [0, 1), got 1');
+    expect(bad({ contextWeight: -1 })).toThrow(
+      'training option contextWeight must be a number >= 0, got -1',
+    );
     expect(bad({ learningRate: -1 })).toThrow(/learningRate must be > 0, got -1/);
     expect(bad({ epochs: NaN })).toThrow(/epochs .* got NaN/);
     expect(bad({ warmupEpochs: 30 })).toThrow(/warmupEpochs must be in \[0, epochs = 30\), got 30/);
@@ -121,6 +124,18 @@ describe('train', () => {
     const masked = await trained(0.5);
     expect(maxAbsDiff(masked, plain)).toBeGreaterThan(1e-4);
     expect(maxAbsDiff(await trained(0.5), masked)).toBe(0);
+  });
+
+  it('trains the co-occurrence loss with contextWeight, the same targets again for the same seed', async () => {
+    const trained = async (contextWeight: number) => {
+      const m = model();
+      await train(m, windows, scripted([1, 2], []), { ...options, epochs: 2, contextWeight });
+      return weights(m);
+    };
+    const plain = await trained(0);
+    const withContext = await trained(0.5);
+    expect(maxAbsDiff(withContext, plain)).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(await trained(0.5), withContext)).toBe(0);
   });
 
   it('keeps the best epoch and stops after `patience` epochs without improvement', async () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shuffledBatches } from '../data/batches';
+import { contextTargets } from '../data/contextTargets';
 import { futureTargets } from '../data/futureTargets';
 import { maskItems } from '../data/itemMask';
 import { mulberry32 } from '../data/random';
@@ -36,6 +37,8 @@ export interface TrainOptions {
   targetDecay: number;
   /** Each input item is hidden with this probability (see maskItems; 0 = off). */
   itemMask: number;
+  /** Weight of the co-occurrence loss (see contextTargets and CpRec.loss; 0 = off). */
+  contextWeight: number;
   /**
    * Validate and keep a running average of the weights over about this many epochs of steps
    * (Adam's averageDecay = 1 - 1 / (averageEpochs x steps per epoch)); 0 = the weights as trained.
@@ -64,6 +67,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   targetWindow: 5,
   targetDecay: 0.5,
   itemMask: 0,
+  contextWeight: 0,
   averageEpochs: 0,
   maskSeen: false,
   seed: 42,
@@ -97,6 +101,11 @@ export function validateTrainOptions(options: TrainOptions): TrainOptions {
     ],
     ['targetDecay', options.targetDecay > 0 && options.targetDecay <= 1, 'in (0, 1]'],
     ['itemMask', options.itemMask >= 0 && options.itemMask < 1, 'in [0, 1)'],
+    [
+      'contextWeight',
+      options.contextWeight >= 0 && Number.isFinite(options.contextWeight),
+      'a number >= 0',
+    ],
     ['averageEpochs', options.averageEpochs >= 0, '>= 0'],
   ];
   for (const [name, ok, rule] of checks) {
@@ -249,6 +258,18 @@ export async function train(
               {
                 dropoutSeed: seed * 1_000_003 + globalStep * 64,
                 maskSeen: options.maskSeen,
+                ...(options.contextWeight > 0
+                  ? {
+                      context: {
+                        targets: contextTargets(
+                          batch.inputs,
+                          windows.maxLength,
+                          mulberry32(seed * 8191 + globalStep),
+                        ),
+                        weight: options.contextWeight,
+                      },
+                    }
+                  : {}),
               },
             ),
           lr,
