@@ -28,6 +28,12 @@ const expectedLayers: Record<SharingScheme, number[]> = {
   'adjacent-block': [2, 2, 4, 4, 6],
 };
 
+/** Two rows of 6: inputs with a repeat and padding, and their next items. */
+const TWO_ROWS = {
+  inputs: Int32Array.from([3, 14, 25, 3, 7, 1, 0, 0, 2, 9, 2, 30]),
+  targets: Int32Array.from([14, 25, 3, 7, 1, 5, 0, 2, 9, 2, 30, 4]),
+};
+
 let model: CpRec | undefined;
 afterEach(() => {
   model?.dispose();
@@ -155,8 +161,7 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     await useBackend(backend);
     model = new CpRec(small);
     randomize(model.params, 8);
-    const inputs = Int32Array.from([3, 14, 25, 3, 7, 1, 0, 0, 2, 9, 2, 30]);
-    const targets = Int32Array.from([14, 25, 3, 7, 1, 5, 0, 2, 9, 2, 30, 4]);
+    const { inputs, targets } = TWO_ROWS;
     const plain = (await model.loss(inputs, targets, 2).data())[0];
     const masked = (await model.loss(inputs, targets, 2, { maskSeen: true }).data())[0];
     expect(masked).toBeLessThan(plain);
@@ -166,8 +171,7 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     await useBackend(backend);
     model = new CpRec(small);
     randomize(model.params, 9);
-    const inputs = Int32Array.from([3, 14, 25, 3, 7, 1, 0, 0, 2, 9, 2, 30]);
-    const targets = Int32Array.from([14, 25, 3, 7, 1, 5, 0, 2, 9, 2, 30, 4]);
+    const { inputs, targets } = TWO_ROWS;
     const context = Int32Array.from([25, 3, 14, 0, 1, 7, 0, 0, 30, 2, 9, 2]);
     const plain = (await model.loss(inputs, targets, 2).data())[0];
     const weight = 0.7;

@@ -87,7 +87,7 @@ describe('the choice rule', () => {
       2,
     );
     expect(chooseConfiguration(rows)?.configuration).toBe('b');
-    const markdown = sweepMarkdown({
+    const plain = {
       name: 'g',
       command: 'npm run tune',
       machine: 'm',
@@ -95,19 +95,15 @@ describe('the choice rule', () => {
       dataSummary: 's',
       rows,
       baselines: [],
-    });
+    };
+    const markdown = sweepMarkdown(plain);
     expect(markdown).toMatch(
       /\| \*\*b\*\* \(chosen\) \| 2 \| 1,000 \| 4 \| 10 \| 5\.0 ± 0\.0 \| 0\.1900 ± 0\.0141 \|/,
     );
     expect(markdown).toContain('Chosen by the rule');
     expect(markdown).not.toContain('![');
     const report = {
-      name: 'g',
-      command: 'npm run tune',
-      machine: 'm',
-      date: 'd',
-      dataSummary: 's',
-      rows,
+      ...plain,
       baselines: [
         {
           name: 'item-knn',
