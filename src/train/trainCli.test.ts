@@ -31,7 +31,18 @@ const DATA = [
   '3',
   '--keep-seen',
 ];
-const TINY = ['--d', '16', '--blocks', '1', '--max-length', '20', '--batch-size', '64'];
+// Small and forwards only (--no-reversed halves the windows): these tests check the pipeline, not the recipe.
+const TINY = [
+  '--d',
+  '16',
+  '--blocks',
+  '1',
+  '--max-length',
+  '20',
+  '--batch-size',
+  '64',
+  '--no-reversed',
+];
 
 describe('npm run train / evaluate', () => {
   it('refuses a copy head without --keep-seen, naming both flags', async () => {
