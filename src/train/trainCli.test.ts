@@ -298,6 +298,14 @@ describe('npm run train / evaluate', () => {
     const again = await run(tsx, args);
     expect(again.stderr).toMatch(/nextitnet: already trained/);
     expect(again.stderr).not.toMatch(/== nextitnet ==/);
+    // A finished variant trained otherwise is never passed off as this run's.
+    const otherwise = await run(tsx, [...args, '--epochs', '2']).then(
+      () => '',
+      (e) => e.stderr as string,
+    );
+    expect(otherwise).toMatch(
+      /nextitnet\/result\.json was trained otherwise \(training\.epochs: 1 -> 2.*\): give another --runs/,
+    );
   });
 
   it('lists its commands and names an unknown one', async () => {
