@@ -40,7 +40,7 @@ export const MODEL_FLAGS = flagGroup({
     choices: PRESET_NAMES,
     help: `cprec: cut-offs at 10%/40% of the items, factor 4, cross-block sharing, tied softmax; cprec-repeat: cut-offs where 80%/95% of the events are reached, factor 2, separate output vectors; nextitnet: uncompressed ${recipeDefault('preset')}`,
   },
-  d: { type: 'number', help: 'embedding size and channels', default: createConfig().d },
+  d: { type: 'number', help: `embedding size and channels ${recipeDefault('d')}` },
   blocks: {
     type: 'number',
     help: 'residual blocks (2 conv layers each)',
@@ -156,7 +156,7 @@ export function configFromFlags(
     blockFactor: flags['block-factor'] ?? preset.blockFactor,
     sharing: flags.sharing ?? preset.sharing,
     tieWeights: flags['tie-weights'] ? true : flags['untie-weights'] ? false : preset.tieWeights,
-    d: flags.d,
+    d: flags.d ?? recipeFor(keepSeen).d,
     numBlocks: flags.blocks,
     dilations: parseIntList('dilations', flags.dilations),
     kernelSize: flags['kernel-size'],

@@ -10,10 +10,14 @@ import type { PresetName } from './presets';
 /** The settings that differ by kind of data. */
 export interface Recipe {
   preset: PresetName;
+  /** Embedding size and channels. */
+  d: number;
   copyHead: boolean;
   targetWindow: number;
   epochs: number;
   patience: number;
+  /** Validate a running average of the weights over about this many epochs (0 = off). */
+  averageEpochs: number;
 }
 
 /** The settings both sweeps chose alike. */
@@ -27,9 +31,25 @@ export const SHARED_RECIPE = {
 
 export const RECIPES = {
   /** ml-latest-small's `tied`: the compressed default layout, a target among the next 5 items. */
-  once: { preset: 'cprec', copyHead: false, targetWindow: 5, epochs: 40, patience: 10 },
+  once: {
+    preset: 'cprec',
+    d: 64,
+    copyHead: false,
+    targetWindow: 5,
+    epochs: 40,
+    patience: 10,
+    averageEpochs: 0,
+  },
   /** online-retail's `d64-copy-reversed`: the next item itself, wider blocks, the copy head. */
-  repeats: { preset: 'cprec-repeat', copyHead: true, targetWindow: 1, epochs: 30, patience: 8 },
+  repeats: {
+    preset: 'cprec-repeat',
+    d: 64,
+    copyHead: true,
+    targetWindow: 1,
+    epochs: 30,
+    patience: 8,
+    averageEpochs: 0,
+  },
 } as const satisfies Record<string, Recipe>;
 
 export function recipeFor(keepSeen: boolean): Recipe {
@@ -39,5 +59,8 @@ export function recipeFor(keepSeen: boolean): Recipe {
 /** The help line's note on a default that depends on --keep-seen. */
 export function recipeDefault(setting: keyof Recipe): string {
   const show = (v: string | number | boolean) => (v === true ? 'on' : v === false ? 'off' : v);
-  return `(default: ${show(RECIPES.once[setting])}; ${show(RECIPES.repeats[setting])} with --keep-seen)`;
+  const [once, repeats] = [RECIPES.once[setting], RECIPES.repeats[setting]];
+  return once === repeats
+    ? `(default: ${show(once)})`
+    : `(default: ${show(once)}; ${show(repeats)} with --keep-seen)`;
 }

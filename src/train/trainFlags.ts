@@ -50,8 +50,7 @@ export const TRAIN_FLAGS = flagGroup({
   },
   'average-epochs': {
     type: 'number',
-    default: d.averageEpochs,
-    help: 'validate and keep a running average of the weights over about this many epochs (0 = the weights as trained)',
+    help: `validate and keep a running average of the weights over about this many epochs (0 = the weights as trained) ${recipeDefault('averageEpochs')}`,
   },
   seed: {
     type: 'number',
@@ -102,7 +101,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     targetDecay: flags['target-decay'],
     itemMask: flags['item-mask'],
     contextWeight: flags['context-weight'],
-    averageEpochs: flags['average-epochs'],
+    averageEpochs: flags['average-epochs'] ?? recipe.averageEpochs,
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],
     seed: flags.seed,
