@@ -128,6 +128,16 @@ describe('npm run tune', () => {
     const again = await readFile(report, 'utf8');
     expect(again.match(/<!-- sweep tiny/g)).toHaveLength(1);
     expect(again).toContain('The old log stays.');
+
+    // The grid changes under finished runs (3 epochs, not 2): they are not passed off as its.
+    await writeGrid('tiny', 3, [0, 0.2]);
+    const changed = await run(tsx, [...args, '--report-only']).then(
+      () => '',
+      (e) => e.stderr as string,
+    );
+    expect(changed).toMatch(
+      /finished runs were trained otherwise than the grid now says: .*dropout=0\/seed-1 \(settings\.epochs: 2 -> 3\)/,
+    );
   });
 
   it('screens: only the best configurations on seed 1 validation train their other seeds', async () => {

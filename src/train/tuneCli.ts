@@ -11,11 +11,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { defineCommand } from './cli';
-import { DATA_FLAGS, describeData, loadData } from './dataFlags';
-import { flagGroup, toArgv, UsageError } from './flags';
+import { DATA_FLAGS, describeData, loadData, type LoadedData } from './dataFlags';
+import { flagGroup, parseFlags, toArgv, UsageError } from './flags';
 import { checkpointHolder } from './checkpoint';
 import { readModelJson, writeFileAtomic } from './modelFiles';
+import { configFromFlags, MODEL_FLAGS } from './presets';
 import { replaceSection } from './reportSection';
+import { settingsDifferences } from './settingsDiff';
 import {
   chooseConfiguration,
   chooseRun,
@@ -35,6 +37,12 @@ import {
   type SweepReport,
 } from './sweep';
 import { machineDescription, readTrainingHistory } from './trainingRun';
+import {
+  recordedSettings,
+  runSettingsFromFlags,
+  TRAIN_FLAGS,
+  trainOptionsFromFlags,
+} from './trainFlags';
 
 const TUNE_FLAGS = flagGroup({
   grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
@@ -105,6 +113,26 @@ async function outcome(run: Run): Promise<RunOutcome & { baselines: BaselineRow[
     baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),
     dir: run.dir,
   };
+}
+
+/**
+ * How a finished run differs from what its configuration and seed would train now on this data
+ * (config and recorded settings; the preset's name aside, which the config's layout covers).
+ */
+async function trainedOtherwise(run: Run, dataArgv: string[], data: LoadedData): Promise<string[]> {
+  const flags = parseFlags(
+    [...dataArgv, ...toArgv(run.configuration.flags), '--seed', String(run.seed)],
+    { DATA_FLAGS, MODEL_FLAGS, TRAIN_FLAGS },
+  );
+  const keepSeen = flags['keep-seen'];
+  const config = configFromFlags(flags, data.dataset.itemCounts, run.seed, keepSeen);
+  const { preset: _, ...settings } = recordedSettings(
+    trainOptionsFromFlags(flags, ''),
+    runSettingsFromFlags(flags, config.maxLength),
+  ) as Record<string, unknown>;
+  const json = await readModelJson(modelDir(run));
+  const { preset: __, ...recorded } = json.training.settings as Record<string, unknown>;
+  return settingsDifferences({ config: json.config, settings: recorded }, { config, settings });
 }
 
 /**
@@ -195,6 +223,18 @@ export const command = defineCommand(
       );
     const runs = runsOf(configurations, seeds);
     const isDone = (run: Run) => existsSync(join(modelDir(run), 'model.json'));
+    // A finished run counts for its configuration only if it trained what the grid now says.
+    const otherwise: string[] = [];
+    for (const run of runs.filter(isDone)) {
+      const differ = await trainedOtherwise(run, dataArgv, data);
+      if (differ.length) otherwise.push(`${run.dir} (${differ.join('; ')})`);
+    }
+    if (otherwise.length) {
+      throw new UsageError(
+        `${otherwise.length} finished run${otherwise.length === 1 ? ' was' : 's were'} trained otherwise than the grid now says: ` +
+          `${otherwise.slice(0, 3).join(', ')}${otherwise.length > 3 ? ', ...' : ''}; rename the configuration or remove those runs`,
+      );
+    }
     const screening = flags.screen > 0 && flags.screen < configurations.length && seeds.length > 1;
     const todoOf = (list: Run[]) => (flags['report-only'] ? [] : list.filter((r) => !isDone(r)));
     console.error(
