@@ -18,6 +18,8 @@ export interface Recipe {
   patience: number;
   /** Validate a running average of the weights over about this many epochs (0 = off). */
   averageEpochs: number;
+  /** Weight of the co-occurrence loss (0 = off). */
+  contextWeight: number;
 }
 
 /** The settings both sweeps chose alike. */
@@ -39,6 +41,7 @@ export const RECIPES = {
     epochs: 40,
     patience: 10,
     averageEpochs: 0,
+    contextWeight: 0,
   },
   /** online-retail's `d64-copy-reversed`: the next item itself, wider blocks, the copy head. */
   repeats: {
@@ -49,6 +52,7 @@ export const RECIPES = {
     epochs: 30,
     patience: 8,
     averageEpochs: 0,
+    contextWeight: 0,
   },
 } as const satisfies Record<string, Recipe>;
 

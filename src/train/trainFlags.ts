@@ -45,8 +45,7 @@ export const TRAIN_FLAGS = flagGroup({
   },
   'context-weight': {
     type: 'number',
-    default: d.contextWeight,
-    help: "weight of a co-occurrence loss: each item's embedding also predicts another item of its window, before or after it (what the item kNN counts; 0 = off)",
+    help: `weight of a co-occurrence loss: each item's embedding also predicts another item of its window, before or after it (what the item kNN counts; 0 = off) ${recipeDefault('contextWeight')}`,
   },
   'average-epochs': {
     type: 'number',
@@ -100,7 +99,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     targetWindow: flags['target-window'] ?? recipe.targetWindow,
     targetDecay: flags['target-decay'],
     itemMask: flags['item-mask'],
-    contextWeight: flags['context-weight'],
+    contextWeight: flags['context-weight'] ?? recipe.contextWeight,
     averageEpochs: flags['average-epochs'] ?? recipe.averageEpochs,
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],
