@@ -32,15 +32,18 @@ export const SHARED_RECIPE = {
 } as const;
 
 export const RECIPES = {
-  /** ml-latest-small's `tied`: the compressed default layout, a target among the next 5 items. */
+  /**
+   * ml-latest-small's `tied-d128-avg2`: the compressed default layout at d = 128, weights averaged
+   * over about 2 epochs, a target among the next 5 items.
+   */
   once: {
     preset: 'cprec',
-    d: 64,
+    d: 128,
     copyHead: false,
     targetWindow: 5,
     epochs: 40,
     patience: 10,
-    averageEpochs: 0,
+    averageEpochs: 2,
     contextWeight: 0,
   },
   /** online-retail's `d64-copy-reversed`: the next item itself, wider blocks, the copy head. */
