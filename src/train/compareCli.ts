@@ -17,7 +17,7 @@ import { defineCommand } from './cli';
 import { flagGroup, UsageError } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { ProgressBar } from './progressBar';
-import { replaceSection } from './reportSection';
+import { writeSection } from './reportSection';
 import { settingsDifferences } from './settingsDiff';
 import { comparisonMarkers, resultsMarkdown, type VariantResult } from './resultsReport';
 import {
@@ -209,9 +209,8 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
   // One section per data set (and the block-layout sweeps beside them): a rerun replaces its own.
   const named = `${base}-${data.name}`;
   const { markdown, svg } = resultsMarkdown(report, `${basename(named)}.svg`, seeAlso);
-  const existing = existsSync(file) ? await readFile(file, 'utf8') : RESULTS_TITLE;
   await writeFile(`${named}.json`, `${JSON.stringify(report, null, 1)}\n`);
   await writeFile(`${named}.svg`, svg);
-  await writeFile(file, replaceSection(existing, comparisonMarkers(data.name), markdown));
+  await writeSection(file, comparisonMarkers(data.name), markdown, RESULTS_TITLE);
   bar.log(`\n${markdown}\nwrote its section of ${file}, ${named}.svg and ${named}.json`);
 });

@@ -9,7 +9,7 @@
  * were measured here (otherwise: npm run evaluate). The catalog is written as shards (an older
  * model's catalog.json too); learning-curve.svg and training.json are copied.
  */
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
@@ -28,7 +28,7 @@ import { readCatalog, writeCatalog } from './catalogJson';
 import { checkVocabulary } from './checkVocabulary';
 import { flagGroup, UsageError } from './flags';
 import { checkWritable, readModelFiles, readModelJson, writeModelFiles } from './modelFiles';
-import { replaceSection, sectionMarkers } from './reportSection';
+import { sectionMarkers, writeSection } from './reportSection';
 import { TRAINING_HISTORY_FILE } from './trainingRun';
 import { WEIGHTS_FLAG } from './trainFlags';
 import {
@@ -107,10 +107,7 @@ export const command = defineCommand(
           `\`cprec quantize --to auto\` on ${new Date().toISOString().slice(0, 10)}. ` +
           'Bytes are the weight files; "vs fp32" compares them with the same model in float32.\n\n' +
           `${table}\n${markers[1]}`;
-        const existing = existsSync(flags.report)
-          ? await readFile(flags.report, 'utf8')
-          : '# Weight encodings\n';
-        await writeFile(flags.report, replaceSection(existing, markers, section));
+        await writeSection(flags.report, markers, section, '# Weight encodings\n');
       }
       measured = chooseWeights(rows);
       kind = measured.kind;

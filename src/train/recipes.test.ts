@@ -2,14 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DATA_FLAGS, loadData, recordedDataFlags } from './dataFlags';
 import { parseFlags } from './flags';
 import { readModelJson } from './modelFiles';
-import { configFromFlags, MODEL_FLAGS } from './presets';
+import { MODEL_FLAGS } from './presets';
 import { recipeDefault, recipeFor, RECIPES } from './recipes';
-import {
-  recordedSettings,
-  runSettingsFromFlags,
-  TRAIN_FLAGS,
-  trainOptionsFromFlags,
-} from './trainFlags';
+import { runFromFlags, TRAIN_FLAGS } from './trainFlags';
 
 const SHIPPED = [
   ['ml-latest-small', 'data/ml-latest-small/ratings.csv'],
@@ -31,12 +26,8 @@ describe('the defaults', () => {
       const keepSeen = flags['keep-seen'];
       expect(keepSeen).toBe(recorded.keepSeen);
       const data = loadData(flags);
-      const config = configFromFlags(flags, data.dataset.itemCounts, flags.seed, keepSeen);
+      const { config, settings } = runFromFlags(flags, data.dataset.itemCounts);
       expect(config).toEqual(shipped.config);
-      const settings = recordedSettings(
-        trainOptionsFromFlags(flags, ''),
-        runSettingsFromFlags(flags, config.maxLength),
-      ) as Record<string, unknown>;
       // The preset's name may be older than its layout, which the config above has checked.
       for (const key of Object.keys(recorded).filter((k) => k !== 'preset')) {
         expect({ [key]: settings[key] }).toEqual({ [key]: recorded[key] });

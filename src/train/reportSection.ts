@@ -3,6 +3,9 @@
  * one per model), each between markers, so that a rerun replaces its own section and keeps the
  * rest of the file.
  */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 /** The comments that open and close the section `tag` (e.g. "sweep ml-latest-small"). */
 export function sectionMarkers(tag: string, command: string): [string, string] {
@@ -22,4 +25,19 @@ export function replaceSection(
   const to = text.indexOf(end);
   if (from >= 0 && to > from) return text.slice(0, from) + section + text.slice(to + end.length);
   return `${text.trimEnd()}${text.trim() ? '\n\n' : ''}${section}\n`;
+}
+
+/**
+ * Writes `section` into the Markdown file `path` in place of its previous version (see
+ * replaceSection); a file not there yet starts as `newFile` (e.g. its title).
+ */
+export async function writeSection(
+  path: string,
+  markers: [string, string],
+  section: string,
+  newFile = '',
+): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const existing = existsSync(path) ? await readFile(path, 'utf8') : newFile;
+  await writeFile(path, replaceSection(existing, markers, section));
 }

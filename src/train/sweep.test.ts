@@ -5,10 +5,9 @@ import {
   gridConfigurations,
   screenConfigurations,
   summarize,
-  sweepChart,
-  sweepMarkdown,
   type RunOutcome,
 } from './sweep';
+import { sweepChart, sweepMarkdown } from './sweepReport';
 
 const outcome = (
   configuration: string,

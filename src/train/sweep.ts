@@ -7,8 +7,6 @@ import type { MetricName } from '../eval/metrics';
 import { parseFlags, toArgv, UsageError, type AnyFlagValue } from './flags';
 import { MODEL_FLAGS } from './presets';
 import { TRAIN_FLAGS } from './trainFlags';
-import { sectionMarkers } from './reportSection';
-import { svgChart } from './svgChart';
 
 type FlagMap = Record<string, AnyFlagValue>;
 
@@ -133,7 +131,7 @@ export const SWEEP_METRICS: MetricName[] = ['NDCG@10', 'HR@10'];
 /** What the choice maximises. */
 export const CHOICE_METRIC: MetricName = 'NDCG@10';
 /** chooseConfiguration in words, for the report. */
-const CONFIGURATION_RULE = `the best mean validation ${CHOICE_METRIC} over configurations with every seed finished`;
+export const CONFIGURATION_RULE = `the best mean validation ${CHOICE_METRIC} over configurations with every seed finished`;
 /** chooseConfiguration and chooseRun in words, for the shipped model's record. */
 export const CHOICE_RULE = `${CONFIGURATION_RULE}, then that configuration's seed with the best validation ${CHOICE_METRIC}; test figures are not read`;
 
@@ -230,131 +228,4 @@ export function chooseRun<Run extends RunOutcome>(
     if (score > bestScore || (best && score === bestScore && run.seed < best.seed)) best = run;
   }
   return best;
-}
-
-export interface BaselineRow {
-  name: string;
-  validation: Record<string, number>;
-  test: Record<string, number>;
-}
-
-export interface SweepReport {
-  name: string;
-  description?: string;
-  command: string;
-  machine: string;
-  date: string;
-  dataSummary: string;
-  rows: SweepRow[];
-  baselines: BaselineRow[];
-  /** Configurations kept after seed 1 (see screenConfigurations); absent = no screening. */
-  screen?: number;
-  /** Path, from the report, of the sweepChart drawn beside it; absent = no chart. */
-  chart?: string;
-}
-
-const f4 = (x: number) => x.toFixed(4);
-const pm = (s: Spread, seeds: number) => (seeds > 1 ? `${f4(s.mean)} ± ${f4(s.sd)}` : f4(s.mean));
-
-/** Where a sweep's section starts and ends in the report file, so a rerun replaces only it. */
-export function sweepMarkers(name: string): [string, string] {
-  return sectionMarkers(`sweep ${name}`, 'npm run tune');
-}
-
-/** The sweep's Markdown section: rows by mean validation NDCG@10, the chosen one marked. */
-export function sweepMarkdown(report: SweepReport): string {
-  const chosen = chooseConfiguration(report.rows);
-  const rows = [...report.rows].sort(
-    (a, b) => b.validation[CHOICE_METRIC].mean - a.validation[CHOICE_METRIC].mean,
-  );
-  const header = [
-    'configuration',
-    'seeds',
-    'parameters',
-    'weight KB',
-    's / epoch',
-    'best epoch',
-    ...SWEEP_METRICS.map((m) => `val ${m}`),
-    ...SWEEP_METRICS.map((m) => `test ${m}`),
-  ];
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  const body = rows.map((r) =>
-    line([
-      r === chosen ? `**${r.configuration}** (chosen)` : r.configuration,
-      r.seeds < r.seedsWanted ? `${r.seeds} of ${r.seedsWanted}` : String(r.seeds),
-      r.parameters.toLocaleString('en'),
-      (r.weightBytes / 1000).toFixed(0),
-      r.secondsPerEpoch.toFixed(0),
-      r.seeds > 1
-        ? `${r.bestEpoch.mean.toFixed(1)} ± ${r.bestEpoch.sd.toFixed(1)}`
-        : r.bestEpoch.mean.toFixed(0),
-      ...SWEEP_METRICS.map((m) => pm(r.validation[m], r.seeds)),
-      ...SWEEP_METRICS.map((m) => pm(r.test[m], r.seeds)),
-    ]),
-  );
-  const baselineRows = report.baselines.map((b) =>
-    line([
-      `_${b.name}_`,
-      '',
-      '',
-      '',
-      '',
-      '',
-      ...SWEEP_METRICS.map((m) => f4(b.validation[m])),
-      ...SWEEP_METRICS.map((m) => f4(b.test[m])),
-    ]),
-  );
-  const [start, end] = sweepMarkers(report.name);
-  const strongest = [...report.baselines].sort(
-    (a, b) => b.validation[CHOICE_METRIC] - a.validation[CHOICE_METRIC],
-  )[0];
-  const choice = chosen
-    ? `Chosen by the rule (${CONFIGURATION_RULE}): **${chosen.configuration}**, validation ${pm(chosen.validation[CHOICE_METRIC], chosen.seeds)}, ` +
-      `test ${pm(chosen.test[CHOICE_METRIC], chosen.seeds)}` +
-      (strongest
-        ? ` (${(chosen.test[CHOICE_METRIC].mean / strongest.test[CHOICE_METRIC]).toFixed(2)}x the test ${CHOICE_METRIC} of ${strongest.name}, the baseline best on validation).`
-        : '.')
-    : 'No configuration has every seed finished yet, so none is chosen.';
-  return [
-    start,
-    `## Sweep: ${report.name}`,
-    '',
-    ...(report.description ? [report.description, ''] : []),
-    '```sh',
-    report.command,
-    '```',
-    '',
-    `${report.dataSummary}. Measured ${report.date} on ${report.machine}; seconds per epoch are wall-clock with other runs sharing the cores. ` +
-      "Mean ± sample sd over the seeds; validation picks each run's epoch and the configuration, test is only reported." +
-      (report.screen ? ` Screened: ${screenRule(report.screen)}.` : ''),
-    '',
-    line(header),
-    line(header.map((_, j) => (j === 0 ? '---' : '---:'))),
-    ...body,
-    ...baselineRows,
-    '',
-    ...(report.chart ? [`![${CHOICE_METRIC} against weight bytes](${report.chart})`, ''] : []),
-    choice,
-    end,
-  ].join('\n');
-}
-
-/**
- * Each configuration's mean validation and test NDCG@10 against its weight bytes, the baselines
- * as lines: the trade-off when the configurations differ in size (e.g. block layouts).
- */
-export function sweepChart(report: SweepReport): string {
-  const panel = (split: 'validation' | 'test') => ({
-    title: `${report.name}: ${split} ${CHOICE_METRIC} against model size`,
-    xLabel: 'float32 weight bytes (log scale)',
-    yLabel: `${split} ${CHOICE_METRIC}`,
-    xLog: true,
-    series: report.rows.map((r) => ({
-      name: r.configuration,
-      kind: 'points' as const,
-      points: [[r.weightBytes, r[split][CHOICE_METRIC].mean]] as [number, number][],
-    })),
-    references: report.baselines.map((b) => ({ name: b.name, y: b[split][CHOICE_METRIC] })),
-  });
-  return svgChart([panel('validation'), panel('test')]);
 }

@@ -1,6 +1,8 @@
 /** The flags of a training run and what they become: trainer options and run settings. */
 import { WEIGHT_KINDS } from '../model/quantization';
+import type { CpRecConfig } from '../model/config';
 import { flagGroup, type FlagValues } from './flags';
+import { configFromFlags, MODEL_FLAGS, presetOf } from './presets';
 import { recipeDefault, recipeFor, SHARED_RECIPE } from './recipes';
 import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainer';
 
@@ -124,6 +126,22 @@ export function runSettingsFromFlags(flags: TrainFlagValues, maxLength: number):
     shuffleWithin: flags['shuffle-within'] ?? null,
     keepSeen: flags['keep-seen'],
   };
+}
+
+/**
+ * What these flags train on data with these training counts per model id: the config and the
+ * settings model.json records (seed and all; no checkpoint folder).
+ */
+export function runFromFlags(
+  flags: FlagValues<typeof MODEL_FLAGS> & TrainFlagValues,
+  itemCounts: ArrayLike<number>,
+): { config: CpRecConfig; settings: Record<string, unknown> } {
+  const config = configFromFlags(flags, itemCounts, flags.seed, flags['keep-seen']);
+  const settings = recordedSettings(
+    trainOptionsFromFlags(flags, ''),
+    runSettingsFromFlags(flags, config.maxLength),
+  );
+  return { config, settings: { preset: presetOf(flags, flags['keep-seen']), ...settings } };
 }
 
 /** What model.json and the results record of how a run trained (not where it checkpointed). */

@@ -5,19 +5,16 @@
  * model.json written) is never retrained; an interrupted one resumes from its checkpoint, so the
  * same command continues a half-done sweep.
  */
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { defineCommand } from './cli';
-import { DATA_FLAGS, describeData, loadData, type LoadedData } from './dataFlags';
-import { flagGroup, parseFlags, toArgv, UsageError } from './flags';
+import { DATA_FLAGS, describeData, loadData } from './dataFlags';
+import { flagGroup, toArgv, UsageError } from './flags';
 import { checkpointHolder } from './checkpoint';
 import { readModelJson, writeFileAtomic } from './modelFiles';
-import { configFromFlags, MODEL_FLAGS } from './presets';
-import { replaceSection } from './reportSection';
-import { settingsDifferences } from './settingsDiff';
+import { writeSection } from './reportSection';
 import {
   chooseConfiguration,
   chooseRun,
@@ -27,22 +24,12 @@ import {
   screenConfigurations,
   screenRule,
   summarize,
-  sweepMarkdown,
-  sweepChart,
-  sweepMarkers,
-  type BaselineRow,
   type GridFile,
-  type RunOutcome,
   type SweepConfiguration,
-  type SweepReport,
 } from './sweep';
-import { machineDescription, readTrainingHistory } from './trainingRun';
-import {
-  recordedSettings,
-  runSettingsFromFlags,
-  TRAIN_FLAGS,
-  trainOptionsFromFlags,
-} from './trainFlags';
+import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
+import { modelDir, outcome, runChild, train, trainedOtherwise, type Run } from './sweepRun';
+import { machineDescription } from './trainingRun';
 
 const TUNE_FLAGS = flagGroup({
   grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
@@ -81,109 +68,6 @@ const TUNE_FLAGS = flagGroup({
   },
 });
 const GROUPS = { Data: DATA_FLAGS, Tune: TUNE_FLAGS };
-
-interface Run {
-  configuration: SweepConfiguration;
-  seed: number;
-  dir: string;
-}
-
-const modelDir = (run: Run) => join(run.dir, 'model');
-
-async function outcome(run: Run): Promise<RunOutcome & { baselines: BaselineRow[]; dir: string }> {
-  const { training, weightFiles } = await readModelJson(modelDir(run));
-  const t = training as {
-    parameters: number;
-    bestEpoch: number;
-    validation: Record<string, number>;
-    test: Record<string, number>;
-    baselines: Record<string, { validation: Record<string, number>; test: Record<string, number> }>;
-  };
-  const history = await readTrainingHistory(modelDir(run), training);
-  return {
-    configuration: run.configuration.name,
-    seed: run.seed,
-    parameters: t.parameters,
-    weightBytes: Object.values(weightFiles).reduce((n, f) => n + f.bytes, 0),
-    secondsPerEpoch: history.reduce((s, r) => s + r.seconds, 0) / history.length,
-    bestEpoch: t.bestEpoch,
-    epochs: history.length,
-    validation: t.validation,
-    test: t.test,
-    baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),
-    dir: run.dir,
-  };
-}
-
-/**
- * How a finished run differs from what its configuration and seed would train now on this data
- * (config and recorded settings; the preset's name aside, which the config's layout covers).
- */
-async function trainedOtherwise(run: Run, dataArgv: string[], data: LoadedData): Promise<string[]> {
-  const flags = parseFlags(
-    [...dataArgv, ...toArgv(run.configuration.flags), '--seed', String(run.seed)],
-    { DATA_FLAGS, MODEL_FLAGS, TRAIN_FLAGS },
-  );
-  const keepSeen = flags['keep-seen'];
-  const config = configFromFlags(flags, data.dataset.itemCounts, run.seed, keepSeen);
-  const { preset: _, ...settings } = recordedSettings(
-    trainOptionsFromFlags(flags, ''),
-    runSettingsFromFlags(flags, config.maxLength),
-  ) as Record<string, unknown>;
-  const json = await readModelJson(modelDir(run));
-  const { preset: __, ...recorded } = json.training.settings as Record<string, unknown>;
-  return settingsDifferences({ config: json.config, settings: recorded }, { config, settings });
-}
-
-/**
- * Runs `cprec <command> ...args` in a child process: the same program that runs this sweep
- * (src/train/cprecCli.ts under tsx, or the installed bin) with the same Node flags (tsx's
- * loader). Its output is appended to `logFile`, lines matching `echo` go to `say`.
- */
-function runChild(
-  args: string[],
-  logFile: string,
-  echo: RegExp,
-  say: (line: string) => void,
-): Promise<void> {
-  const argv = [...process.execArgv, process.argv[1], ...args];
-  const log = createWriteStream(logFile, { flags: 'a' });
-  log.write(`\n$ node ${argv.join(' ')}\n`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
-    let error = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split(/[\r\n]+/)) {
-        if (echo.test(line)) say(line);
-        if (line.startsWith('error: ')) error = line.slice('error: '.length);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      log.end();
-      if (code === 0) resolve();
-      else reject(new Error(`${error || `exited with code ${code}`} (${logFile})`));
-    });
-  });
-}
-
-/** Trains one run; its output goes to <run>/train.log, epochs to `say`. */
-function train(run: Run, dataArgv: string[], say: (line: string) => void): Promise<void> {
-  const args = [
-    'train',
-    ...dataArgv,
-    ...toArgv(run.configuration.flags),
-    '--seed',
-    String(run.seed),
-    '--out',
-    modelDir(run),
-    '--checkpoint',
-    join(run.dir, 'checkpoint'),
-  ];
-  return runChild(args, join(run.dir, 'train.log'), /^(epoch \d+: loss|resuming)/, say);
-}
 
 export const command = defineCommand(
   'cprec tune --data <file> [data flags] --grid <grid.json> [flags]',
@@ -310,8 +194,7 @@ export const command = defineCommand(
     await mkdir(join(flags.runs, grid.name), { recursive: true });
     await mkdir(dirname(flags.report), { recursive: true });
     if (flags.chart) await writeFile(chartPath, sweepChart(report));
-    const existing = existsSync(flags.report) ? await readFile(flags.report, 'utf8') : '';
-    await writeFile(flags.report, replaceSection(existing, sweepMarkers(grid.name), section));
+    await writeSection(flags.report, sweepMarkers(grid.name), section);
     const chosen = chooseConfiguration(rows);
     const best = chosen && chooseRun(finished, chosen.configuration);
     const bestDir = best?.dir;

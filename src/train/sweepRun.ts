@@ -1,0 +1,121 @@
+/**
+ * One run of a sweep: its folder, training it in a child process (`cprec train`), reading what
+ * it achieved, and checking that a finished run trained what its configuration now says.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { DATA_FLAGS, type LoadedData } from './dataFlags';
+import { parseFlags, toArgv } from './flags';
+import { readModelJson } from './modelFiles';
+import { MODEL_FLAGS } from './presets';
+import { settingsDifferences } from './settingsDiff';
+import type { BaselineRow } from './sweepReport';
+import type { RunOutcome, SweepConfiguration } from './sweep';
+import { readTrainingHistory } from './trainingRun';
+import { runFromFlags, TRAIN_FLAGS } from './trainFlags';
+
+export interface Run {
+  configuration: SweepConfiguration;
+  seed: number;
+  dir: string;
+}
+
+export const modelDir = (run: Run) => join(run.dir, 'model');
+
+export async function outcome(
+  run: Run,
+): Promise<RunOutcome & { baselines: BaselineRow[]; dir: string }> {
+  const { training, weightFiles } = await readModelJson(modelDir(run));
+  const t = training as {
+    parameters: number;
+    bestEpoch: number;
+    validation: Record<string, number>;
+    test: Record<string, number>;
+    baselines: Record<string, { validation: Record<string, number>; test: Record<string, number> }>;
+  };
+  const history = await readTrainingHistory(modelDir(run), training);
+  return {
+    configuration: run.configuration.name,
+    seed: run.seed,
+    parameters: t.parameters,
+    weightBytes: Object.values(weightFiles).reduce((n, f) => n + f.bytes, 0),
+    secondsPerEpoch: history.reduce((s, r) => s + r.seconds, 0) / history.length,
+    bestEpoch: t.bestEpoch,
+    epochs: history.length,
+    validation: t.validation,
+    test: t.test,
+    baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),
+    dir: run.dir,
+  };
+}
+
+/**
+ * How a finished run differs from what its configuration and seed would train now on this data
+ * (config and recorded settings; the preset's name aside, which the config's layout covers).
+ */
+export async function trainedOtherwise(
+  run: Run,
+  dataArgv: string[],
+  data: LoadedData,
+): Promise<string[]> {
+  const flags = parseFlags(
+    [...dataArgv, ...toArgv(run.configuration.flags), '--seed', String(run.seed)],
+    { DATA_FLAGS, MODEL_FLAGS, TRAIN_FLAGS },
+  );
+  const { config, settings: planned } = runFromFlags(flags, data.dataset.itemCounts);
+  const { preset: _, ...settings } = planned;
+  const json = await readModelJson(modelDir(run));
+  const { preset: __, ...recorded } = json.training.settings as Record<string, unknown>;
+  return settingsDifferences({ config: json.config, settings: recorded }, { config, settings });
+}
+
+/**
+ * Runs `cprec <command> ...args` in a child process: the same program that runs this sweep
+ * (src/train/cprecCli.ts under tsx, or the installed bin) with the same Node flags (tsx's
+ * loader). Its output is appended to `logFile`, lines matching `echo` go to `say`.
+ */
+export function runChild(
+  args: string[],
+  logFile: string,
+  echo: RegExp,
+  say: (line: string) => void,
+): Promise<void> {
+  const argv = [...process.execArgv, process.argv[1], ...args];
+  const log = createWriteStream(logFile, { flags: 'a' });
+  log.write(`\n$ node ${argv.join(' ')}\n`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    let error = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split(/[\r\n]+/)) {
+        if (echo.test(line)) say(line);
+        if (line.startsWith('error: ')) error = line.slice('error: '.length);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      log.end();
+      if (code === 0) resolve();
+      else reject(new Error(`${error || `exited with code ${code}`} (${logFile})`));
+    });
+  });
+}
+
+/** Trains one run; its output goes to <run>/train.log, epochs to `say`. */
+export function train(run: Run, dataArgv: string[], say: (line: string) => void): Promise<void> {
+  const args = [
+    'train',
+    ...dataArgv,
+    ...toArgv(run.configuration.flags),
+    '--seed',
+    String(run.seed),
+    '--out',
+    modelDir(run),
+    '--checkpoint',
+    join(run.dir, 'checkpoint'),
+  ];
+  return runChild(args, join(run.dir, 'train.log'), /^(epoch \d+: loss|resuming)/, say);
+}
