@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -75,20 +75,41 @@ function alive(owner: LockOwner): boolean {
   }
 }
 
-/** The live process holding `dir`, if any (a LOCK left by a dead one does not count). */
-export async function checkpointHolder(dir: string): Promise<LockOwner | null> {
+/** A LOCK as found: its text and, when it parses, its owner (null: gone). */
+async function readLock(path: string): Promise<{ text: string; owner: LockOwner | null } | null> {
   let text: string;
   try {
-    text = await readFile(join(dir, LOCK), 'utf8');
-  } catch {
-    return null;
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
   }
   try {
-    const owner = JSON.parse(text) as LockOwner;
-    return alive(owner) ? owner : null;
+    return { text, owner: JSON.parse(text) as LockOwner };
   } catch {
-    // Half-written: its writer died between creating and filling it.
-    return null;
+    // Half-written by an older version that wrote LOCK in place and died before filling it.
+    return { text, owner: null };
+  }
+}
+
+/** The live process holding `dir`, if any (a LOCK left by a dead one does not count). */
+export async function checkpointHolder(dir: string): Promise<LockOwner | null> {
+  const found = await readLock(join(dir, LOCK));
+  return found?.owner && alive(found.owner) ? found.owner : null;
+}
+
+/** Creates `path` holding `text`, complete or not at all (false: it exists). */
+async function createExclusive(path: string, text: string): Promise<boolean> {
+  const draft = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await writeFile(draft, text);
+  try {
+    await link(draft, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await rm(draft, { force: true });
   }
 }
 
@@ -96,31 +117,41 @@ export async function checkpointHolder(dir: string): Promise<LockOwner | null> {
  * Holds `dir` for this process until `release`: two runs on one checkpoint (a command started
  * twice, a sweep and a hand-started run) would interleave their snapshots. A LOCK left by a
  * process that has died (a kill, a crash) is taken over; a live one is a CheckpointError naming
- * the process.
+ * the process. Two processes may find the same dead LOCK: each moves it aside before taking
+ * over, and one that moved another's fresh LOCK instead puts it back, so only one holds `dir`.
  */
 export async function lockCheckpoint(dir: string): Promise<{ release: () => Promise<void> }> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, LOCK);
   const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await writeFile(path, `${JSON.stringify(me)}\n`, { flag: 'wx' });
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (await createExclusive(path, `${JSON.stringify(me)}\n`)) {
+      return { release: () => rm(path, { force: true }) };
     }
-    const owner = await checkpointHolder(dir);
-    if (owner) {
+    const found = await readLock(path);
+    if (!found) continue;
+    if (found.owner && alive(found.owner)) {
+      const { pid, host, since } = found.owner;
       throw new CheckpointError(
-        `checkpoint ${dir} is in use by process ${owner.pid} on ${owner.host} since ${owner.since}: ` +
+        `checkpoint ${dir} is in use by process ${pid} on ${host} since ${since}: ` +
           'two runs on one checkpoint would mix their snapshots; wait for it, stop it, or choose ' +
           `another --checkpoint (if that process is gone, delete ${path})`,
       );
     }
-    if (attempt > 0) throw new CheckpointError(`checkpoint ${dir}: could not take over ${path}`);
-    await rm(path, { force: true });
+    await step('lock-takeover');
+    const aside = `${path}.dead.${process.pid}.${attempt}`;
+    try {
+      await rename(path, aside);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    if ((await readFile(aside, 'utf8')) !== found.text) {
+      await link(aside, path).catch(() => undefined);
+    }
+    await rm(aside, { force: true });
   }
-  return { release: () => rm(path, { force: true }) };
+  throw new CheckpointError(`checkpoint ${dir}: could not take over ${path}`);
 }
 
 /** Deletes every snapshot in `dir` (a locked directory keeps its LOCK). */
@@ -140,10 +171,10 @@ export async function clearCheckpoint(dir: string): Promise<void> {
  * Called before each file-system step of a checkpoint save, with the step's name: the crash tests
  * stop the save there as a killed process would. Nothing else sets it.
  */
-export const faultInjection: { beforeStep: ((step: string) => void) | null } = {
+export const faultInjection: { beforeStep: ((step: string) => void | Promise<void>) | null } = {
   beforeStep: null,
 };
-const step = (name: string) => faultInjection.beforeStep?.(name);
+const step = async (name: string) => faultInjection.beforeStep?.(name);
 
 function itemsFor(model: CpRec): string[] {
   return Array.from({ length: model.config.numItems + 1 }, (_, i) => (i ? String(i) : ''));
@@ -173,11 +204,11 @@ export async function saveCheckpoint(
   const previous = await latest(dir);
   const name = `epoch-${state.epochsDone}`;
   const snapshot = join(dir, name);
-  step('clear');
+  await step('clear');
   await rm(snapshot, { recursive: true, force: true });
-  step('mkdir');
+  await step('mkdir');
   await mkdir(snapshot, { recursive: true });
-  step('current');
+  await step('current');
   await writeModelFiles(join(snapshot, 'current'), model, { ...META, items: itemsFor(model) });
   const { iterations, tensors } = await adam.getState();
   const index: OptimizerIndex = { iterations, tensors: [] };
@@ -188,11 +219,11 @@ export async function saveCheckpoint(
     all.set(values, at);
     at += values.length;
   }
-  step('optimizer.bin');
+  await step('optimizer.bin');
   await writeFileAtomic(join(snapshot, 'current', 'optimizer.bin'), new Uint8Array(all.buffer));
-  step('optimizer.json');
+  await step('optimizer.json');
   await writeFileAtomic(join(snapshot, 'current', 'optimizer.json'), JSON.stringify(index));
-  step('best');
+  await step('best');
   if (best) {
     const holder = new CpRec(model.config);
     try {
@@ -204,11 +235,11 @@ export async function saveCheckpoint(
   } else if (previous && state.bestEpoch > 0) {
     await cp(join(dir, previous, 'best'), join(snapshot, 'best'), { recursive: true });
   }
-  step('state.json');
+  await step('state.json');
   await writeFileAtomic(join(snapshot, 'state.json'), `${JSON.stringify(state, null, 1)}\n`);
-  step('switch');
+  await step('switch');
   await writeFileAtomic(join(dir, LATEST), `${name}\n`);
-  step('cleanup');
+  await step('cleanup');
   for (const entry of await readdir(dir)) {
     if (/^epoch-\d+$/.test(entry) && entry !== name) {
       await rm(join(dir, entry), { recursive: true });

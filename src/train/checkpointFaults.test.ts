@@ -4,14 +4,14 @@
  * a run never stopped.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingWindows } from '../data/trainingWindows';
 import { CpRec } from '../model/cprec';
 import { useBackend } from '../testing/backends';
-import { CheckpointError, faultInjection } from './checkpoint';
+import { CheckpointError, faultInjection, lockCheckpoint } from './checkpoint';
 import { DEFAULT_TRAIN_OPTIONS, train, type TrainOptions, type Validate } from './trainer';
 
 const config = { numItems: 20, cutoffs: [8], d: 8, blockFactor: 2, numBlocks: 1, maxLength: 6 };
@@ -76,7 +76,7 @@ describe('checkpoints under crashes', () => {
   it('resume to the uninterrupted weights after a stop before any step of any epoch', async () => {
     const straight = await finalWeights();
     const seen: string[] = [];
-    faultInjection.beforeStep = (step) => seen.push(step);
+    faultInjection.beforeStep = (step) => void seen.push(step);
     await finalWeights(join(dir, 'trace'));
     // Every step is reached in each of the 3 saves, so each crash below is a real one.
     expect(seen).toEqual([...STEPS, ...STEPS, ...STEPS]);
@@ -131,6 +131,29 @@ describe('one run per checkpoint', () => {
     await writeFile(join(held, 'LOCK'), lockOf(dead));
     expect(await finalWeights(held)).toEqual(await finalWeights());
     expect(await readdir(held)).not.toContain('LOCK');
+  });
+
+  it('lets only one of two runs take over the same dead LOCK', async () => {
+    const raced = join(dir, 'raced');
+    await mkdir(raced, { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(join(raced, 'LOCK'), lockOf(dead));
+    // The first run has found the dead LOCK; before it moves it, a second run takes over.
+    let second: { release: () => Promise<void> } | null = null;
+    faultInjection.beforeStep = async (step) => {
+      if (step !== 'lock-takeover' || second) return;
+      faultInjection.beforeStep = null;
+      second = await lockCheckpoint(raced);
+    };
+    await expect(lockCheckpoint(raced)).rejects.toThrow(
+      new RegExp(`in use by process ${process.pid}`),
+    );
+    expect(second).not.toBeNull();
+    const held = JSON.parse(await readFile(join(raced, 'LOCK'), 'utf8')) as { pid: number };
+    expect(held.pid).toBe(process.pid);
+    expect(await readdir(raced)).toEqual(['LOCK']);
+    await second!.release();
+    expect(await readdir(raced)).toEqual([]);
   });
 
   it('holds the directory while it trains: a second run on it is refused', async () => {
