@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CpRec } from '../model/cprec';
 import type { Adam } from './adam';
 import { readModelFiles, writeFileAtomic, writeModelFiles } from './modelFiles';
+import { settingsDifferences } from './settingsDiff';
 
 /**
  * A resumable training run in one directory. Each epoch's checkpoint is a complete snapshot in a
@@ -248,23 +249,14 @@ export async function saveCheckpoint(
 }
 
 /**
- * Values an option takes when it is off. A checkpoint written before an option existed does not
- * record it, and still resumes when the option is off now (new options default to off).
+ * The fields of two identities that differ, as "field: was -> now" lines. A checkpoint written
+ * before an option existed does not record it, and still resumes when the option is off now.
  */
-const OFF: readonly unknown[] = [null, false, 0];
-
-/** The fields of two identities that differ, as "field: was -> now" lines. */
 function differences(was: RunIdentity, now: RunIdentity): string[] {
-  const lines: string[] = [];
-  for (const part of ['config', 'options'] as const) {
-    const a = (was[part] ?? {}) as Record<string, unknown>;
-    const b = (now[part] ?? {}) as Record<string, unknown>;
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (!(key in a) && OFF.includes(b[key])) continue;
-      const [x, y] = [JSON.stringify(a[key]), JSON.stringify(b[key])];
-      if (x !== y) lines.push(`${key}: ${x ?? 'unset'} -> ${y ?? 'unset'}`);
-    }
-  }
+  const record = (x: unknown) => (x ?? {}) as Record<string, unknown>;
+  const lines = (['config', 'options'] as const).flatMap((part) =>
+    settingsDifferences(record(was[part]), record(now[part])),
+  );
   if (was.data !== now.data) lines.push('the training data (vocabulary or sequences) differ');
   return lines;
 }

@@ -1,6 +1,7 @@
 /**
  * What differs between what a finished run recorded and what a command would train now, so that
- * a run is never passed off as another (`compare` reading a variant back, `tune` a seed).
+ * a run is never passed off as another (`compare` reading a variant back, `tune` a seed, a
+ * checkpoint resumed).
  */
 
 /** Values a run recorded before the setting existed stands for: the setting off. */
