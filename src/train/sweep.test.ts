@@ -115,6 +115,9 @@ describe('the choice rule', () => {
     expect(sweepMarkdown(report)).toContain(
       '![NDCG@10 against weight bytes](tuning-g.svg)\n\nChosen',
     );
+    expect(sweepMarkdown({ ...report, unfinished: ['d', 'e'] })).toContain(
+      '| _item-knn_ |  |  |  |  |  | 0.3000 | 0.5000 | 0.2500 | 0.4000 |\n\nNot finished with any seed yet: d, e.\n\n![',
+    );
     const svg = sweepChart(report);
     // Two panels (validation, test), each a marker and a legend marker per configuration.
     expect(svg.match(/<circle/g)).toHaveLength(2 * 2 * rows.length);

@@ -34,6 +34,8 @@ export interface SweepReport {
   screen?: number;
   /** Path, from the report, of the sweepChart drawn beside it; absent = no chart. */
   chart?: string;
+  /** Configurations of the grid without a finished seed (queued or training): named, not rowed. */
+  unfinished?: string[];
 }
 
 const f4 = (x: number) => x.toFixed(4);
@@ -116,6 +118,9 @@ export function sweepMarkdown(report: SweepReport): string {
     ...body,
     ...baselineRows,
     '',
+    ...(report.unfinished?.length
+      ? [`Not finished with any seed yet: ${report.unfinished.join(', ')}.`, '']
+      : []),
     ...(report.chart ? [`![${CHOICE_METRIC} against weight bytes](${report.chart})`, ''] : []),
     choice,
     end,

@@ -189,6 +189,9 @@ export const command = defineCommand(
       baselines: finished[0]?.baselines ?? [],
       ...(screening ? { screen: flags.screen } : {}),
       ...(flags.chart ? { chart: relative(dirname(flags.report), chartPath) } : {}),
+      unfinished: configurations
+        .map((c) => c.name)
+        .filter((name) => !rows.some((r) => r.configuration === name)),
     };
     const section = sweepMarkdown(report);
     await mkdir(join(flags.runs, grid.name), { recursive: true });
