@@ -239,6 +239,27 @@ describe('AdaptiveSoftmax', () => {
     ];
     const loss = (await softmax.loss(h, targets, exclude).data())[0];
     expect(loss).toBeCloseTo(expected.reduce((a, b) => a + b) / 3, 4);
+
+    // Smoothed at each level: 0.8 on the target's column, 0.2 spread over the columns kept.
+    const e = 0.2;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b) / xs.length;
+    const headColumns = (row: number) => [
+      ...inBlock(0).map((id) => Math.log(p(row, id))),
+      Math.log(token(row, 1)),
+      Math.log(token(row, 2)),
+    ];
+    // Row 0 (head target 2, items 1 and 3 left out): the head renormalised over 4 columns.
+    const head0 = headColumns(0).map((v) => v - Math.log(1 - p(0, 1) - p(0, 3)));
+    const kept0 = head0.filter((_, c) => c !== 0 && c !== 2);
+    // Row 2 (target 9 in tail 1, nothing left out): the head's token, then the tail.
+    const head2 = headColumns(2);
+    const tail2 = inBlock(1).map((id) => lp[2][id] - Math.log(token(2, 1)));
+    const smoothed = [
+      -((1 - e) * head0[1] + e * mean(kept0)),
+      -((1 - e) * head2[4] + e * mean(head2)) - ((1 - e) * tail2[9 - 5] + e * mean(tail2)),
+    ];
+    const { nll } = softmax.rowLosses(h, [2, 0, 9], [[1, 3], [], []], e);
+    expect(maxAbsDiff(await nll.data(), smoothed)).toBeLessThan(1e-4);
     expect((await softmax.loss(h, targets).data())[0]).toBeCloseTo(
       -(lp[0][2] + lp[1][7] + lp[2][9]) / 3,
       4,

@@ -190,12 +190,14 @@ export class AdaptiveSoftmax {
    * row indices and `nll` [rows] their losses. Computes a tail block only for the rows whose
    * target falls in it. `exclude[i]` lists items that row i's softmax leaves out (e.g. items
    * already seen), so training ranks like an evaluation that masks them; a row's own target is
-   * never left out.
+   * never left out. `smoothing` > 0 smooths the labels at each level of the tree: the head's
+   * softmax (its items and the tail tokens) and the target's tail block (see Smoothing).
    */
   rowLosses(
     h: tf.Tensor2D,
     targets: ArrayLike<number>,
     exclude?: readonly (readonly number[])[],
+    smoothing = 0,
   ): { rows: number[]; nll: tf.Tensor1D } {
     if (this.frozen) throw new Error('loss: the softmax is frozen for inference (freeze())');
     const [n] = h.shape;
@@ -227,7 +229,10 @@ export class AdaptiveSoftmax {
     return tf.tidy(() => {
       const hv = gatherRows(h, tf.tensor1d(rows, 'int32')); // [M, d]
       const headLogits = tf.add(matMul(hv, this.headKernel()), this.headBias) as tf.Tensor2D; // [M, headSize]
-      const head = softmaxCrossEntropy(withMask(headLogits, masked[0]), headColumns); // [M]
+      const head = softmaxCrossEntropy(withMask(headLogits, masked[0]), headColumns, {
+        epsilon: smoothing,
+        masked: masked[0],
+      }); // [M]
       const tailLosses: tf.Tensor1D[] = [tf.zeros([1])];
       // Per row: where its tail loss sits in [0, ...every tail block's losses in order] (0 = none).
       const slots = new Int32Array(rows.length);
@@ -236,7 +241,10 @@ export class AdaptiveSoftmax {
         if (!tail || tailRows[j].length === 0) return;
         const hj = gatherRows(hv, tf.tensor1d(tailRows[j], 'int32')); // [Mj, d]
         tailLosses.push(
-          softmaxCrossEntropy(withMask(this.tailLogits(hj, tail), masked[j]), tailColumns[j]),
+          softmaxCrossEntropy(withMask(this.tailLogits(hj, tail), masked[j]), tailColumns[j], {
+            epsilon: smoothing,
+            masked: masked[j],
+          }),
         );
         for (const r of tailRows[j]) slots[r] = filled++;
       });

@@ -35,6 +35,8 @@ export interface TrainingOptions {
    * `weight` beside the next-item loss.
    */
   context?: { targets: Int32Array; weight: number };
+  /** Label smoothing of the next-item loss, in [0, 1) (see AdaptiveSoftmax.rowLosses). */
+  labelSmoothing?: number;
 }
 
 /** For every position of [B, T] row-major inputs: the non-padding ids of its row up to it. */
@@ -140,7 +142,8 @@ export class CpRec {
 
   /**
    * Training loss: mean next-item NLL over every position with a non-zero target (with a copy
-   * head, of the mixture: -log((1 - g) p_softmax + g copy)), plus, with `training.context`, its
+   * head, of the mixture: -log((1 - g) p_softmax + g copy); with `training.labelSmoothing`, the
+   * smoothed cross-entropy at each level of the softmax tree), plus, with `training.context`, its
    * weight times the mean NLL of the context targets given each input item's embedding. inputs
    * and targets are [B, T] row-major host arrays of model ids (0 = padding / no target).
    */
@@ -159,6 +162,12 @@ export class CpRec {
     if (this.copy && training?.maskSeen) {
       throw new RangeError('loss: a copy head copies seen items; it cannot train with maskSeen');
     }
+    const smoothing = training?.labelSmoothing ?? 0;
+    if (this.copy && smoothing > 0) {
+      throw new RangeError(
+        `loss: label smoothing ${smoothing} with a copy head: its mixture needs the softmax's exact likelihood`,
+      );
+    }
     const context = training?.context;
     if (context && (context.targets.length !== inputs.length || !(context.weight >= 0))) {
       throw new RangeError(
@@ -173,6 +182,7 @@ export class CpRec {
         flat,
         targets,
         training?.maskSeen ? seenBefore(inputs, t) : undefined,
+        smoothing,
       ); // nll: [M]
       const withContext = context !== undefined && context.weight > 0;
       const embedded = this.copy || withContext ? this.embedding.apply(ids) : null; // [B, T, d]

@@ -49,6 +49,11 @@ export const TRAIN_FLAGS = flagGroup({
     type: 'number',
     help: `weight of a co-occurrence loss: each item's embedding also predicts another item of its window, before or after it (what the item kNN counts; 0 = off) ${recipeDefault('contextWeight')}`,
   },
+  'label-smoothing': {
+    type: 'number',
+    default: d.labelSmoothing,
+    help: "spread this share of each target's weight evenly over the other items, at each level of the softmax tree (0 = off; not with --copy-head)",
+  },
   'average-epochs': {
     type: 'number',
     help: `validate and keep a running average of the weights over about this many epochs (0 = the weights as trained) ${recipeDefault('averageEpochs')}`,
@@ -102,6 +107,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     targetDecay: flags['target-decay'],
     itemMask: flags['item-mask'],
     contextWeight: flags['context-weight'] ?? recipe.contextWeight,
+    labelSmoothing: flags['label-smoothing'],
     averageEpochs: flags['average-epochs'] ?? recipe.averageEpochs,
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],

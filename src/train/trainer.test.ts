@@ -81,6 +81,9 @@ describe('validateTrainOptions', () => {
     expect(bad({ contextWeight: -1 })).toThrow(
       'training option contextWeight must be a number >= 0, got -1',
     );
+    expect(bad({ labelSmoothing: 1 })).toThrow(
+      'training option labelSmoothing must be in [0, 1), got 1',
+    );
     expect(bad({ learningRate: -1 })).toThrow(/learningRate must be > 0, got -1/);
     expect(bad({ epochs: NaN })).toThrow(/epochs .* got NaN/);
     expect(bad({ warmupEpochs: 30 })).toThrow(/warmupEpochs must be in \[0, epochs = 30\), got 30/);
@@ -114,8 +117,9 @@ describe('train', () => {
     expect(ra.history[3].loss).toBeLessThan(ra.history[0].loss);
   });
 
-  // itemMask hides input items; contextWeight adds the co-occurrence loss's targets.
-  it.each(['itemMask', 'contextWeight'] as const)(
+  // itemMask hides input items; contextWeight adds the co-occurrence loss's targets;
+  // labelSmoothing spreads part of each target's weight.
+  it.each(['itemMask', 'contextWeight', 'labelSmoothing'] as const)(
     '%s changes what is learnt, and the same way again for the same seed',
     async (option) => {
       const trained = async (value: number) => {
@@ -129,6 +133,14 @@ describe('train', () => {
       expect(maxAbsDiff(await trained(0.5), changed)).toBe(0);
     },
   );
+
+  it('refuses label smoothing with a copy head before training, naming the value', async () => {
+    const copying = new CpRec({ ...config, copyHead: true });
+    models.push(copying);
+    await expect(
+      train(copying, windows, scripted([1], []), { ...options, labelSmoothing: 0.1 }),
+    ).rejects.toThrow(/labelSmoothing 0\.1 with the copy head/);
+  });
 
   it('keeps the best epoch and stops after `patience` epochs without improvement', async () => {
     const seen: Float32Array[] = [];

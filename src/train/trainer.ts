@@ -39,6 +39,8 @@ export interface TrainOptions {
   itemMask: number;
   /** Weight of the co-occurrence loss (see contextTargets and CpRec.loss; 0 = off). */
   contextWeight: number;
+  /** Label smoothing of the next-item loss at each level of the softmax tree (0 = off). */
+  labelSmoothing: number;
   /**
    * Validate and keep a running average of the weights over about this many epochs of steps
    * (Adam's averageDecay = 1 - 1 / (averageEpochs x steps per epoch)); 0 = the weights as trained.
@@ -68,6 +70,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   targetDecay: 0.5,
   itemMask: 0,
   contextWeight: 0,
+  labelSmoothing: 0,
   averageEpochs: 0,
   maskSeen: false,
   seed: 42,
@@ -106,6 +109,7 @@ export function validateTrainOptions(options: TrainOptions): TrainOptions {
       options.contextWeight >= 0 && Number.isFinite(options.contextWeight),
       'a number >= 0',
     ],
+    ['labelSmoothing', options.labelSmoothing >= 0 && options.labelSmoothing < 1, 'in [0, 1)'],
     ['averageEpochs', options.averageEpochs >= 0, '>= 0'],
   ];
   for (const [name, ok, rule] of checks) {
@@ -172,6 +176,11 @@ export async function train(
   if (model.config.copyHead && options.maskSeen) {
     throw new RangeError(
       'train: the copy head copies items already in the history, so it trains only on repeat data (keep-seen, maskSeen false)',
+    );
+  }
+  if (model.config.copyHead && options.labelSmoothing > 0) {
+    throw new RangeError(
+      `train: labelSmoothing ${options.labelSmoothing} with the copy head, whose mixture needs the softmax's exact likelihood: use one or the other`,
     );
   }
   if (windows.maxLength !== model.config.maxLength) {
@@ -258,6 +267,7 @@ export async function train(
               {
                 dropoutSeed: seed * 1_000_003 + globalStep * 64,
                 maskSeen: options.maskSeen,
+                labelSmoothing: options.labelSmoothing,
                 ...(options.contextWeight > 0
                   ? {
                       context: {
