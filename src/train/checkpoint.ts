@@ -1,5 +1,4 @@
-import { cp, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CpRec } from '../model/cprec';
@@ -15,7 +14,7 @@ import { settingsDifferences } from './settingsDiff';
  *   epoch-<n>/state.json   progress and the run's identity (see RunIdentity)
  *   epoch-<n>/current/     model files + optimizer.json/.bin after epoch n
  *   epoch-<n>/best/        model files of the best validation epoch so far
- *   LOCK                   the process training into it (see lockCheckpoint)
+ *   LOCK                   the process training into it (see checkpointLock.ts)
  * Other epoch-<n> folders are leftovers of a crash or older snapshots, removed by the next save.
  */
 export interface EpochRecord {
@@ -56,106 +55,10 @@ interface OptimizerIndex {
 
 const META = { name: 'checkpoint', training: {} };
 const LATEST = 'LATEST';
-const LOCK = 'LOCK';
+/** The lock file's name; drafts and moved-aside copies of it start with it too. */
+export const LOCK = 'LOCK';
 
-/** Who holds a checkpoint directory. */
-export interface LockOwner {
-  pid: number;
-  host: string;
-  since: string;
-}
-
-/** Whether the process that wrote `owner` may still run (another host's cannot be checked). */
-function alive(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-/** A LOCK as found: its text and, when it parses, its owner (null: gone). */
-async function readLock(path: string): Promise<{ text: string; owner: LockOwner | null } | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  try {
-    return { text, owner: JSON.parse(text) as LockOwner };
-  } catch {
-    // Half-written by an older version that wrote LOCK in place and died before filling it.
-    return { text, owner: null };
-  }
-}
-
-/** The live process holding `dir`, if any (a LOCK left by a dead one does not count). */
-export async function checkpointHolder(dir: string): Promise<LockOwner | null> {
-  const found = await readLock(join(dir, LOCK));
-  return found?.owner && alive(found.owner) ? found.owner : null;
-}
-
-/** Creates `path` holding `text`, complete or not at all (false: it exists). */
-async function createExclusive(path: string, text: string): Promise<boolean> {
-  const draft = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  await writeFile(draft, text);
-  try {
-    await link(draft, path);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  } finally {
-    await rm(draft, { force: true });
-  }
-}
-
-/**
- * Holds `dir` for this process until `release`: two runs on one checkpoint (a command started
- * twice, a sweep and a hand-started run) would interleave their snapshots. A LOCK left by a
- * process that has died (a kill, a crash) is taken over; a live one is a CheckpointError naming
- * the process. Two processes may find the same dead LOCK: each moves it aside before taking
- * over, and one that moved another's fresh LOCK instead puts it back, so only one holds `dir`.
- */
-export async function lockCheckpoint(dir: string): Promise<{ release: () => Promise<void> }> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, LOCK);
-  const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 4; attempt++) {
-    if (await createExclusive(path, `${JSON.stringify(me)}\n`)) {
-      return { release: () => rm(path, { force: true }) };
-    }
-    const found = await readLock(path);
-    if (!found) continue;
-    if (found.owner && alive(found.owner)) {
-      const { pid, host, since } = found.owner;
-      throw new CheckpointError(
-        `checkpoint ${dir} is in use by process ${pid} on ${host} since ${since}: ` +
-          'two runs on one checkpoint would mix their snapshots; wait for it, stop it, or choose ' +
-          `another --checkpoint (if that process is gone, delete ${path})`,
-      );
-    }
-    await step('lock-takeover');
-    const aside = `${path}.dead.${process.pid}.${attempt}`;
-    try {
-      await rename(path, aside);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw e;
-    }
-    if ((await readFile(aside, 'utf8')) !== found.text) {
-      await link(aside, path).catch(() => undefined);
-    }
-    await rm(aside, { force: true });
-  }
-  throw new CheckpointError(`checkpoint ${dir}: could not take over ${path}`);
-}
-
-/** Deletes every snapshot in `dir` (a locked directory keeps its LOCK). */
+/** Deletes every snapshot in `dir` (a locked directory keeps its LOCK, and others' drafts of one). */
 export async function clearCheckpoint(dir: string): Promise<void> {
   let entries: string[];
   try {
@@ -164,18 +67,19 @@ export async function clearCheckpoint(dir: string): Promise<void> {
     return;
   }
   for (const entry of entries) {
-    if (entry !== LOCK) await rm(join(dir, entry), { recursive: true, force: true });
+    if (!entry.startsWith(LOCK)) await rm(join(dir, entry), { recursive: true, force: true });
   }
 }
 
 /**
- * Called before each file-system step of a checkpoint save, with the step's name: the crash tests
+ * Called before each file-system step of a checkpoint save or lock takeover, with the step's
+ * name: the crash tests
  * stop the save there as a killed process would. Nothing else sets it.
  */
 export const faultInjection: { beforeStep: ((step: string) => void | Promise<void>) | null } = {
   beforeStep: null,
 };
-const step = async (name: string) => faultInjection.beforeStep?.(name);
+export const checkpointStep = async (name: string) => faultInjection.beforeStep?.(name);
 
 function itemsFor(model: CpRec): string[] {
   return Array.from({ length: model.config.numItems + 1 }, (_, i) => (i ? String(i) : ''));
@@ -205,11 +109,11 @@ export async function saveCheckpoint(
   const previous = await latest(dir);
   const name = `epoch-${state.epochsDone}`;
   const snapshot = join(dir, name);
-  await step('clear');
+  await checkpointStep('clear');
   await rm(snapshot, { recursive: true, force: true });
-  await step('mkdir');
+  await checkpointStep('mkdir');
   await mkdir(snapshot, { recursive: true });
-  await step('current');
+  await checkpointStep('current');
   await writeModelFiles(join(snapshot, 'current'), model, { ...META, items: itemsFor(model) });
   const { iterations, tensors } = await adam.getState();
   const index: OptimizerIndex = { iterations, tensors: [] };
@@ -220,11 +124,11 @@ export async function saveCheckpoint(
     all.set(values, at);
     at += values.length;
   }
-  await step('optimizer.bin');
+  await checkpointStep('optimizer.bin');
   await writeFileAtomic(join(snapshot, 'current', 'optimizer.bin'), new Uint8Array(all.buffer));
-  await step('optimizer.json');
+  await checkpointStep('optimizer.json');
   await writeFileAtomic(join(snapshot, 'current', 'optimizer.json'), JSON.stringify(index));
-  await step('best');
+  await checkpointStep('best');
   if (best) {
     const holder = new CpRec(model.config);
     try {
@@ -236,11 +140,11 @@ export async function saveCheckpoint(
   } else if (previous && state.bestEpoch > 0) {
     await cp(join(dir, previous, 'best'), join(snapshot, 'best'), { recursive: true });
   }
-  await step('state.json');
+  await checkpointStep('state.json');
   await writeFileAtomic(join(snapshot, 'state.json'), `${JSON.stringify(state, null, 1)}\n`);
-  await step('switch');
+  await checkpointStep('switch');
   await writeFileAtomic(join(dir, LATEST), `${name}\n`);
-  await step('cleanup');
+  await checkpointStep('cleanup');
   for (const entry of await readdir(dir)) {
     if (/^epoch-\d+$/.test(entry) && entry !== name) {
       await rm(join(dir, entry), { recursive: true });

@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingWindows } from '../data/trainingWindows';
 import { CpRec } from '../model/cprec';
 import { useBackend } from '../testing/backends';
-import { CheckpointError, faultInjection, lockCheckpoint } from './checkpoint';
+import { CheckpointError, clearCheckpoint, faultInjection } from './checkpoint';
+import { lockCheckpoint } from './checkpointLock';
 import { DEFAULT_TRAIN_OPTIONS, train, type TrainOptions, type Validate } from './trainer';
 
 const config = { numItems: 20, cutoffs: [8], d: 8, blockFactor: 2, numBlocks: 1, maxLength: 6 };
@@ -154,6 +155,16 @@ describe('one run per checkpoint', () => {
     expect(await readdir(raced)).toEqual(['LOCK']);
     await second!.release();
     expect(await readdir(raced)).toEqual([]);
+  });
+
+  it("clearing snapshots keeps the LOCK and another process's draft of one", async () => {
+    const cleared = join(dir, 'cleared');
+    await mkdir(join(cleared, 'epoch-1'), { recursive: true });
+    for (const name of ['LATEST', 'LOCK', 'LOCK.123.draft']) {
+      await writeFile(join(cleared, name), '');
+    }
+    await clearCheckpoint(cleared);
+    expect((await readdir(cleared)).sort()).toEqual(['LOCK', 'LOCK.123.draft']);
   });
 
   it('holds the directory while it trains: a second run on it is refused', async () => {

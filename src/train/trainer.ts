@@ -12,12 +12,12 @@ import {
   clearCheckpoint,
   loadBest,
   loadCheckpoint,
-  lockCheckpoint,
   saveCheckpoint,
   type EpochRecord,
   type RunIdentity,
   type RunState,
 } from './checkpoint';
+import { lockCheckpoint } from './checkpointLock';
 import type { ProgressState } from './progressBar';
 
 export interface TrainOptions {

@@ -12,7 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import { defineCommand } from './cli';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { flagGroup, toArgv, UsageError } from './flags';
-import { checkpointHolder } from './checkpoint';
+import { checkpointHolder } from './checkpointLock';
 import { readModelJson, writeFileAtomic } from './modelFiles';
 import { writeSection } from './reportSection';
 import {
