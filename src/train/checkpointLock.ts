@@ -48,9 +48,13 @@ export async function checkpointHolder(dir: string): Promise<LockOwner | null> {
   return found?.owner && alive(found.owner) ? found.owner : null;
 }
 
+/** A name beside `path` that no other process, nor another call in this one, picks. */
+const besides = (path: string, what: string) =>
+  `${path}.${what}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+
 /** Creates `path` holding `text`, complete or not at all (false: it exists). */
 async function createExclusive(path: string, text: string): Promise<boolean> {
-  const draft = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  const draft = besides(path, 'draft');
   await writeFile(draft, text);
   try {
     await link(draft, path);
@@ -89,7 +93,7 @@ export async function lockCheckpoint(dir: string): Promise<{ release: () => Prom
       );
     }
     await checkpointStep('lock-takeover');
-    const aside = `${path}.dead.${process.pid}.${attempt}`;
+    const aside = besides(path, 'dead');
     try {
       await rename(path, aside);
     } catch (e) {
