@@ -13,7 +13,8 @@ import { CpRec } from '../model/cprec';
 import { useBackend } from '../testing/backends';
 import { CheckpointError, clearCheckpoint, faultInjection } from './checkpoint';
 import { lockCheckpoint } from './checkpointLock';
-import { DEFAULT_TRAIN_OPTIONS, train, type TrainOptions, type Validate } from './trainer';
+import { train, type Validate } from './trainer';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './trainOptions';
 
 const config = { numItems: 20, cutoffs: [8], d: 8, blockFactor: 2, numBlocks: 1, maxLength: 6 };
 const windows: TrainingWindows = {

@@ -4,7 +4,7 @@ import type { CpRecConfig } from '../model/config';
 import { flagGroup, type FlagValues } from './flags';
 import { configFromFlags, MODEL_FLAGS, presetOf } from './presets';
 import { recipeDefault, recipeFor, SHARED_RECIPE } from './recipes';
-import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainer';
+import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainOptions';
 
 const d = DEFAULT_TRAIN_OPTIONS;
 /** Flags of the optimisation itself; shared by `train` and `compare`. */

@@ -5,14 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingWindows } from '../data/trainingWindows';
 import { CpRec } from '../model/cprec';
 import { maxAbsDiff, useBackend } from '../testing/backends';
+import { train, type Validate } from './trainer';
 import {
   DEFAULT_TRAIN_OPTIONS,
   learningRateAt,
-  train,
   validateTrainOptions,
   type TrainOptions,
-  type Validate,
-} from './trainer';
+} from './trainOptions';
 
 const config = {
   numItems: 20,

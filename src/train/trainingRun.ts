@@ -22,7 +22,8 @@ import { modelScorer } from './modelScorer';
 import type { EpochRecord } from './checkpoint';
 import { ProgressBar } from './progressBar';
 import { storedAs } from './weightsChoice';
-import { train, type EpochWindows, type TrainOptions, type TrainResult } from './trainer';
+import { train, type EpochWindows, type TrainResult } from './trainer';
+import type { TrainOptions } from './trainOptions';
 
 export interface BaselineResults {
   name: string;
