@@ -119,17 +119,21 @@ export const DEFAULT_ITEM_KNN: Readonly<ItemKnnOptions> = Object.freeze({
   shrink: 10,
 });
 
+/** The item kNN's fitted similarities: sim(a, b) is row a's entry in column b. */
+export interface ItemKnnTable extends SparseRows {
+  options: Readonly<ItemKnnOptions>;
+}
+
 /**
- * Sequential item co-occurrence kNN. Fitting counts, for every ordered pair (a, b) of events at
- * most `window` apart in a training sequence, a distance-weighted co-occurrence c(a, b) and
- * normalises it as a cosine with the items' training counts. Scoring sums, over the last
- * `historyLength` history items h_j (j = 1 most recent), sim(h_j, b) / j^recencyDecay.
+ * Sequential item co-occurrence similarities: for every ordered pair (a, b) of events at most
+ * `window` apart in a training sequence, a distance-weighted co-occurrence c(a, b), normalised as
+ * a cosine with the items' training counts.
  */
-export function fitItemKnn(
+export function fitItemKnnTable(
   train: readonly Int32Array[],
   numItems: number,
   options: Partial<ItemKnnOptions> = {},
-): BaselineScorer {
+): ItemKnnTable {
   checkIds(train, numItems);
   const o = { ...DEFAULT_ITEM_KNN, ...options };
   const counts = new Float64Array(numItems + 1);
@@ -151,14 +155,38 @@ export function fitItemKnn(
       values[e] /= Math.sqrt(counts[a] * counts[columns[e]]) + o.shrink;
     }
   }
+  return { ...similarity, options: o };
+}
+
+/**
+ * Calls `vote(b, weight)` for every similarity the kNN sums for this history: sim(h_j, b) /
+ * j^recencyDecay over its last `historyLength` items h_j (j = 1 most recent). A column may come
+ * several times; its score is the sum.
+ */
+export function itemKnnVotes(
+  table: ItemKnnTable,
+  history: ArrayLike<number>,
+  vote: (b: number, weight: number) => void,
+): void {
+  const { offsets, columns, values, options } = table;
+  const used = Math.min(options.historyLength, history.length);
+  for (let j = 1; j <= used; j++) {
+    const a = history[history.length - j];
+    const weight = 1 / Math.pow(j, options.recencyDecay);
+    for (let e = offsets[a]; e < offsets[a + 1]; e++) vote(columns[e], weight * values[e]);
+  }
+}
+
+/** Sequential item co-occurrence kNN: scores are the summed votes of itemKnnVotes. */
+export function fitItemKnn(
+  train: readonly Int32Array[],
+  numItems: number,
+  options: Partial<ItemKnnOptions> = {},
+): BaselineScorer {
+  const table = fitItemKnnTable(train, numItems, options);
   return (history) => {
     const scores = new Float32Array(numItems + 1);
-    const used = Math.min(o.historyLength, history.length);
-    for (let j = 1; j <= used; j++) {
-      const a = history[history.length - j];
-      const vote = 1 / Math.pow(j, o.recencyDecay);
-      for (let e = offsets[a]; e < offsets[a + 1]; e++) scores[columns[e]] += vote * values[e];
-    }
+    itemKnnVotes(table, history, (b, w) => (scores[b] += w));
     return scores;
   };
 }

@@ -11,7 +11,8 @@ import { readModelJson } from './modelFiles';
 import { MODEL_FLAGS } from './presets';
 import { settingsDifferences } from './settingsDiff';
 import type { BaselineRow } from './sweepReport';
-import type { RunOutcome, SweepConfiguration } from './sweep';
+import type { SweepConfiguration } from './sweep';
+import type { LedgerEntry, TrainedAs } from './sweepLedger';
 import { readTrainingHistory } from './trainingRun';
 import { runFromFlags, TRAIN_FLAGS } from './trainFlags';
 
@@ -23,16 +24,18 @@ export interface Run {
 
 export const modelDir = (run: Run) => join(run.dir, 'model');
 
+/** A finished run's outcome, read from its model folder, with what it trained. */
 export async function outcome(
   run: Run,
-): Promise<RunOutcome & { baselines: BaselineRow[]; dir: string }> {
-  const { training, weightFiles } = await readModelJson(modelDir(run));
+): Promise<LedgerEntry & { baselines: BaselineRow[]; dir: string }> {
+  const { config, training, weightFiles } = await readModelJson(modelDir(run));
   const t = training as {
     parameters: number;
     bestEpoch: number;
     validation: Record<string, number>;
     test: Record<string, number>;
     baselines: Record<string, { validation: Record<string, number>; test: Record<string, number> }>;
+    settings: Record<string, unknown>;
   };
   const history = await readTrainingHistory(modelDir(run), training);
   return {
@@ -45,29 +48,32 @@ export async function outcome(
     epochs: history.length,
     validation: t.validation,
     test: t.test,
+    config,
+    settings: t.settings,
     baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),
     dir: run.dir,
   };
 }
 
 /**
- * How a finished run differs from what its configuration and seed would train now on this data
- * (config and recorded settings; the preset's name aside, which the config's layout covers).
+ * How a finished run (`trained`: its model.json's or its ledger entry's) differs from what its
+ * configuration and seed would train now on this data (the preset's name aside, which the
+ * config's layout covers).
  */
-export async function trainedOtherwise(
+export function trainedOtherwise(
   run: Run,
+  trained: TrainedAs,
   dataArgv: string[],
   data: LoadedData,
-): Promise<string[]> {
+): string[] {
   const flags = parseFlags(
     [...dataArgv, ...toArgv(run.configuration.flags), '--seed', String(run.seed)],
     { DATA_FLAGS, MODEL_FLAGS, TRAIN_FLAGS },
   );
   const { config, settings: planned } = runFromFlags(flags, data.dataset.itemCounts);
   const { preset: _, ...settings } = planned;
-  const json = await readModelJson(modelDir(run));
-  const { preset: __, ...recorded } = json.training.settings as Record<string, unknown>;
-  return settingsDifferences({ config: json.config, settings: recorded }, { config, settings });
+  const { preset: __, ...recorded } = trained.settings;
+  return settingsDifferences({ config: trained.config, settings: recorded }, { config, settings });
 }
 
 /**

@@ -54,6 +54,11 @@ export const TRAIN_FLAGS = flagGroup({
     default: d.labelSmoothing,
     help: "spread this share of each target's weight evenly over the other items, at each level of the softmax tree (0 = off; not with --copy-head)",
   },
+  'knn-targets': {
+    type: 'number',
+    default: d.knnTargets,
+    help: "share of the training targets drawn from the item kNN's scores of the position's history (squared), a teacher beside the data (0 = off)",
+  },
   'average-epochs': {
     type: 'number',
     help: `validate and keep a running average of the weights over about this many epochs (0 = the weights as trained) ${recipeDefault('averageEpochs')}`,
@@ -108,6 +113,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     itemMask: flags['item-mask'],
     contextWeight: flags['context-weight'] ?? recipe.contextWeight,
     labelSmoothing: flags['label-smoothing'],
+    knnTargets: flags['knn-targets'],
     averageEpochs: flags['average-epochs'] ?? recipe.averageEpochs,
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],

@@ -21,6 +21,8 @@ export interface TrainOptions {
   contextWeight: number;
   /** Label smoothing of the next-item loss at each level of the softmax tree (0 = off). */
   labelSmoothing: number;
+  /** Share of the targets drawn from the item kNN instead (see knnTeacher; 0 = off). */
+  knnTargets: number;
   /**
    * Validate and keep a running average of the weights over about this many epochs of steps
    * (Adam's averageDecay = 1 - 1 / (averageEpochs x steps per epoch)); 0 = the weights as trained.
@@ -51,6 +53,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   itemMask: 0,
   contextWeight: 0,
   labelSmoothing: 0,
+  knnTargets: 0,
   averageEpochs: 0,
   maskSeen: false,
   seed: 42,
@@ -82,6 +85,7 @@ export function validateTrainOptions(options: TrainOptions): TrainOptions {
       'a number >= 0',
     ],
     ['labelSmoothing', options.labelSmoothing >= 0 && options.labelSmoothing < 1, 'in [0, 1)'],
+    ['knnTargets', options.knnTargets >= 0 && options.knnTargets <= 1, 'in [0, 1]'],
     ['averageEpochs', options.averageEpochs >= 0, '>= 0'],
   ];
   for (const [name, ok, rule] of checks) {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingWindows } from '../data/trainingWindows';
+import { fitItemKnnTable } from '../eval/baselines';
 import { CpRec } from '../model/cprec';
+import { knnTeacher } from './knnTeacher';
 import { maxAbsDiff, useBackend } from '../testing/backends';
 import { train, type Validate } from './trainer';
 import {
@@ -83,6 +85,7 @@ describe('validateTrainOptions', () => {
     expect(bad({ labelSmoothing: 1 })).toThrow(
       'training option labelSmoothing must be in [0, 1), got 1',
     );
+    expect(bad({ knnTargets: 2 })).toThrow('training option knnTargets must be in [0, 1], got 2');
     expect(bad({ learningRate: -1 })).toThrow(/learningRate must be > 0, got -1/);
     expect(bad({ epochs: NaN })).toThrow(/epochs .* got NaN/);
     expect(bad({ warmupEpochs: 30 })).toThrow(/warmupEpochs must be in \[0, epochs = 30\), got 30/);
@@ -132,6 +135,33 @@ describe('train', () => {
       expect(maxAbsDiff(await trained(0.5), changed)).toBe(0);
     },
   );
+
+  it('knnTargets trains on targets the teacher draws, the same way again for the same seed', async () => {
+    const rows = Array.from({ length: count }, (_, r) => windows.inputs.slice(r * 6, r * 6 + 6));
+    const teacher = () =>
+      knnTeacher(fitItemKnnTable(rows, config.numItems), { share: 0.5, excludeSeen: true });
+    const trained = async (knnTargets: number) => {
+      const m = model();
+      await train(
+        m,
+        windows,
+        scripted([1, 2], []),
+        { ...options, epochs: 2, knnTargets },
+        {},
+        knnTargets > 0 ? teacher() : undefined,
+      );
+      return weights(m);
+    };
+    const taught = await trained(0.5);
+    expect(maxAbsDiff(taught, await trained(0))).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(await trained(0.5), taught)).toBe(0);
+    await expect(
+      train(model(), windows, scripted([1], []), { ...options, knnTargets: 0.5 }),
+    ).rejects.toThrow('train: knnTargets 0.5 without a teacher to draw them');
+    await expect(
+      train(model(), windows, scripted([1], []), options, {}, teacher()),
+    ).rejects.toThrow('train: knnTargets 0 with a teacher to draw them');
+  });
 
   it('refuses label smoothing with a copy head before training, naming the value', async () => {
     const copying = new CpRec({ ...config, copyHead: true });

@@ -18,6 +18,7 @@ import {
   type RunState,
 } from './checkpoint';
 import { lockCheckpoint } from './checkpointLock';
+import type { TargetTeacher } from './knnTeacher';
 import type { ProgressState } from './progressBar';
 import { learningRateAt, validateTrainOptions, type TrainOptions } from './trainOptions';
 
@@ -57,6 +58,7 @@ export type EpochWindows = (epoch: number) => TrainingWindows;
  * Trains `model` in place with Adam on next-item loss at every position, validating after each
  * epoch, keeping the best epoch's weights (restored at the end) and stopping early. With a
  * checkpoint directory the run resumes where it stopped and is deterministic for a seed.
+ * `teacher` draws the share `options.knnTargets` of the targets (required when it is above 0).
  */
 export async function train(
   model: CpRec,
@@ -64,6 +66,7 @@ export async function train(
   validate: Validate,
   options: TrainOptions,
   events: TrainEvents = {},
+  teacher?: TargetTeacher,
 ): Promise<TrainResult> {
   const { epochs, batchSize, learningRate, schedule, weightDecay, patience, seed, checkpointDir } =
     validateTrainOptions(options);
@@ -79,6 +82,11 @@ export async function train(
   if (model.config.copyHead && options.labelSmoothing > 0) {
     throw new RangeError(
       `train: labelSmoothing ${options.labelSmoothing} with the copy head, whose mixture needs the softmax's exact likelihood: use one or the other`,
+    );
+  }
+  if (options.knnTargets > 0 !== (teacher !== undefined)) {
+    throw new RangeError(
+      `train: knnTargets ${options.knnTargets} ${teacher ? 'with' : 'without'} a teacher to draw them`,
     );
   }
   if (windows.maxLength !== model.config.maxLength) {
@@ -149,17 +157,28 @@ export async function train(
       }
       for (const batch of shuffledBatches(epochWindows, batchSize, seed * 1000 + epoch)) {
         const globalStep = (epoch - 1) * stepsPerEpoch + step++;
+        const taught = (targets: Int32Array) =>
+          teacher
+            ? teacher(
+                batch.inputs,
+                targets,
+                windows.maxLength,
+                mulberry32(seed * 6007 + globalStep),
+              )
+            : targets;
         const lr = learningRateAt(globalStep, stepsPerEpoch, options);
         const loss = adam.minimize(
           () =>
             model.loss(
               maskItems(batch.inputs, options.itemMask, mulberry32(seed * 7907 + globalStep)),
-              futureTargets(
-                batch.targets,
-                windows.maxLength,
-                options.targetWindow,
-                mulberry32(seed + globalStep),
-                options.targetDecay,
+              taught(
+                futureTargets(
+                  batch.targets,
+                  windows.maxLength,
+                  options.targetWindow,
+                  mulberry32(seed + globalStep),
+                  options.targetDecay,
+                ),
               ),
               batch.size,
               {

@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { makeTrainingWindows } from '../data/trainingWindows';
 import { shuffleWithinGroups } from '../data/timeGroups';
 import { mulberry32 } from '../data/random';
-import { fitBaselines } from '../eval/baselines';
+import { fitBaselines, fitItemKnnTable } from '../eval/baselines';
 import { evaluateScorer, evaluateSplits, formatMetricsTable } from '../eval/evaluate';
 import type { EvaluationResult, MetricName } from '../eval/metrics';
 import type { CpRecConfig } from '../model/config';
@@ -20,6 +20,7 @@ import { learningCurveSvg } from './learningCurve';
 import { writeModelFiles } from './modelFiles';
 import { modelScorer } from './modelScorer';
 import type { EpochRecord } from './checkpoint';
+import { knnTeacher } from './knnTeacher';
 import { ProgressBar } from './progressBar';
 import { storedAs } from './weightsChoice';
 import { train, type EpochWindows, type TrainResult } from './trainer';
@@ -113,6 +114,12 @@ export async function trainAndEvaluate(
             `HR@10 ${r.validation['HR@10'].toFixed(4)} (${r.seconds.toFixed(0)} s)${improved ? ' *' : ''}`,
         ),
     },
+    options.knnTargets > 0
+      ? knnTeacher(fitItemKnnTable(dataset.train, dataset.numItems), {
+          share: options.knnTargets,
+          excludeSeen: options.maskSeen,
+        })
+      : undefined,
   );
   return {
     model,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,8 +106,36 @@ describe('npm run tune', () => {
     expect(weights).toContain(join(runDir(chosen.configuration, bestSeed), 'model'));
     expect(weights).toMatch(/\| \*\*\w+\*\* \(ships\) \|/);
 
-    // Half done: one run lost its model files after its checkpoint (killed while writing them);
-    // another is being trained by another live process (this one, by its LOCK): left to it.
+    // The run folders are lost (a fresh clone): the ledger beside the report still counts the
+    // runs, so the report is the same and nothing trains again; only shipping needs weights.
+    const ledgerPath = join(dir, 'runs', 'tiny.json');
+    const ledger = JSON.parse(await readFile(ledgerPath, 'utf8'));
+    expect(ledger.runs.map((r: { seed: number }) => r.seed).sort()).toEqual([1, 1, 2, 2]);
+    expect(ledger.runs[0].settings).toMatchObject({ keepSeen: true, epochs: 2 });
+    // The table and the choice, not the command line or the date above them.
+    const figures = async () =>
+      (await readFile(report, 'utf8')).split('\n').filter((l) => /^\||^Chosen/.test(l));
+    const before = await figures();
+    expect(before.length).toBeGreaterThan(5);
+    await rename(join(dir, 'runs', 'tiny'), join(dir, 'tiny-moved'));
+    const fresh = await run(tsx, [...args, '--report-only']);
+    expect(fresh.stderr).toMatch(/4 runs, 4 finished \(/);
+    expect(await figures()).toEqual(before);
+    expect((await run(tsx, args)).stderr).toMatch(/^0 to train/m);
+    const noWeights = await run(tsx, [...args, '--report-only', '--ship', join(dir, 'none')]).then(
+      () => '',
+      (e) => e.stderr as string,
+    );
+    expect(noWeights).toMatch(
+      new RegExp(`seed ${bestSeed} is recorded in .*tiny\\.json, but its weights are not in`),
+    );
+    await rm(join(dir, 'runs', 'tiny'), { recursive: true, force: true });
+    await rename(join(dir, 'tiny-moved'), join(dir, 'runs', 'tiny'));
+
+    // Half done, and no ledger yet (a sweep started before ledgers): one run lost its model files
+    // after its checkpoint (killed while writing them); another is being trained by another live
+    // process (this one, by its LOCK): left to it.
+    await rm(ledgerPath);
     await rm(join(runDir('dropout=0.2', 1), 'model'), { recursive: true });
     await rm(join(runDir('dropout=0', 2), 'model'), { recursive: true });
     const lock = join(runDir('dropout=0', 2), 'checkpoint', 'LOCK');

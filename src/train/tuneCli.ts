@@ -27,7 +27,14 @@ import {
   type GridFile,
   type SweepConfiguration,
 } from './sweep';
-import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
+import { ledgerEntry, readLedger, writeLedger, type LedgerEntry } from './sweepLedger';
+import {
+  sweepChart,
+  sweepMarkdown,
+  sweepMarkers,
+  type BaselineRow,
+  type SweepReport,
+} from './sweepReport';
 import { modelDir, outcome, runChild, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription } from './trainingRun';
 
@@ -57,6 +64,10 @@ const TUNE_FLAGS = flagGroup({
     type: 'number',
     default: 0,
     help: 'train every configuration with seed 1 first, then only this many (the best on validation) with the other seeds (0 = all)',
+  },
+  ledger: {
+    type: 'string',
+    help: "JSON record of the finished runs' figures and settings, kept in the repository so that a sweep whose run folders are lost still counts them (default: runs/<grid name>.json beside --report)",
   },
   'report-only': {
     type: 'boolean',
@@ -106,11 +117,35 @@ export const command = defineCommand(
         })),
       );
     const runs = runsOf(configurations, seeds);
-    const isDone = (run: Run) => existsSync(join(modelDir(run), 'model.json'));
+    const ledgerPath = flags.ledger ?? join(dirname(flags.report), 'runs', `${grid.name}.json`);
+    const ledger = await readLedger(ledgerPath, grid.name);
+    const onDisk = (run: Run) => existsSync(join(modelDir(run), 'model.json'));
+    const recorded = (run: Run) => ledgerEntry(ledger, run.configuration.name, run.seed);
+    const isDone = (run: Run) => onDisk(run) || recorded(run) !== undefined;
+    const outcomeOf = async (run: Run) => {
+      const entry = recorded(run);
+      return onDisk(run) || !entry
+        ? outcome(run)
+        : { ...entry, baselines: ledger.baselines, dir: run.dir };
+    };
+    // Each finished run goes into the ledger as soon as it is known, one write at a time.
+    let ledgerWrites = Promise.resolve();
+    const record = (finished: LedgerEntry & { baselines: BaselineRow[] }) => {
+      const { configuration, seed } = finished;
+      ledger.runs = ledger.runs.filter((r) => r.configuration !== configuration || r.seed !== seed);
+      const { baselines, dir: _, ...entry } = finished as typeof finished & { dir?: string };
+      ledger.runs.push(entry);
+      if (baselines.length) ledger.baselines = baselines;
+      ledgerWrites = ledgerWrites.then(async () => {
+        await mkdir(dirname(ledgerPath), { recursive: true });
+        await writeLedger(ledgerPath, ledger);
+      });
+      return ledgerWrites;
+    };
     // A finished run counts for its configuration only if it trained what the grid now says.
     const otherwise: string[] = [];
     for (const run of runs.filter(isDone)) {
-      const differ = await trainedOtherwise(run, dataArgv, data);
+      const differ = trainedOtherwise(run, await outcomeOf(run), dataArgv, data);
       if (differ.length) otherwise.push(`${run.dir} (${differ.join('; ')})`);
     }
     if (otherwise.length) {
@@ -150,6 +185,7 @@ export const command = defineCommand(
             const began = performance.now();
             try {
               await train(run, dataArgv, (line) => console.error(`${label}: ${line}`));
+              await record(await outcome(run));
               const minutes = (performance.now() - began) / 60_000;
               console.error(`${label}: done in ${minutes.toFixed(0)} min`);
             } catch (e) {
@@ -162,7 +198,7 @@ export const command = defineCommand(
     };
     if (screening) {
       await trainAll(todoOf(runsOf(configurations, [1])));
-      const firsts = await Promise.all(runsOf(configurations, [1]).filter(isDone).map(outcome));
+      const firsts = await Promise.all(runsOf(configurations, [1]).filter(isDone).map(outcomeOf));
       const kept = screenConfigurations(firsts, configurations, flags.screen);
       console.error(
         kept.length
@@ -174,7 +210,8 @@ export const command = defineCommand(
       await trainAll(todoOf(runs));
     }
 
-    const finished = await Promise.all(runs.filter(isDone).map(outcome));
+    const finished = await Promise.all(runs.filter(isDone).map(outcomeOf));
+    for (const run of finished) await record(run);
     const rows = summarize(configurations, finished, seeds.length);
     const shown = argv.map((a) => (/^[\w./=,:@+-]+$/.test(a) ? a : `'${a}'`));
     const chartPath = `${flags.report.replace(/\.md$/, '')}-${grid.name}.svg`;
@@ -217,6 +254,12 @@ export const command = defineCommand(
     if (flags.ship !== undefined) {
       if (!chosen || !bestDir) {
         throw new Error(`--ship ${flags.ship}: no configuration is chosen yet, so nothing ships`);
+      }
+      if (!existsSync(join(bestDir, 'model', 'model.json'))) {
+        throw new Error(
+          `--ship ${flags.ship}: ${chosen.configuration}, seed ${best.seed} is recorded in ${ledgerPath}, ` +
+            `but its weights are not in ${join(bestDir, 'model')}: remove its entry from the ledger and run the sweep again to retrain it`,
+        );
       }
       console.error(
         `shipping ${chosen.configuration}, seed ${best.seed} (the best of its seeds on validation) to ${flags.ship}`,
