@@ -3,8 +3,8 @@
  * same d, depth and epoch budget on one data set, and writes the comparison table, chart and
  * JSON. Each variant checkpoints under --runs, so an interrupted comparison resumes where it
  * stopped; finished variants are read back, not retrained, when they were trained as this run asks
- * (data, config and training settings, recorded in each result.json); otherwise it stops and says
- * what differs.
+ * (data, config and training settings, recorded in each result.json and in the committed ledger,
+ * which outlives the run folders); otherwise it stops and says what differs.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import { defineCommand } from './cli';
 import { flagGroup, UsageError } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { ProgressBar } from './progressBar';
+import { ledgerWriter, readLedger } from './runLedger';
 import { writeSection } from './reportSection';
 import { settingsDifferences } from './settingsDiff';
 import { comparisonMarkers, resultsMarkdown, type VariantResult } from './resultsReport';
@@ -41,6 +42,10 @@ const COMPARE_FLAGS = flagGroup({
     help: "writes the data set's section of <report>.md (the rest is kept), and <report>-<data>.svg and .json",
   },
   variants: { type: 'string', help: 'comma-separated subset of the variants (default: all)' },
+  ledger: {
+    type: 'string',
+    help: "JSON record of the finished variants' results and settings, kept in the repository so that a comparison whose run folders are lost still counts them (default: runs/compare-<data>.json beside --report)",
+  },
   'see-also': {
     type: 'string',
     default: 'docs/weights.md,docs/tuning.md',
@@ -112,23 +117,30 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
   const results: VariantResult[] = [];
   const done: { config: CpRecConfig; result: VariantResult }[] = [];
   const training = recordedSettings(trainOptionsFromFlags(flags, ''), settings);
+  type Finished = VariantResult & { identity: Record<string, unknown> };
+  const ledgerPath =
+    flags.ledger ?? join(dirname(flags.report), 'runs', `compare-${data.name}.json`);
+  const ledger = await readLedger<Finished>(ledgerPath, `compare ${data.name}`, {});
+  const record = ledgerWriter(ledgerPath, ledger, (r) => r.name);
   for (const { name, config } of all.filter((v) => wanted.includes(v.name))) {
     const resultPath = join(runsDir, name, 'result.json');
     // What a finished variant was trained from: read back only when this run asks the same.
     const identity = { data: data.name, events: data.dataset.summary.events, config, training };
-    if (existsSync(resultPath)) {
-      const { identity: was, ...result } = JSON.parse(
-        await readFile(resultPath, 'utf8'),
-      ) as VariantResult & { identity?: typeof identity };
+    const finished = existsSync(resultPath)
+      ? { from: resultPath, ...(JSON.parse(await readFile(resultPath, 'utf8')) as Finished) }
+      : { from: ledgerPath, ...ledger.runs.find((r) => r.name === name) };
+    if (finished.name !== undefined) {
+      const { identity: was, from, ...result } = finished as Finished & { from: string };
       const differ = was
         ? settingsDifferences(was, identity)
         : ['it records no settings (written by an older version)'];
       if (differ.length) {
         throw new UsageError(
-          `${resultPath} was trained otherwise (${differ.join('; ')}): give another --runs, or remove ${dirname(resultPath)} to train it again`,
+          `${name} in ${from} was trained otherwise (${differ.join('; ')}): give another --runs and --ledger, or remove it to train it again`,
         );
       }
-      bar.log(`${name}: already trained, reading ${resultPath}`);
+      bar.log(`${name}: already trained, reading ${from}`);
+      await record({ ...result, identity });
       results.push(result);
       done.push({ config, result });
       continue;
@@ -176,6 +188,7 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
     };
     run.model.dispose();
     await writeFile(resultPath, `${JSON.stringify({ ...result, identity }, null, 1)}\n`);
+    await record({ ...result, identity });
     results.push(result);
     done.push({ config, result });
   }

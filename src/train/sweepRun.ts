@@ -11,8 +11,7 @@ import { readModelJson } from './modelFiles';
 import { MODEL_FLAGS } from './presets';
 import { settingsDifferences } from './settingsDiff';
 import type { BaselineRow } from './sweepReport';
-import type { SweepConfiguration } from './sweep';
-import type { LedgerEntry, TrainedAs } from './sweepLedger';
+import type { RunOutcome, SweepConfiguration } from './sweep';
 import { readTrainingHistory } from './trainingRun';
 import { runFromFlags, TRAIN_FLAGS } from './trainFlags';
 
@@ -24,10 +23,23 @@ export interface Run {
 
 export const modelDir = (run: Run) => join(run.dir, 'model');
 
+/** What a run trained: model.json's config and training settings, compared with the grid's. */
+export interface TrainedAs {
+  config: unknown;
+  settings: Record<string, unknown>;
+}
+
+/** A finished run as the sweep's ledger keeps it (see runLedger.ts). */
+export type SweepEntry = RunOutcome & TrainedAs;
+
+/** Orders and identifies a sweep's ledger entries. */
+export const entryKey = (r: { configuration: string; seed: number }) =>
+  `${r.configuration} seed ${String(r.seed).padStart(4, '0')}`;
+
 /** A finished run's outcome, read from its model folder, with what it trained. */
 export async function outcome(
   run: Run,
-): Promise<LedgerEntry & { baselines: BaselineRow[]; dir: string }> {
+): Promise<SweepEntry & { baselines: BaselineRow[]; dir: string }> {
   const { config, training, weightFiles } = await readModelJson(modelDir(run));
   const t = training as {
     parameters: number;

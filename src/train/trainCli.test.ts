@@ -298,13 +298,29 @@ describe('npm run train / evaluate', () => {
     const again = await run(tsx, args);
     expect(again.stderr).toMatch(/nextitnet: already trained/);
     expect(again.stderr).not.toMatch(/== nextitnet ==/);
+    // The run folders lost (a fresh clone): the ledger beside the report still has the variants.
+    const ledger = JSON.parse(
+      await readFile(join(dir, 'runs', 'compare-online-retail-sample.json'), 'utf8'),
+    );
+    expect(ledger.runs.map((r: { name: string }) => r.name)).toEqual([
+      'cprec-cross-layer',
+      'nextitnet',
+    ]);
+    await rm(join(dir, 'compare'), { recursive: true });
+    const fresh = await run(tsx, args);
+    expect(fresh.stderr).toMatch(
+      /nextitnet: already trained, reading .*compare-online-retail-sample\.json/,
+    );
+    expect(fresh.stderr).not.toMatch(/== \w/);
+    const rows = (text: string) => text.split('\n').filter((l) => l.startsWith('|'));
+    expect(rows(await readFile(join(dir, 'results.md'), 'utf8'))).toEqual(rows(markdown));
     // A finished variant trained otherwise is never passed off as this run's.
     const otherwise = await run(tsx, [...args, '--epochs', '2']).then(
       () => '',
       (e) => e.stderr as string,
     );
     expect(otherwise).toMatch(
-      /nextitnet\/result\.json was trained otherwise \(training\.epochs: 1 -> 2.*\): give another --runs/,
+      /nextitnet in .*compare-online-retail-sample\.json was trained otherwise \(training\.epochs: 1 -> 2.*\): give another --runs/,
     );
   });
 

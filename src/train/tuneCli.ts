@@ -27,7 +27,7 @@ import {
   type GridFile,
   type SweepConfiguration,
 } from './sweep';
-import { ledgerEntry, readLedger, writeLedger, type LedgerEntry } from './sweepLedger';
+import { ledgerWriter, readLedger } from './runLedger';
 import {
   sweepChart,
   sweepMarkdown,
@@ -35,7 +35,16 @@ import {
   type BaselineRow,
   type SweepReport,
 } from './sweepReport';
-import { modelDir, outcome, runChild, train, trainedOtherwise, type Run } from './sweepRun';
+import {
+  entryKey,
+  modelDir,
+  outcome,
+  runChild,
+  train,
+  trainedOtherwise,
+  type Run,
+  type SweepEntry,
+} from './sweepRun';
 import { machineDescription } from './trainingRun';
 
 const TUNE_FLAGS = flagGroup({
@@ -118,9 +127,14 @@ export const command = defineCommand(
       );
     const runs = runsOf(configurations, seeds);
     const ledgerPath = flags.ledger ?? join(dirname(flags.report), 'runs', `${grid.name}.json`);
-    const ledger = await readLedger(ledgerPath, grid.name);
+    const ledger = await readLedger<SweepEntry, { baselines: BaselineRow[] }>(
+      ledgerPath,
+      grid.name,
+      { baselines: [] },
+    );
     const onDisk = (run: Run) => existsSync(join(modelDir(run), 'model.json'));
-    const recorded = (run: Run) => ledgerEntry(ledger, run.configuration.name, run.seed);
+    const recorded = (run: Run) =>
+      ledger.runs.find((r) => r.configuration === run.configuration.name && r.seed === run.seed);
     const isDone = (run: Run) => onDisk(run) || recorded(run) !== undefined;
     const outcomeOf = async (run: Run) => {
       const entry = recorded(run);
@@ -128,19 +142,15 @@ export const command = defineCommand(
         ? outcome(run)
         : { ...entry, baselines: ledger.baselines, dir: run.dir };
     };
-    // Each finished run goes into the ledger as soon as it is known, one write at a time.
-    let ledgerWrites = Promise.resolve();
-    const record = (finished: LedgerEntry & { baselines: BaselineRow[] }) => {
-      const { configuration, seed } = finished;
-      ledger.runs = ledger.runs.filter((r) => r.configuration !== configuration || r.seed !== seed);
-      const { baselines, dir: _, ...entry } = finished as typeof finished & { dir?: string };
-      ledger.runs.push(entry);
+    // Each finished run goes into the ledger as soon as it is known.
+    const write = ledgerWriter(ledgerPath, ledger, entryKey);
+    const record = async ({
+      baselines,
+      dir: _,
+      ...entry
+    }: SweepEntry & { baselines: BaselineRow[]; dir: string }) => {
       if (baselines.length) ledger.baselines = baselines;
-      ledgerWrites = ledgerWrites.then(async () => {
-        await mkdir(dirname(ledgerPath), { recursive: true });
-        await writeLedger(ledgerPath, ledger);
-      });
-      return ledgerWrites;
+      await write(entry);
     };
     // A finished run counts for its configuration only if it trained what the grid now says.
     const otherwise: string[] = [];
