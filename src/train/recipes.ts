@@ -20,6 +20,8 @@ export interface Recipe {
   averageEpochs: number;
   /** Weight of the co-occurrence loss (0 = off). */
   contextWeight: number;
+  /** Share of the targets the item kNN draws (see knnTeacher; 0 = off). */
+  knnTargets: number;
 }
 
 /** The settings both sweeps chose alike. */
@@ -45,6 +47,7 @@ export const RECIPES = {
     patience: 10,
     averageEpochs: 2,
     contextWeight: 0,
+    knnTargets: 0,
   },
   /** online-retail's `d64-copy-reversed`: the next item itself, wider blocks, the copy head. */
   repeats: {
@@ -56,6 +59,7 @@ export const RECIPES = {
     patience: 8,
     averageEpochs: 0,
     contextWeight: 0,
+    knnTargets: 0,
   },
 } as const satisfies Record<string, Recipe>;
 

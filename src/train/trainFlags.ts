@@ -56,8 +56,7 @@ export const TRAIN_FLAGS = flagGroup({
   },
   'knn-targets': {
     type: 'number',
-    default: d.knnTargets,
-    help: "share of the training targets drawn from the item kNN's scores of the position's history (squared), a teacher beside the data (0 = off)",
+    help: `share of the training targets drawn from the item kNN's scores of the position's history (squared), a teacher beside the data (0 = off) ${recipeDefault('knnTargets')}`,
   },
   'average-epochs': {
     type: 'number',
@@ -113,7 +112,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     itemMask: flags['item-mask'],
     contextWeight: flags['context-weight'] ?? recipe.contextWeight,
     labelSmoothing: flags['label-smoothing'],
-    knnTargets: flags['knn-targets'],
+    knnTargets: flags['knn-targets'] ?? recipe.knnTargets,
     averageEpochs: flags['average-epochs'] ?? recipe.averageEpochs,
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],
