@@ -3,11 +3,12 @@
  * it achieved, and checking that a finished run trained what its configuration now says.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_FLAGS, type LoadedData } from './dataFlags';
 import { parseFlags, toArgv } from './flags';
 import { readModelJson } from './modelFiles';
+import { ledgerWriter, readLedger, type Ledger } from './runLedger';
 import { MODEL_FLAGS } from './presets';
 import { settingsDifferences } from './settingsDiff';
 import type { BaselineRow } from './sweepReport';
@@ -33,7 +34,7 @@ export interface TrainedAs {
 export type SweepEntry = RunOutcome & TrainedAs;
 
 /** Orders and identifies a sweep's ledger entries. */
-export const entryKey = (r: { configuration: string; seed: number }) =>
+const entryKey = (r: { configuration: string; seed: number }) =>
   `${r.configuration} seed ${String(r.seed).padStart(4, '0')}`;
 
 /** A finished run's outcome, read from its model folder, with what it trained. */
@@ -65,6 +66,55 @@ export async function outcome(
     baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),
     dir: run.dir,
   };
+}
+
+/**
+ * A sweep's finished runs: those whose folder holds model.json, and those its ledger records
+ * (their folders lost). A run's folder, when there, wins over its ledger entry.
+ */
+export class FinishedRuns {
+  private constructor(
+    private readonly ledger: Ledger<SweepEntry> & { baselines: BaselineRow[] },
+    private readonly write: (entry: SweepEntry) => Promise<void>,
+  ) {}
+
+  static async open(ledgerPath: string, grid: string): Promise<FinishedRuns> {
+    const ledger = await readLedger<SweepEntry, { baselines: BaselineRow[] }>(ledgerPath, grid, {
+      baselines: [],
+    });
+    return new FinishedRuns(ledger, ledgerWriter(ledgerPath, ledger, entryKey));
+  }
+
+  private onDisk(run: Run): boolean {
+    return existsSync(join(modelDir(run), 'model.json'));
+  }
+
+  private recorded(run: Run): SweepEntry | undefined {
+    return this.ledger.runs.find(
+      (r) => r.configuration === run.configuration.name && r.seed === run.seed,
+    );
+  }
+
+  isDone(run: Run): boolean {
+    return this.onDisk(run) || this.recorded(run) !== undefined;
+  }
+
+  async outcome(run: Run): Promise<SweepEntry & { baselines: BaselineRow[]; dir: string }> {
+    const entry = this.recorded(run);
+    return this.onDisk(run) || !entry
+      ? outcome(run)
+      : { ...entry, baselines: this.ledger.baselines, dir: run.dir };
+  }
+
+  /** Puts a finished run into the ledger (written at once, one write at a time). */
+  async record({
+    baselines,
+    dir: _,
+    ...entry
+  }: SweepEntry & { baselines: BaselineRow[]; dir: string }): Promise<void> {
+    if (baselines.length) this.ledger.baselines = baselines;
+    await this.write(entry);
+  }
 }
 
 /**

@@ -27,23 +27,14 @@ import {
   type GridFile,
   type SweepConfiguration,
 } from './sweep';
-import { ledgerWriter, readLedger } from './runLedger';
+import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
 import {
-  sweepChart,
-  sweepMarkdown,
-  sweepMarkers,
-  type BaselineRow,
-  type SweepReport,
-} from './sweepReport';
-import {
-  entryKey,
-  modelDir,
+  FinishedRuns,
   outcome,
   runChild,
   train,
   trainedOtherwise,
   type Run,
-  type SweepEntry,
 } from './sweepRun';
 import { machineDescription } from './trainingRun';
 
@@ -127,31 +118,9 @@ export const command = defineCommand(
       );
     const runs = runsOf(configurations, seeds);
     const ledgerPath = flags.ledger ?? join(dirname(flags.report), 'runs', `${grid.name}.json`);
-    const ledger = await readLedger<SweepEntry, { baselines: BaselineRow[] }>(
-      ledgerPath,
-      grid.name,
-      { baselines: [] },
-    );
-    const onDisk = (run: Run) => existsSync(join(modelDir(run), 'model.json'));
-    const recorded = (run: Run) =>
-      ledger.runs.find((r) => r.configuration === run.configuration.name && r.seed === run.seed);
-    const isDone = (run: Run) => onDisk(run) || recorded(run) !== undefined;
-    const outcomeOf = async (run: Run) => {
-      const entry = recorded(run);
-      return onDisk(run) || !entry
-        ? outcome(run)
-        : { ...entry, baselines: ledger.baselines, dir: run.dir };
-    };
-    // Each finished run goes into the ledger as soon as it is known.
-    const write = ledgerWriter(ledgerPath, ledger, entryKey);
-    const record = async ({
-      baselines,
-      dir: _,
-      ...entry
-    }: SweepEntry & { baselines: BaselineRow[]; dir: string }) => {
-      if (baselines.length) ledger.baselines = baselines;
-      await write(entry);
-    };
+    const finishedRuns = await FinishedRuns.open(ledgerPath, grid.name);
+    const isDone = (run: Run) => finishedRuns.isDone(run);
+    const outcomeOf = (run: Run) => finishedRuns.outcome(run);
     // A finished run counts for its configuration only if it trained what the grid now says.
     const otherwise: string[] = [];
     for (const run of runs.filter(isDone)) {
@@ -195,7 +164,7 @@ export const command = defineCommand(
             const began = performance.now();
             try {
               await train(run, dataArgv, (line) => console.error(`${label}: ${line}`));
-              await record(await outcome(run));
+              await finishedRuns.record(await outcome(run));
               const minutes = (performance.now() - began) / 60_000;
               console.error(`${label}: done in ${minutes.toFixed(0)} min`);
             } catch (e) {
@@ -221,7 +190,7 @@ export const command = defineCommand(
     }
 
     const finished = await Promise.all(runs.filter(isDone).map(outcomeOf));
-    for (const run of finished) await record(run);
+    for (const run of finished) await finishedRuns.record(run);
     const rows = summarize(configurations, finished, seeds.length);
     const shown = argv.map((a) => (/^[\w./=,:@+-]+$/.test(a) ? a : `'${a}'`));
     const chartPath = `${flags.report.replace(/\.md$/, '')}-${grid.name}.svg`;
