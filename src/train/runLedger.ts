@@ -42,8 +42,10 @@ export async function writeLedger<Entry>(
 }
 
 /**
- * Serialises the writes of a ledger that several jobs update: `record(entry)` replaces the
- * entry with the same key and writes the ledger after the writes before it.
+ * Serialises the writes of a ledger that several jobs update: `record(entry)` replaces the entry
+ * with the same key and writes the ledger after the writes before it. Entries that another
+ * process wrote meanwhile (a second sweep or comparison on the same ledger) are read back and
+ * kept, not written over.
  */
 export function ledgerWriter<Entry>(
   path: string,
@@ -54,7 +56,12 @@ export function ledgerWriter<Entry>(
   return (entry) => {
     ledger.runs = ledger.runs.filter((r) => key(r) !== key(entry));
     ledger.runs.push(entry);
-    writes = writes.then(() => writeLedger(path, ledger, key));
+    writes = writes.then(async () => {
+      const onDisk = await readLedger<Entry>(path, ledger.name, {});
+      const known = new Set(ledger.runs.map(key));
+      ledger.runs.push(...onDisk.runs.filter((r) => !known.has(key(r))));
+      await writeLedger(path, ledger, key);
+    });
     return writes;
   };
 }
