@@ -126,11 +126,11 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
     const resultPath = join(runsDir, name, 'result.json');
     // What a finished variant was trained from: read back only when this run asks the same.
     const identity = { data: data.name, events: data.dataset.summary.events, config, training };
-    const finished = existsSync(resultPath)
-      ? { from: resultPath, ...(JSON.parse(await readFile(resultPath, 'utf8')) as Finished) }
-      : { from: ledgerPath, ...ledger.runs.find((r) => r.name === name) };
-    if (finished.name !== undefined) {
-      const { identity: was, from, ...result } = finished as Finished & { from: string };
+    const [from, stored] = existsSync(resultPath)
+      ? [resultPath, JSON.parse(await readFile(resultPath, 'utf8')) as Finished]
+      : [ledgerPath, ledger.runs.find((r) => r.name === name)];
+    if (stored) {
+      const { identity: was, ...result } = stored;
       const differ = was
         ? settingsDifferences(was, identity)
         : ['it records no settings (written by an older version)'];
@@ -140,7 +140,7 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
         );
       }
       bar.log(`${name}: already trained, reading ${from}`);
-      await record({ ...result, identity });
+      if (from === resultPath) await record({ ...result, identity });
       results.push(result);
       done.push({ config, result });
       continue;

@@ -60,17 +60,19 @@ export function knnTeacher(table: ItemKnnTable, options: KnnTeacherOptions): Tar
         });
         stamp++;
         if (excludeSeen) for (const id of history) seen[id] = stamp;
+        // Each candidate's weight, seen items at 0, replaces its score in place.
         let total = 0;
         for (const b of touched) {
-          if (seen[b] !== stamp) total += scores[b] ** KNN_TEACHER_POWER;
+          scores[b] = seen[b] === stamp ? 0 : scores[b] ** KNN_TEACHER_POWER;
+          total += scores[b];
         }
         if (total > 0) {
           let u = random() * total;
           let drawn = 0;
           for (const b of touched) {
-            if (seen[b] === stamp) continue;
+            if (scores[b] === 0) continue;
             drawn = b;
-            u -= scores[b] ** KNN_TEACHER_POWER;
+            u -= scores[b];
             if (u < 0) break;
           }
           out[base + t] = drawn;

@@ -42,20 +42,20 @@ export async function writeLedger<Entry>(
 }
 
 /**
- * Serialises the writes of a ledger that several jobs update: `record(entry)` replaces the entry
- * with the same key and writes the ledger after the writes before it. Entries that another
- * process wrote meanwhile (a second sweep or comparison on the same ledger) are read back and
- * kept, not written over.
+ * Serialises the writes of a ledger that several jobs update: `record(...entries)` replaces the
+ * entries with the same keys and writes the ledger once, after the writes before it. Entries that
+ * another process wrote meanwhile (a second sweep or comparison on the same ledger) are read back
+ * and kept, not written over.
  */
 export function ledgerWriter<Entry>(
   path: string,
   ledger: Ledger<Entry>,
   key: (entry: Entry) => string,
-): (entry: Entry) => Promise<void> {
+): (...entries: Entry[]) => Promise<void> {
   let writes = Promise.resolve();
-  return (entry) => {
-    ledger.runs = ledger.runs.filter((r) => key(r) !== key(entry));
-    ledger.runs.push(entry);
+  return (...entries) => {
+    const replaced = new Set(entries.map(key));
+    ledger.runs = [...ledger.runs.filter((r) => !replaced.has(key(r))), ...entries];
     writes = writes.then(async () => {
       const onDisk = await readLedger<Entry>(path, ledger.name, {});
       const known = new Set(ledger.runs.map(key));

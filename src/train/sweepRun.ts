@@ -75,7 +75,7 @@ export async function outcome(
 export class FinishedRuns {
   private constructor(
     private readonly ledger: Ledger<SweepEntry> & { baselines: BaselineRow[] },
-    private readonly write: (entry: SweepEntry) => Promise<void>,
+    private readonly write: (...entries: SweepEntry[]) => Promise<void>,
   ) {}
 
   static async open(ledgerPath: string, grid: string): Promise<FinishedRuns> {
@@ -106,14 +106,13 @@ export class FinishedRuns {
       : { ...entry, baselines: this.ledger.baselines, dir: run.dir };
   }
 
-  /** Puts a finished run into the ledger (written at once, one write at a time). */
-  async record({
-    baselines,
-    dir: _,
-    ...entry
-  }: SweepEntry & { baselines: BaselineRow[]; dir: string }): Promise<void> {
-    if (baselines.length) this.ledger.baselines = baselines;
-    await this.write(entry);
+  /** Puts finished runs into the ledger (one write, after the writes before it). */
+  async record(
+    ...finished: (SweepEntry & { baselines: BaselineRow[]; dir: string })[]
+  ): Promise<void> {
+    const baselines = finished.find((f) => f.baselines.length)?.baselines;
+    if (baselines) this.ledger.baselines = baselines;
+    await this.write(...finished.map(({ baselines: _, dir: __, ...entry }) => entry));
   }
 }
 

@@ -28,14 +28,7 @@ import {
   type SweepConfiguration,
 } from './sweep';
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
-import {
-  FinishedRuns,
-  outcome,
-  runChild,
-  train,
-  trainedOtherwise,
-  type Run,
-} from './sweepRun';
+import { FinishedRuns, outcome, runChild, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription } from './trainingRun';
 
 const TUNE_FLAGS = flagGroup({
@@ -190,7 +183,7 @@ export const command = defineCommand(
     }
 
     const finished = await Promise.all(runs.filter(isDone).map(outcomeOf));
-    for (const run of finished) await finishedRuns.record(run);
+    await finishedRuns.record(...finished);
     const rows = summarize(configurations, finished, seeds.length);
     const shown = argv.map((a) => (/^[\w./=,:@+-]+$/.test(a) ? a : `'${a}'`));
     const chartPath = `${flags.report.replace(/\.md$/, '')}-${grid.name}.svg`;
