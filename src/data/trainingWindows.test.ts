@@ -67,6 +67,7 @@ describe('makeTrainingWindows', () => {
       [0, 0, 4],
       [0, 2, 3],
     ]);
+    expect([...w.sources!]).toEqual([2, 3]);
   });
 
   it('reversed, adds every sequence read backwards after the forward ones', () => {
@@ -84,6 +85,7 @@ describe('makeTrainingWindows', () => {
       [3, 2, 1],
       [0, 5, 4],
     ]);
+    expect([...w.sources!]).toEqual([0, 0, 0, 0]);
   });
 
   it('uses maxLength 50 by default', () => {

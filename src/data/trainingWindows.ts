@@ -10,6 +10,11 @@ export interface TrainingWindows {
   inputs: Int32Array;
   /** [numWindows, maxLength]: targets[w, t] = the item after inputs[w, t]; 0 where padded. */
   targets: Int32Array;
+  /**
+   * [numWindows]: the index of the sequence each window was cut from (a reversed copy counts as
+   * its sequence), for augmentations that weigh users; absent where windows come from elsewhere.
+   */
+  sources?: Int32Array;
 }
 
 export interface WindowOptions {
@@ -64,6 +69,7 @@ export function makeTrainingWindows(
   const numWindows = all.reduce((sum, s) => sum + s.length, 0);
   const inputs = new Int32Array(numWindows * maxLength);
   const targets = new Int32Array(numWindows * maxLength);
+  const sources = new Int32Array(numWindows);
   let w = 0;
   read.forEach((sequence, i) => {
     for (const [start, end] of all[i]) {
@@ -71,8 +77,8 @@ export function makeTrainingWindows(
       const offset = (w + 1) * maxLength - (end - 1 - start);
       inputs.set(sequence.subarray(start, end - 1), offset);
       targets.set(sequence.subarray(start + 1, end), offset);
-      w++;
+      sources[w++] = i % sequences.length;
     }
   });
-  return { numWindows, maxLength, inputs, targets };
+  return { numWindows, maxLength, inputs, targets, sources };
 }

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   chooseConfiguration,
@@ -68,6 +70,12 @@ describe('gridConfigurations', () => {
     [{ name: 'g', base: { data: 'other.csv' } }, /data/],
   ])('rejects %j, naming what is wrong', (grid, message) => {
     expect(() => gridConfigurations(grid)).toThrow(message);
+  });
+
+  it.each(readdirSync('src/train/grids'))('reads the committed grid %s', (file) => {
+    const grid = JSON.parse(readFileSync(join('src/train/grids', file), 'utf8'));
+    expect(grid.name).toBe(file.replace(/\.json$/, ''));
+    expect(gridConfigurations(grid).length).toBeGreaterThan(0);
   });
 });
 

@@ -63,7 +63,17 @@ describe('npm run train / evaluate', () => {
 
   it('trains on the Online Retail sample through the generic CSV loader and evaluates it', async () => {
     const out = join(dir, 'retail');
-    const args = [...DATA, ...TINY, '--copy-head', '--shuffle-within', '0', '--epochs', '2'];
+    const args = [
+      ...DATA,
+      ...TINY,
+      '--copy-head',
+      '--shuffle-within',
+      '0',
+      '--user-balance',
+      '0.5',
+      '--epochs',
+      '2',
+    ];
     const trained = await run(tsx, [
       'src/train/cprecCli.ts',
       'train',
@@ -79,7 +89,11 @@ describe('npm run train / evaluate', () => {
     const { model, modelJson } = await readModelFiles(out);
     expect(modelJson.training).toMatchObject({ epochs: 2, dataset: 'online-retail-sample' });
     expect(model.config.copyHead).toBe(true);
-    expect(modelJson.training.settings).toMatchObject({ shuffleWithin: 0, keepSeen: true });
+    expect(modelJson.training.settings).toMatchObject({
+      shuffleWithin: 0,
+      userBalance: 0.5,
+      keepSeen: true,
+    });
     // The per-epoch history lives beside model.json, which every page fetches.
     expect(modelJson.training.history).toBeUndefined();
     const { history } = JSON.parse(await readFile(join(out, 'training.json'), 'utf8'));

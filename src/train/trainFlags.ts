@@ -80,6 +80,11 @@ export const TRAIN_FLAGS = flagGroup({
     type: 'number',
     help: "each epoch, reorder at random a user's events at most this many timestamp units apart (0 = equal timestamps, e.g. one basket; default: off)",
   },
+  'user-balance': {
+    type: 'number',
+    default: 0,
+    help: 'each epoch, redraw the training windows so that a user with n windows weighs n^(1 - b) instead of n (0 = every window once; 1 = every user alike, as evaluation weighs them)',
+  },
   'keep-seen': {
     type: 'boolean',
     default: false,
@@ -127,6 +132,8 @@ export interface RunSettings {
   reversed: boolean;
   /** See shuffleWithinGroups; null = events keep their order. */
   shuffleWithin: number | null;
+  /** See balanceUsers; 0 = every window once per epoch. */
+  userBalance: number;
   keepSeen: boolean;
 }
 
@@ -135,6 +142,7 @@ export function runSettingsFromFlags(flags: TrainFlagValues, maxLength: number):
     stride: flags.stride ?? maxLength,
     reversed: flags.reversed,
     shuffleWithin: flags['shuffle-within'] ?? null,
+    userBalance: flags['user-balance'],
     keepSeen: flags['keep-seen'],
   };
 }

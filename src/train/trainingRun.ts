@@ -5,6 +5,7 @@ import { arch, cpus, platform } from 'node:os';
 import { basename, join } from 'node:path';
 import { makeTrainingWindows } from '../data/trainingWindows';
 import { shuffleWithinGroups } from '../data/timeGroups';
+import { balanceUsers } from '../data/userBalance';
 import { mulberry32 } from '../data/random';
 import { fitBaselines, fitItemKnnTable } from '../eval/baselines';
 import { evaluateScorer, evaluateSplits, formatMetricsTable } from '../eval/evaluate';
@@ -67,19 +68,21 @@ export async function trainAndEvaluate(
       stride: options.stride,
       reversed: options.reversed,
     });
-  const { shuffleWithin } = options;
-  const windowsOf: EpochWindows | null =
+  const { shuffleWithin, userBalance } = options;
+  const ordered = (epoch: number) =>
     shuffleWithin === null
+      ? dataset.train
+      : shuffleWithinGroups(
+          dataset.train,
+          dataset.trainTimes,
+          shuffleWithin,
+          mulberry32(options.seed * 7919 + epoch),
+        );
+  const windowsOf: EpochWindows | null =
+    shuffleWithin === null && userBalance === 0
       ? null
       : (epoch) =>
-          cut(
-            shuffleWithinGroups(
-              dataset.train,
-              dataset.trainTimes,
-              shuffleWithin,
-              mulberry32(options.seed * 7919 + epoch),
-            ),
-          );
+          balanceUsers(cut(ordered(epoch)), userBalance, mulberry32(options.seed * 7937 + epoch));
   const windows = windowsOf ? windowsOf(1) : cut(dataset.train);
   const model = new CpRec(config);
   const nextItNetParameters = countParameters(uncompressed(config));
