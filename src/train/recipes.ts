@@ -35,8 +35,9 @@ export const SHARED_RECIPE = {
 
 export const RECIPES = {
   /**
-   * ml-latest-small's `tied-d128-avg2`: the compressed default layout at d = 128, weights averaged
-   * over about 2 epochs, a target among the next 5 items.
+   * ml-latest-small's `knn03` (the ml-latest-small-teacher sweep): the compressed default layout
+   * at d = 128, weights averaged over about 2 epochs, a target among the next 5 items, 30% of the
+   * targets drawn from the item kNN.
    */
   once: {
     preset: 'cprec',
@@ -47,7 +48,7 @@ export const RECIPES = {
     patience: 10,
     averageEpochs: 2,
     contextWeight: 0,
-    knnTargets: 0,
+    knnTargets: 0.3,
   },
   /** online-retail's `d64-copy-reversed`: the next item itself, wider blocks, the copy head. */
   repeats: {
