@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,13 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('run ledger', () => {
+  it('is kept by git where tune and compare write it by default (docs/runs/)', () => {
+    for (const path of ['docs/runs/a-grid.json', 'docs/runs/compare-a-data.json']) {
+      const ignored = spawnSync('git', ['check-ignore', '--no-index', '-q', path]);
+      expect(ignored.status, `git check-ignore ${path}`).toBe(1);
+    }
+  });
+
   it('starts empty, records entries in key order, and replaces an entry with the same key', async () => {
     const path = join(dir, 'runs', 'a.json');
     const ledger = await readLedger<Entry, { note: string }>(path, 'a', { note: 'kept' });
