@@ -60,7 +60,7 @@ describe('balanceUsers', () => {
 
   it('rejects a balance outside [0, 1] and windows without sources', () => {
     expect(() => balanceUsers(windows, 1.5, Math.random)).toThrow(
-      'user balance must be in [0, 1], got 1.5',
+      'user-balance must be in [0, 1], got 1.5',
     );
     expect(() => balanceUsers({ ...windows, sources: undefined }, 0.5, Math.random)).toThrow(
       `the source of each of the ${windows.numWindows} windows, got none`,

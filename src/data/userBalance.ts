@@ -20,7 +20,7 @@ export function balanceUsers(
   random: () => number,
 ): TrainingWindows {
   if (!(balance >= 0 && balance <= 1)) {
-    throw new RangeError(`user balance must be in [0, 1], got ${balance}`);
+    throw new RangeError(`user-balance must be in [0, 1], got ${balance}`);
   }
   const { numWindows: n, maxLength: t, sources } = windows;
   if (!sources || sources.length !== n) {
