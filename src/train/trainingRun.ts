@@ -69,21 +69,24 @@ export async function trainAndEvaluate(
       reversed: options.reversed,
     });
   const { shuffleWithin, userBalance } = options;
-  const ordered = (epoch: number) =>
-    shuffleWithin === null
-      ? dataset.train
-      : shuffleWithinGroups(
-          dataset.train,
-          dataset.trainTimes,
-          shuffleWithin,
-          mulberry32(options.seed * 7919 + epoch),
-        );
+  // Windows in the data's own order are cut once; reordered ones anew for each epoch.
+  const fixed = shuffleWithin === null ? cut(dataset.train) : null;
+  const cutFor = (epoch: number) =>
+    fixed ??
+    cut(
+      shuffleWithinGroups(
+        dataset.train,
+        dataset.trainTimes,
+        shuffleWithin!,
+        mulberry32(options.seed * 7919 + epoch),
+      ),
+    );
   const windowsOf: EpochWindows | null =
-    shuffleWithin === null && userBalance === 0
+    fixed && userBalance === 0
       ? null
       : (epoch) =>
-          balanceUsers(cut(ordered(epoch)), userBalance, mulberry32(options.seed * 7937 + epoch));
-  const windows = windowsOf ? windowsOf(1) : cut(dataset.train);
+          balanceUsers(cutFor(epoch), userBalance, mulberry32(options.seed * 7937 + epoch));
+  const windows = windowsOf ? windowsOf(1) : fixed!;
   const model = new CpRec(config);
   const nextItNetParameters = countParameters(uncompressed(config));
   bar.log(
