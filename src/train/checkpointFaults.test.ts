@@ -172,16 +172,21 @@ describe('one run per checkpoint', () => {
     const shared = join(dir, 'shared');
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    // The second run may only start once the first holds the lock: before, it would win the race.
+    let validating: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => (validating = resolve));
     const first = new CpRec(config);
     const running = train(
       first,
       windows,
       async () => {
+        validating();
         await gate;
         return { score: 1, metrics: {} };
       },
       { ...options, epochs: 1, checkpointDir: shared },
     );
+    await holding;
     await expect(finalWeights(shared)).rejects.toThrow(
       new RegExp(`in use by process ${process.pid}`),
     );
