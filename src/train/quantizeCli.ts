@@ -43,7 +43,7 @@ const QUANTIZE_FLAGS = flagGroup({
   model: { type: 'string', required: true, help: 'model directory (holds model.json)' },
   to: {
     type: 'string',
-    choices: [...WEIGHT_KINDS, 'auto'],
+    choices: [...WEIGHT_KINDS, 'auto'] as const,
     required: true,
     help: `${WEIGHTS_FLAG.help}; auto = measure them all on --data and ship by the rule`,
   },
@@ -112,7 +112,7 @@ export const command = defineCommand(
       measured = chooseWeights(rows);
       kind = measured.kind;
     } else {
-      kind = flags.to as WeightKind;
+      kind = flags.to;
     }
     if (history !== undefined) {
       // An older model held its history in model.json; it moves beside it here too.
