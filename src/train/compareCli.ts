@@ -17,16 +17,12 @@ import { defineCommand } from './cli';
 import { flagGroup, UsageError } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { ProgressBar } from './progressBar';
+import { measuredAcross, measuredHere } from './measurement';
 import { ledgerWriter, readLedger } from './runLedger';
 import { writeSection } from './reportSection';
 import { settingsDifferences } from './settingsDiff';
 import { comparisonMarkers, resultsMarkdown, type VariantResult } from './resultsReport';
-import {
-  evaluateBaselines,
-  machineDescription,
-  trainAndEvaluate,
-  writeTrainedModel,
-} from './trainingRun';
+import { evaluateBaselines, trainAndEvaluate, writeTrainedModel } from './trainingRun';
 import {
   recordedSettings,
   runSettingsFromFlags,
@@ -185,6 +181,7 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
       bestEpoch: run.result.bestEpoch,
       validation: run.validation.metrics,
       test: run.test.metrics,
+      measured: measuredHere(),
     };
     run.model.dispose();
     await writeFile(resultPath, `${JSON.stringify({ ...result, identity }, null, 1)}\n`);
@@ -194,8 +191,10 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
   }
   const metricsOf = (r: EvaluationResult) => r.metrics;
   const report = {
-    date: new Date().toISOString().slice(0, 10),
-    machine: machineDescription(),
+    ...measuredAcross(
+      results.map((r) => r.measured),
+      measuredHere(),
+    ),
     data: data.name,
     config: defaultConfig,
     training,

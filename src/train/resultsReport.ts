@@ -1,6 +1,7 @@
 import type { MetricName } from '../eval/metrics';
 import type { CpRecConfig, SharingScheme } from '../model/config';
 import { layerSlots } from '../model/sharing';
+import type { Measurement } from './measurement';
 import { sectionMarkers } from './reportSection';
 import { svgChart } from './svgChart';
 
@@ -21,6 +22,8 @@ export interface VariantResult {
   bestEpoch: number;
   validation: Metrics;
   test: Metrics;
+  /** When and on what it trained (absent in records older than 2026-12-04). */
+  measured?: Measurement;
 }
 
 export interface ComparisonReport {

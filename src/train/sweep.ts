@@ -5,6 +5,7 @@
  */
 import type { MetricName } from '../eval/metrics';
 import { parseFlags, toArgv, UsageError, type AnyFlagValue } from './flags';
+import type { Measurement } from './measurement';
 import { MODEL_FLAGS } from './presets';
 import { TRAIN_FLAGS } from './trainFlags';
 
@@ -105,6 +106,8 @@ export interface RunOutcome {
   epochs: number;
   validation: Record<string, number>;
   test: Record<string, number>;
+  /** When and on what it trained (absent in records older than 2026-12-04). */
+  measured?: Measurement;
 }
 
 export interface Spread {

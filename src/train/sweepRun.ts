@@ -49,6 +49,8 @@ export async function outcome(
     test: Record<string, number>;
     baselines: Record<string, { validation: Record<string, number>; test: Record<string, number> }>;
     settings: Record<string, unknown>;
+    date: string;
+    machine?: string;
   };
   const history = await readTrainingHistory(modelDir(run), training);
   return {
@@ -61,6 +63,7 @@ export async function outcome(
     epochs: history.length,
     validation: t.validation,
     test: t.test,
+    ...(t.machine ? { measured: { date: t.date.slice(0, 10), machine: t.machine } } : {}),
     config,
     settings: t.settings,
     baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),

@@ -320,8 +320,20 @@ describe('npm run train / evaluate', () => {
       'cprec-cross-layer',
       'nextitnet',
     ]);
+    // Each variant records when and on what it trained, and the report names those, not the day
+    // it is rewritten: a variant of an older day shows as the start of a span.
+    const [crossLayer, nextitnet] = ledger.runs;
+    expect(crossLayer.measured).toEqual({
+      date: expect.stringMatching(/^\d{4}-\d\d-\d\d$/),
+      machine: expect.stringMatching(/ cores, .* on wasm$/),
+    });
+    nextitnet.measured.date = '2026-01-02';
+    await writeFile(join(dir, 'runs', 'compare-online-retail-sample.json'), JSON.stringify(ledger));
     await rm(join(dir, 'compare'), { recursive: true });
     const fresh = await run(tsx, args);
+    expect(await readFile(join(dir, 'results.md'), 'utf8')).toContain(
+      `Measured 2026-01-02 to ${crossLayer.measured.date} on ${crossLayer.measured.machine}, by`,
+    );
     expect(fresh.stderr).toMatch(
       /nextitnet: already trained, reading .*compare-online-retail-sample\.json/,
     );

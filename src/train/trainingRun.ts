@@ -1,7 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { arch, cpus, platform } from 'node:os';
 import { basename, join } from 'node:path';
 import { makeTrainingWindows } from '../data/trainingWindows';
 import { shuffleWithinGroups } from '../data/timeGroups';
@@ -18,6 +16,7 @@ import { catalogEntries, displayItems, writeCatalog } from './catalogJson';
 import type { LoadedData } from './dataFlags';
 import type { RunSettings } from './trainFlags';
 import { learningCurveSvg } from './learningCurve';
+import { machineDescription } from './measurement';
 import { writeModelFiles } from './modelFiles';
 import { modelScorer } from './modelScorer';
 import type { EpochRecord } from './checkpoint';
@@ -202,6 +201,7 @@ export async function writeTrainedModel(
         dataset: data.name,
         data: data.splitOptions,
         date: new Date().toISOString(),
+        machine: machineDescription(),
         settings,
         parameters: model.parameterCount,
         nextItNetParameters: run.nextItNetParameters,
@@ -259,11 +259,6 @@ export function resultTables(
         )}`,
     )
     .join('\n\n');
-}
-
-/** The machine and software a figure was measured on, for reports. */
-export function machineDescription(): string {
-  return `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${platform()} ${arch()}, Node ${process.version}, tfjs ${tf.version_core} on ${tf.getBackend()}`;
 }
 
 export function defaultCheckpointDir(out: string): string {

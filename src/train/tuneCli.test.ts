@@ -117,10 +117,22 @@ describe('npm run tune', () => {
       (await readFile(report, 'utf8')).split('\n').filter((l) => /^\||^Chosen/.test(l));
     const before = await figures();
     expect(before.length).toBeGreaterThan(5);
+    // Each run records when and on what it trained; the report names those days, not the day
+    // it is rewritten, so a run of an older day shows as the start of a span.
+    const { measured } = ledger.runs[1];
+    expect(measured).toEqual({
+      date: expect.stringMatching(/^\d{4}-\d\d-\d\d$/),
+      machine: expect.stringMatching(/ cores, .* on wasm$/),
+    });
+    ledger.runs[0].measured.date = '2026-01-02';
+    await writeFile(ledgerPath, JSON.stringify(ledger));
     await rename(join(dir, 'runs', 'tiny'), join(dir, 'tiny-moved'));
     const fresh = await run(tsx, [...args, '--report-only']);
     expect(fresh.stderr).toMatch(/4 runs, 4 finished \(/);
     expect(await figures()).toEqual(before);
+    expect(await readFile(report, 'utf8')).toContain(
+      `Measured 2026-01-02 to ${measured.date} on ${measured.machine};`,
+    );
     expect((await run(tsx, args)).stderr).toMatch(/^0 to train/m);
     const noWeights = await run(tsx, [...args, '--report-only', '--ship', join(dir, 'none')]).then(
       () => '',

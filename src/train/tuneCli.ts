@@ -29,7 +29,7 @@ import {
 } from './sweep';
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
 import { FinishedRuns, outcome, runChild, train, trainedOtherwise, type Run } from './sweepRun';
-import { machineDescription } from './trainingRun';
+import { machineDescription, measuredAcross, measuredHere } from './measurement';
 
 const TUNE_FLAGS = flagGroup({
   grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
@@ -191,8 +191,11 @@ export const command = defineCommand(
       name: grid.name,
       description: grid.description,
       command: `npm run tune -- ${shown.join(' ')}`,
-      machine: machineDescription().replace(/ on \w+$/, ' on wasm'),
-      date: new Date().toISOString().slice(0, 10),
+      // The runs train in child processes, on wasm whatever this process runs on.
+      ...measuredAcross(
+        finished.map((f) => f.measured),
+        measuredHere(machineDescription().replace(/ on \w+$/, ' on wasm')),
+      ),
       dataSummary: `${data.name}: ${data.dataset.summary.users.toLocaleString('en')} users, ${data.dataset.numItems.toLocaleString('en')} items, ${data.dataset.summary.evaluationUsers.toLocaleString('en')} evaluated`,
       rows,
       baselines: finished[0]?.baselines ?? [],
