@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { takeLock, type Lock } from './lockFile';
 import { ledgerWriter, readLedger } from './runLedger';
 
 interface Entry {
@@ -22,6 +24,14 @@ describe('run ledger', () => {
       const ignored = spawnSync('git', ['check-ignore', '--no-index', '-q', path]);
       expect(ignored.status, `git check-ignore ${path}`).toBe(1);
     }
+    // Its lock, which a killed process may leave behind, is not.
+    const lock = spawnSync('git', [
+      'check-ignore',
+      '--no-index',
+      '-q',
+      'docs/runs/a-grid.json.lock',
+    ]);
+    expect(lock.status, 'git check-ignore docs/runs/a-grid.json.lock').toBe(0);
   });
 
   it('starts empty, records entries in key order, and replaces an entry with the same key', async () => {
@@ -50,6 +60,36 @@ describe('run ledger', () => {
     await mine({ name: 'mine', score: 2 });
     const runs = JSON.parse(await readFile(path, 'utf8')).runs.map((e: Entry) => e.name);
     expect(runs).toEqual(['mine', 'theirs']);
+  });
+
+  it('never loses an entry when two processes record at once: each rewrite holds the lock', async () => {
+    const path = join(dir, 'many.json');
+    const writers = await Promise.all(
+      ['p', 'q'].map(async (who) => ({
+        who,
+        record: ledgerWriter(path, await readLedger<Entry>(path, 'many', {}), (e) => e.name),
+      })),
+    );
+    await Promise.all(
+      writers.flatMap(({ who, record }) =>
+        Array.from({ length: 10 }, (_, i) => record({ name: `${who}${i}`, score: i })),
+      ),
+    );
+    const runs = JSON.parse(await readFile(path, 'utf8')).runs;
+    expect(runs).toHaveLength(20);
+  });
+
+  it('waits for the lock another process holds before reading and rewriting', async () => {
+    const path = join(dir, 'held.json');
+    const record = ledgerWriter(path, await readLedger<Entry>(path, 'held', {}), (e) => e.name);
+    const held = (await takeLock(`${path}.lock`)) as Lock;
+    const writing = record({ name: 'late', score: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(existsSync(path)).toBe(false);
+    await held.release();
+    await writing;
+    expect(JSON.parse(await readFile(path, 'utf8')).runs).toEqual([{ name: 'late', score: 1 }]);
+    expect(existsSync(`${path}.lock`)).toBe(false);
   });
 
   it('refuses the ledger of another sweep or data set, naming both', async () => {

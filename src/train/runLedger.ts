@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { waitForLock } from './lockFile';
 import { writeFileAtomic } from './modelFiles';
 
 export interface Ledger<Entry> {
@@ -45,7 +46,8 @@ export async function writeLedger<Entry>(
  * Serialises the writes of a ledger that several jobs update: `record(...entries)` replaces the
  * entries with the same keys and writes the ledger once, after the writes before it. Entries that
  * another process wrote meanwhile (a second sweep or comparison on the same ledger) are read back
- * and kept, not written over.
+ * and kept, not written over: each read and rewrite holds `<ledger>.lock`, so two processes
+ * cannot both read the old ledger and each write over the other's entry.
  */
 export function ledgerWriter<Entry>(
   path: string,
@@ -57,10 +59,16 @@ export function ledgerWriter<Entry>(
     const replaced = new Set(entries.map(key));
     ledger.runs = [...ledger.runs.filter((r) => !replaced.has(key(r))), ...entries];
     writes = writes.then(async () => {
-      const onDisk = await readLedger<Entry>(path, ledger.name, {});
-      const known = new Set(ledger.runs.map(key));
-      ledger.runs.push(...onDisk.runs.filter((r) => !known.has(key(r))));
-      await writeLedger(path, ledger, key);
+      await mkdir(dirname(path), { recursive: true });
+      const lock = await waitForLock(`${path}.lock`);
+      try {
+        const onDisk = await readLedger<Entry>(path, ledger.name, {});
+        const known = new Set(ledger.runs.map(key));
+        ledger.runs.push(...onDisk.runs.filter((r) => !known.has(key(r))));
+        await writeLedger(path, ledger, key);
+      } finally {
+        await lock.release();
+      }
     });
     return writes;
   };
