@@ -225,4 +225,26 @@ describe('npm run tune', () => {
     });
     expect(selection.configurations).toHaveLength(3);
   });
+
+  it('--only trains the named configurations and reports the others as they stand', async () => {
+    const grid = await writeGrid('only', 1, [0, 0.2]);
+    const report = join(dir, 'only.md');
+    const args = [...tune(grid, report), '--seeds', '1'];
+    const bad = await run(tsx, [...args, '--only', 'dropout=0.2,dropout=0.9']).then(
+      () => '',
+      (e) => e.stderr as string,
+    );
+    expect(bad).toMatch(
+      /--only: dropout=0\.9 not in .*only\.json \(its configurations: dropout=0, dropout=0\.2\)/,
+    );
+    const { stderr } = await run(tsx, [...args, '--only', 'dropout=0.2']);
+    expect(stderr).toMatch(/^1 to train with 1 at a time$/m);
+    const trained = (c: string) =>
+      stat(join(dir, 'runs', 'only', c, 'seed-1', 'model', 'model.json')).then(
+        () => true,
+        () => false,
+      );
+    expect([await trained('dropout=0'), await trained('dropout=0.2')]).toEqual([false, true]);
+    expect(await readFile(report, 'utf8')).toContain('Not finished with any seed yet: dropout=0.');
+  });
 });

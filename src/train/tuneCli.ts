@@ -62,6 +62,10 @@ const TUNE_FLAGS = flagGroup({
     type: 'string',
     help: "JSON record of the finished runs' figures and settings, kept in the repository so that a sweep whose run folders are lost still counts them (default: runs/<grid name>.json beside --report)",
   },
+  only: {
+    type: 'string',
+    help: 'comma-separated configurations to train (the others are reported as they stand; default: all)',
+  },
   'report-only': {
     type: 'boolean',
     help: 'train nothing: write the report from the runs finished so far',
@@ -127,7 +131,17 @@ export const command = defineCommand(
       );
     }
     const screening = flags.screen > 0 && flags.screen < configurations.length && seeds.length > 1;
-    const todoOf = (list: Run[]) => (flags['report-only'] ? [] : list.filter((r) => !isDone(r)));
+    const only = flags.only?.split(',').map((name) => name.trim());
+    const unknown = only?.filter((name) => !configurations.some((c) => c.name === name)) ?? [];
+    if (unknown.length) {
+      throw new UsageError(
+        `--only: ${unknown.join(', ')} not in ${flags.grid} (its configurations: ${configurations.map((c) => c.name).join(', ')})`,
+      );
+    }
+    const todoOf = (list: Run[]) =>
+      flags['report-only']
+        ? []
+        : list.filter((r) => !isDone(r) && (!only || only.includes(r.configuration.name)));
     console.error(
       `${describeData(data)}\nsweep ${grid.name}: ${configurations.length} configurations x ${seeds.length} seeds = ` +
         `${runs.length} runs, ${runs.filter(isDone).length} finished` +
