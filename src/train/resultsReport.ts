@@ -37,6 +37,15 @@ export interface ComparisonReport {
 }
 
 const f4 = (x: number) => x.toFixed(4);
+
+/** Training settings as words: `{ batchSize: 16, reversed: true }` -> "batch size 16, reversed yes". */
+export function describeSettings(settings: Record<string, unknown>): string {
+  const value = (v: unknown) =>
+    v === true ? 'yes' : v === false ? 'no' : v === null || v === undefined ? 'off' : String(v);
+  return Object.entries(settings)
+    .map(([key, v]) => `${key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${value(v)}`)
+    .join(', ');
+}
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
 
 /**
@@ -152,7 +161,7 @@ export function resultsMarkdown(
     `Measured ${report.date} on ${report.machine}, by \`npm run compare\`. Every variant has d = ${c.d}, ` +
       `${c.numBlocks} residual blocks (dilations ${c.dilations.join(',')} doubled within a block), kernel ${c.kernelSize}, ` +
       `history ${c.maxLength}, dropout ${c.dropout}; CpRec variants cut the items at ranks ${c.cutoffs.join(', ')} ` +
-      `with block factor ${c.blockFactor}. Training: ${JSON.stringify(report.training)}.`,
+      `with block factor ${c.blockFactor}. Training: ${describeSettings(report.training)}.`,
     '',
     `Full ranking over all items, ${report.training.keepSeen === true ? 'repeats ranked' : 'seen items excluded'}, leave-one-out by time; validation picks the epoch. ` +
       "Compression is NextItNet parameters over the variant's. Seconds per epoch are wall-clock, validation " +
