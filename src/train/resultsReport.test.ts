@@ -72,7 +72,13 @@ describe('resultsMarkdown', () => {
 describe('describeSettings', () => {
   it('spells out the names and the values that are not numbers', () => {
     expect(
-      describeSettings({ batchSize: 16, reversed: true, keepSeen: false, shuffleWithin: null }),
+      describeSettings({
+        batchSize: 16,
+        reversed: true,
+        keepSeen: false,
+        shuffleWithin: null,
+        fresh: undefined,
+      }),
     ).toBe('batch size 16, reversed yes, keep seen no, shuffle within off');
   });
 });

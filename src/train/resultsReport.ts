@@ -38,11 +38,15 @@ export interface ComparisonReport {
 
 const f4 = (x: number) => x.toFixed(4);
 
-/** Training settings as words: `{ batchSize: 16, reversed: true }` -> "batch size 16, reversed yes". */
+/**
+ * Training settings as words: `{ batchSize: 16, reversed: true }` -> "batch size 16, reversed
+ * yes"; null is "off", and unset settings are left out.
+ */
 export function describeSettings(settings: Record<string, unknown>): string {
   const value = (v: unknown) =>
-    v === true ? 'yes' : v === false ? 'no' : v === null || v === undefined ? 'off' : String(v);
+    v === true ? 'yes' : v === false ? 'no' : v === null ? 'off' : String(v);
   return Object.entries(settings)
+    .filter(([, v]) => v !== undefined)
     .map(([key, v]) => `${key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${value(v)}`)
     .join(', ');
 }
