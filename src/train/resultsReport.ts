@@ -37,6 +37,7 @@ export interface ComparisonReport {
 }
 
 const f4 = (x: number) => x.toFixed(4);
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
 
 /**
  * Training settings as words: `{ batchSize: 16, reversed: true }` -> "batch size 16, reversed
@@ -50,7 +51,6 @@ export function describeSettings(settings: Record<string, unknown>): string {
     .map(([key, v]) => `${key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${value(v)}`)
     .join(', ');
 }
-const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
 
 /**
  * What the default variant achieves, in plain sentences computed from the figures: its size and

@@ -31,14 +31,13 @@ export async function readLedger<Entry, Extra extends object = object>(
   return ledger;
 }
 
-/** Writes the ledger, its runs in a stable order by `key`, creating its folder. */
-export async function writeLedger<Entry>(
+/** Writes the ledger, its runs in a stable order by `key` (its folder exists: the lock is in it). */
+async function writeLedger<Entry>(
   path: string,
   ledger: Ledger<Entry>,
   key: (entry: Entry) => string,
 ): Promise<void> {
   const runs = [...ledger.runs].sort((a, b) => key(a).localeCompare(key(b)));
-  await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, `${JSON.stringify({ ...ledger, runs }, null, 1)}\n`);
 }
 
