@@ -38,9 +38,7 @@ const entryKey = (r: { configuration: string; seed: number }) =>
   `${r.configuration} seed ${String(r.seed).padStart(4, '0')}`;
 
 /** A finished run's outcome, read from its model folder, with what it trained. */
-export async function outcome(
-  run: Run,
-): Promise<SweepEntry & { baselines: BaselineRow[]; dir: string }> {
+async function outcome(run: Run): Promise<SweepEntry & { baselines: BaselineRow[]; dir: string }> {
   const { config, training, weightFiles } = await readModelJson(modelDir(run));
   const t = training as {
     parameters: number;
@@ -76,6 +74,11 @@ export async function outcome(
  * (their folders lost). A run's folder, when there, wins over its ledger entry.
  */
 export class FinishedRuns {
+  private readonly outcomes = new Map<
+    string,
+    Promise<SweepEntry & { baselines: BaselineRow[]; dir: string }>
+  >();
+
   private constructor(
     private readonly ledger: Ledger<SweepEntry> & { baselines: BaselineRow[] },
     private readonly write: (...entries: SweepEntry[]) => Promise<void>,
@@ -102,11 +105,18 @@ export class FinishedRuns {
     return this.onDisk(run) || this.recorded(run) !== undefined;
   }
 
-  async outcome(run: Run): Promise<SweepEntry & { baselines: BaselineRow[]; dir: string }> {
-    const entry = this.recorded(run);
-    return this.onDisk(run) || !entry
-      ? outcome(run)
-      : { ...entry, baselines: this.ledger.baselines, dir: run.dir };
+  /** A finished run's outcome, read once: a finished run's folder no longer changes. */
+  outcome(run: Run): Promise<SweepEntry & { baselines: BaselineRow[]; dir: string }> {
+    let read = this.outcomes.get(run.dir);
+    if (!read) {
+      const entry = this.recorded(run);
+      read =
+        this.onDisk(run) || !entry
+          ? outcome(run)
+          : Promise.resolve({ ...entry, baselines: this.ledger.baselines, dir: run.dir });
+      this.outcomes.set(run.dir, read);
+    }
+    return read;
   }
 
   /** Puts finished runs into the ledger (one write, after the writes before it). */

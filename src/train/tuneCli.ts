@@ -28,7 +28,7 @@ import {
   type SweepConfiguration,
 } from './sweep';
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
-import { FinishedRuns, outcome, runChild, train, trainedOtherwise, type Run } from './sweepRun';
+import { FinishedRuns, runChild, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere } from './measurement';
 
 const TUNE_FLAGS = flagGroup({
@@ -171,7 +171,7 @@ export const command = defineCommand(
             const began = performance.now();
             try {
               await train(run, dataArgv, (line) => console.error(`${label}: ${line}`));
-              await finishedRuns.record(await outcome(run));
+              await finishedRuns.record(await outcomeOf(run));
               const minutes = (performance.now() - began) / 60_000;
               console.error(`${label}: done in ${minutes.toFixed(0)} min`);
             } catch (e) {
