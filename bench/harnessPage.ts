@@ -42,7 +42,8 @@ export async function withPreview<T>(
     return await use(browser, origin);
   } finally {
     await browser.close();
-    if (server.pid) process.kill(-server.pid);
+    // A server that has already exited must not hide the error that ended `use`.
+    if (server.pid && server.exitCode === null) process.kill(-server.pid);
   }
 }
 
