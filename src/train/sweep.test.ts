@@ -126,11 +126,18 @@ describe('the choice rule', () => {
     expect(sweepMarkdown({ ...report, unfinished: ['d', 'e'] })).toContain(
       '| _item-knn_ |  |  |  |  |  | 0.3000 | 0.5000 | 0.2500 | 0.4000 |\n\nNot finished with any seed yet: d, e.\n\n![',
     );
-    const svg = sweepChart(report);
+    const popularity = {
+      name: 'most-popular',
+      validation: { 'NDCG@10': 0.01, 'HR@10': 0.02 },
+      test: { 'NDCG@10': 0.01, 'HR@10': 0.02 },
+    };
+    const svg = sweepChart({ ...report, baselines: [...report.baselines, popularity] });
     // Two panels (validation, test), each a marker and a legend marker per configuration.
     expect(svg.match(/<circle/g)).toHaveLength(2 * 2 * rows.length);
     expect(svg).toContain('validation NDCG@10 against model size');
     expect(svg).toContain('item-knn');
+    // Under half the lowest configuration's figure, a baseline stays in the table only.
+    expect(svg).not.toContain('most-popular');
   });
 
   it('passes over configurations whose seeds are not all finished', () => {

@@ -132,17 +132,25 @@ export function sweepMarkdown(report: SweepReport): string {
  * as lines: the trade-off when the configurations differ in size (e.g. block layouts).
  */
 export function sweepChart(report: SweepReport): string {
-  const panel = (split: 'validation' | 'test') => ({
-    title: `${report.name}: ${split} ${CHOICE_METRIC} against model size`,
-    xLabel: 'float32 weight bytes (log scale)',
-    yLabel: `${split} ${CHOICE_METRIC}`,
-    xLog: true,
-    series: report.rows.map((r) => ({
-      name: r.configuration,
-      kind: 'points' as const,
-      points: [[r.weightBytes, r[split][CHOICE_METRIC].mean]] as [number, number][],
-    })),
-    references: report.baselines.map((b) => ({ name: b.name, y: b[split][CHOICE_METRIC] })),
-  });
+  const panel = (split: 'validation' | 'test') => {
+    const ys = report.rows.map((r) => r[split][CHOICE_METRIC].mean);
+    // A baseline far below every configuration (most-popular) would squash the points into one
+    // line at the top of the axis; the table keeps it.
+    const inReach = Math.min(...ys) / 2;
+    return {
+      title: `${report.name}: ${split} ${CHOICE_METRIC} against model size`,
+      xLabel: 'float32 weight bytes (log scale)',
+      yLabel: `${split} ${CHOICE_METRIC}`,
+      xLog: true,
+      series: report.rows.map((r, i) => ({
+        name: r.configuration,
+        kind: 'points' as const,
+        points: [[r.weightBytes, ys[i]]] as [number, number][],
+      })),
+      references: report.baselines
+        .map((b) => ({ name: b.name, y: b[split][CHOICE_METRIC] }))
+        .filter((b) => b.y >= inReach),
+    };
+  };
   return svgChart([panel('validation'), panel('test')]);
 }
