@@ -129,7 +129,7 @@ export function sweepMarkdown(report: SweepReport): string {
 
 /**
  * Each configuration's mean validation and test NDCG@10 against its weight bytes, the baselines
- * as lines: the trade-off when the configurations differ in size (e.g. block layouts).
+ * within reach as lines: the trade-off when the configurations differ in size (e.g. block layouts).
  */
 export function sweepChart(report: SweepReport): string {
   const panel = (split: 'validation' | 'test') => {

@@ -37,8 +37,11 @@ export type SweepEntry = RunOutcome & TrainedAs;
 const entryKey = (r: { configuration: string; seed: number }) =>
   `${r.configuration} seed ${String(r.seed).padStart(4, '0')}`;
 
+/** A finished run's entry, with the baselines of its data and its folder. */
+type FinishedRun = SweepEntry & { baselines: BaselineRow[]; dir: string };
+
 /** A finished run's outcome, read from its model folder, with what it trained. */
-async function outcome(run: Run): Promise<SweepEntry & { baselines: BaselineRow[]; dir: string }> {
+async function outcome(run: Run): Promise<FinishedRun> {
   const { config, training, weightFiles } = await readModelJson(modelDir(run));
   const t = training as {
     parameters: number;
@@ -74,10 +77,7 @@ async function outcome(run: Run): Promise<SweepEntry & { baselines: BaselineRow[
  * (their folders lost). A run's folder, when there, wins over its ledger entry.
  */
 export class FinishedRuns {
-  private readonly outcomes = new Map<
-    string,
-    Promise<SweepEntry & { baselines: BaselineRow[]; dir: string }>
-  >();
+  private readonly outcomes = new Map<string, Promise<FinishedRun>>();
 
   private constructor(
     private readonly ledger: Ledger<SweepEntry> & { baselines: BaselineRow[] },
@@ -106,7 +106,7 @@ export class FinishedRuns {
   }
 
   /** A finished run's outcome, read once: a finished run's folder no longer changes. */
-  outcome(run: Run): Promise<SweepEntry & { baselines: BaselineRow[]; dir: string }> {
+  outcome(run: Run): Promise<FinishedRun> {
     let read = this.outcomes.get(run.dir);
     if (!read) {
       const entry = this.recorded(run);
@@ -120,9 +120,7 @@ export class FinishedRuns {
   }
 
   /** Puts finished runs into the ledger (one write, after the writes before it). */
-  async record(
-    ...finished: (SweepEntry & { baselines: BaselineRow[]; dir: string })[]
-  ): Promise<void> {
+  async record(...finished: FinishedRun[]): Promise<void> {
     const baselines = finished.find((f) => f.baselines.length)?.baselines;
     if (baselines) this.ledger.baselines = baselines;
     await this.write(...finished.map(({ baselines: _, dir: __, ...entry }) => entry));
