@@ -35,13 +35,13 @@ export const SHARED_RECIPE = {
 
 export const RECIPES = {
   /**
-   * ml-latest-small's `knn03` (the ml-latest-small-teacher sweep): the compressed default layout
-   * at d = 128, weights averaged over about 2 epochs, a target among the next 5 items, 30% of the
-   * targets drawn from the item kNN.
+   * ml-latest-small's `knn03-d256` (the ml-latest-small-teacher sweep): the compressed default
+   * layout at d = 256, weights averaged over about 2 epochs, a target among the next 5 items, 30%
+   * of the targets drawn from the item kNN.
    */
   once: {
     preset: 'cprec',
-    d: 128,
+    d: 256,
     copyHead: false,
     targetWindow: 5,
     epochs: 40,
