@@ -57,7 +57,7 @@ describe('resultsMarkdown', () => {
       '- The default, cprec-cross-block, has 4.00x fewer parameters than NextItNet and 1.50x its test NDCG@10 (0.1500 against 0.1000).',
     );
     expect(markdown).toContain(
-      '- Against item-knn: test NDCG@10 0.1500 against 0.1000 (1.50x), HR@10 0.5000 against 0.5000: ahead on one, behind on the other.',
+      '- Against item-knn: test NDCG@10 0.1500 against 0.1000 (1.50x), HR@10 0.5000 against 0.5000: ahead on NDCG@10, level on HR@10.',
     );
     expect(markdown).toMatch(
       /\n\nSee also: \[Tuning\]\(tuning\.md\)\.\n<!-- end of compare toy -->$/,
@@ -100,14 +100,15 @@ describe('verdict', () => {
     baselines: [{ name: 'item-knn', validation: knn, test: knn }],
   });
 
-  it('says ahead, behind or split from the figures', () => {
+  it('says ahead, level, behind or split from the figures', () => {
     const [size, knn] = verdict(report(all(0.2), all(0.6)));
     expect(size).toContain('10.00x fewer parameters than NextItNet and 0.80x its test NDCG@10');
     expect(knn).toMatch(/\(0\.33x\).*: behind\.$/);
     expect(verdict(report(all(0.7), all(0.6)))[1]).toMatch(/\(1\.17x\).*: ahead\.$/);
     expect(verdict(report({ ...all(0.7), 'HR@10': 0.1 }, all(0.6)))[1]).toMatch(
-      /: ahead on one, behind on the other\.$/,
+      /: ahead on NDCG@10, behind on HR@10\.$/,
     );
+    expect(verdict(report(all(0.6), all(0.6)))[1]).toMatch(/\(1\.00x\).*: level\.$/);
   });
 
   it('says which variants are one network at this depth', () => {

@@ -69,14 +69,9 @@ export function verdict(report: ComparisonReport): string[] {
     );
   lines.push(...sameNetworks(report));
   for (const b of report.baselines) {
-    const ndcg = model.test['NDCG@10'] - b.test['NDCG@10'];
-    const hr = model.test['HR@10'] - b.test['HR@10'];
-    const standing =
-      ndcg > 0 && hr > 0
-        ? 'ahead'
-        : ndcg < 0 && hr < 0
-          ? 'behind'
-          : 'ahead on one, behind on the other';
+    const ndcg = standingOn(model.test['NDCG@10'], b.test['NDCG@10']);
+    const hr = standingOn(model.test['HR@10'], b.test['HR@10']);
+    const standing = ndcg === hr ? ndcg : `${ndcg} on NDCG@10, ${hr} on HR@10`;
     lines.push(
       `Against ${b.name}: test NDCG@10 ${f4(model.test['NDCG@10'])} against ${f4(b.test['NDCG@10'])} ` +
         `(${ratio(model.test['NDCG@10'], b.test['NDCG@10'])}), HR@10 ${f4(model.test['HR@10'])} against ` +
@@ -84,6 +79,11 @@ export function verdict(report: ComparisonReport): string[] {
     );
   }
   return lines;
+}
+
+/** Equal figures (HR@10 counts hits, so ties happen) are level, not behind. */
+function standingOn(model: number, baseline: number): 'ahead' | 'level' | 'behind' {
+  return model > baseline ? 'ahead' : model < baseline ? 'behind' : 'level';
 }
 
 /**
