@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseCsv, readCsvFile } from './csv';
+import { parseCsv, readTextFile } from './csv';
 
 const rows = (text: string) => [...parseCsv(text, 'test.csv')];
 const fields = (text: string) => rows(text).map((r) => r.fields);
@@ -73,22 +73,31 @@ describe('parseCsv', () => {
   });
 });
 
-describe('readCsvFile', () => {
+describe('readTextFile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cprec-csv-'));
+  afterAll(() => rmSync(dir, { recursive: true }));
+
   it('reads a gzipped file exactly as the plain one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cprec-csv-'));
-    try {
-      const text = 'user_id,item_id\n1,"a, b"\n2,c\n';
-      writeFileSync(join(dir, 'x.csv'), text);
-      writeFileSync(join(dir, 'x.csv.gz'), gzipSync(text));
-      const plain = [...readCsvFile(join(dir, 'x.csv'))].map((r) => r.fields);
-      expect(plain).toEqual([
-        ['user_id', 'item_id'],
-        ['1', 'a, b'],
-        ['2', 'c'],
-      ]);
-      expect([...readCsvFile(join(dir, 'x.csv.gz'))].map((r) => r.fields)).toEqual(plain);
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    const text = 'user_id,item_id\n1,"a, b"\n2,c\n';
+    writeFileSync(join(dir, 'x.csv'), text);
+    writeFileSync(join(dir, 'x.csv.gz'), gzipSync(text));
+    expect(readTextFile(join(dir, 'x.csv'))).toBe(text);
+    expect(readTextFile(join(dir, 'x.csv.gz'))).toBe(text);
+  });
+
+  it('reads UTF-8, and Latin-1 where the bytes are not UTF-8', () => {
+    const title = '1::Misérables, Les (1995)::Drama\n';
+    writeFileSync(join(dir, 'utf8.dat'), Buffer.from(title, 'utf8'));
+    writeFileSync(join(dir, 'latin1.dat'), Buffer.from(title, 'latin1'));
+    expect(readTextFile(join(dir, 'utf8.dat'))).toBe(title);
+    expect(readTextFile(join(dir, 'latin1.dat'))).toBe(title);
+  });
+
+  it('refuses, with its size, a file longer than a string can be', () => {
+    writeFileSync(join(dir, 'big.csv'), 'x'.repeat(3 * 2 ** 20));
+    expect(() => readTextFile(join(dir, 'big.csv'), 2 ** 21)).toThrow(
+      /big\.csv: 3\.0 MB of text, more than the 2\.0 MB one string can hold/,
+    );
+    expect(readTextFile(join(dir, 'big.csv'), 3 * 2 ** 20)).toHaveLength(3 * 2 ** 20);
   });
 });

@@ -5,6 +5,7 @@
  * Strict where RFC 4180 is: a quote inside an unquoted field, text after a closing quote and an
  * unterminated quote are errors that name the line and column.
  */
+import { constants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { DataError } from './dataError';
@@ -104,13 +105,25 @@ export function* parseCsv(text: string, source = '<csv>'): Generator<CsvRow> {
   }
 }
 
-/** A whole UTF-8 file's text; a `.gz` file is gunzipped (the vendored data is stored that way). */
-export function readTextFile(path: string): string {
-  const bytes = readFileSync(path);
-  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
-}
-
-/** Reads a whole UTF-8 (or gzipped UTF-8) file and parses it; errors name `path`. */
-export function readCsvFile(path: string): Generator<CsvRow> {
-  return parseCsv(readTextFile(path), path);
+/**
+ * A whole file's text; a `.gz` file is gunzipped (the vendored data is stored that way). UTF-8,
+ * or Latin-1 where the bytes are not UTF-8 (ML-1M's movies.dat and ML-100K's u.item are).
+ * `maxBytes` is V8's longest string; a test passes a smaller one.
+ */
+export function readTextFile(path: string, maxBytes = constants.MAX_STRING_LENGTH): string {
+  const raw = readFileSync(path);
+  const bytes = path.endsWith('.gz') ? gunzipSync(raw) : raw;
+  if (bytes.length > maxBytes) {
+    const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+    throw new DataError(
+      path,
+      `${mb(bytes.length)} of text, more than the ${mb(maxBytes)} one string can hold: ` +
+        'filter or sample the file first (e.g. fewer users)',
+    );
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
 }

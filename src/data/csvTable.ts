@@ -1,6 +1,7 @@
 /** A CSV file with a header row: columns by name, and field-count checks naming the file. */
-import { readCsvFile, type CsvRow } from './csv';
+import { parseCsv, readTextFile, type CsvRow } from './csv';
 import { DataError } from './dataError';
+import { movieLensLegacyTable } from './movieLensLegacy';
 
 export interface CsvTable {
   path: string;
@@ -14,9 +15,15 @@ export function isBlankRow(row: CsvRow): boolean {
   return row.fields.length === 1 && row.fields[0].trim() === '';
 }
 
-/** Opens `path` and reads its header; an empty file (or a blank first line) is an error. */
+/**
+ * Opens `path` and reads its header; an empty file (or a blank first line) is an error. The older
+ * MovieLens files, which have no header, come with ML-latest's (see movieLensLegacy).
+ */
 export function openCsvTable(path: string): CsvTable {
-  const rows = readCsvFile(path);
+  const text = readTextFile(path);
+  const legacy = movieLensLegacyTable(path, text);
+  if (legacy) return legacy;
+  const rows = parseCsv(text, path);
   const first = rows.next();
   if (first.done || isBlankRow(first.value)) {
     throw new DataError(path, 'empty file: expected a header row');

@@ -51,6 +51,25 @@ describe('loadData', () => {
     }
   });
 
+  it.each([
+    ['ratings.dat', '::', 'movies.dat', '1::Toy Story (1995)::Animation|Comedy'],
+    ['u.data', '\t', 'u.item', `1|Toy Story (1995)|01-Jan-1995||http://x|${'0|'.repeat(18)}1`],
+  ])('reads MovieLens %s and the catalog beside it', (name, separator, catalog, movie) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cprec-data-'));
+    try {
+      const path = join(dir, name);
+      const ratings = [1, 2, 3].map((item) => [1, item, 4, 100 + item].join(separator));
+      writeFileSync(path, ratings.join('\n') + '\n');
+      writeFileSync(join(dir, catalog), movie + '\n');
+      const data = loadData(parseFlags(['--data', path], { DATA_FLAGS }));
+      expect(data.format).toBe('movielens');
+      expect(data.dataset.numItems).toBe(3);
+      expect(data.catalog?.get('1')?.title).toBe('Toy Story');
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   it('names the filters when they leave fewer than 2 items', () => {
     const flags = parseFlags(
       [

@@ -1,20 +1,27 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { readTextFile } from '../data/csv';
+import { openCsvTable } from '../data/csvTable';
 import { loadCatalog, loadMovieLensMovies, type Catalog } from '../data/catalogLoader';
 import { buildDataset, type Dataset } from '../data/dataset';
 import { loadInteractions, loadMovieLensRatings } from '../data/interactionLoader';
+import { movieLensCatalogName } from '../data/movieLensLegacy';
 import { recordedKeepSeen } from '../model/modelFormat';
 import { flagGroup, UsageError, type AnyFlagValue, type FlagGroup, type FlagValues } from './flags';
 
 /** The flags that say where the data is and how to read it; shared by train, evaluate, compare. */
 export const DATA_FLAGS = flagGroup({
-  data: { type: 'string', required: true, help: 'interactions CSV with a header row' },
+  data: {
+    type: 'string',
+    required: true,
+    help: 'interactions CSV with a header row, or a MovieLens ratings file',
+  },
   format: {
     type: 'string',
     choices: ['auto', 'movielens', 'csv'],
     default: 'auto',
-    help: 'movielens = ratings.csv (userId,movieId,rating,timestamp); auto picks it from the header',
+    help:
+      'movielens = ratings.csv (userId,movieId,rating,timestamp), ratings.dat (ML-1M, ML-10M) or ' +
+      'u.data (ML-100K); auto picks it from the first line',
   },
   'user-col': { type: 'string', default: 'user_id', help: 'csv: user column' },
   'item-col': { type: 'string', default: 'item_id', help: 'csv: item column' },
@@ -28,7 +35,9 @@ export const DATA_FLAGS = flagGroup({
   'min-item-events': { type: 'number', default: 1, help: 'drop items with fewer events' },
   catalog: {
     type: 'string',
-    help: 'item display file (default: movies.csv beside a MovieLens ratings.csv, else items.csv beside the data if present)',
+    help:
+      'item display file (default: movies.csv beside a MovieLens ratings.csv, movies.dat beside ' +
+      'ratings.dat, u.item beside u.data, else items.csv beside the data if present)',
   },
   'catalog-id-col': { type: 'string', default: 'item_id', help: 'generic catalog: id column' },
   'catalog-title-col': {
@@ -110,11 +119,7 @@ export interface LoadedData {
 export function loadData(flags: DataFlagValues): LoadedData {
   const path = flags.data;
   if (!existsSync(path)) throw new Error(`--data ${path}: no such file`);
-  // A BOM (as spreadsheet programs write) is not part of the first column's name.
-  const header = readTextFile(path)
-    .replace(/^\ufeff/, '')
-    .split(/\r?\n/, 1)[0]
-    .split(',');
+  const { header } = openCsvTable(path);
   const format =
     flags.format === 'auto'
       ? header.includes('userId') && header.includes('movieId')
@@ -150,7 +155,10 @@ export function loadData(flags: DataFlagValues): LoadedData {
         `(${filters.join(', ')}); a recommender needs at least 2`,
     );
   }
-  const beside = join(dirname(path), format === 'movielens' ? 'movies.csv' : 'items.csv');
+  const beside = join(
+    dirname(path),
+    format === 'movielens' ? movieLensCatalogName(path) : 'items.csv',
+  );
   const catalogPath = flags.catalog ?? (existsSync(beside) ? beside : null);
   const catalog =
     catalogPath === null
