@@ -29,7 +29,7 @@ const OUTPUT_FLAGS = flagGroup({
   name: { type: 'string', help: 'model name stored in model.json (default: the data folder name)' },
   checkpoint: {
     type: 'string',
-    help: 'resume from / checkpoint to this directory (default: runs/checkpoints/<out folder name>)',
+    help: 'resume from / checkpoint to this directory (default: runs/checkpoints/<out folder name>-<hash of its path>)',
   },
   fresh: {
     type: 'boolean',
@@ -59,7 +59,11 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
     fresh: flags.fresh === true,
   };
   await checkWritable(out);
-  if (options.fresh) bar.log(`--fresh: starting over in ${options.checkpointDir}`);
+  bar.log(
+    options.fresh
+      ? `--fresh: starting over in ${options.checkpointDir}`
+      : `checkpoints in ${options.checkpointDir} (the same command resumes from them)`,
+  );
   const baselines = await evaluateBaselines(data, settings.keepSeen);
   const run = await withStoredWeights(
     await trainAndEvaluate(data, config, { ...options, ...settings }, bar),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { makeTrainingWindows } from '../data/trainingWindows';
 import { shuffleWithinGroups } from '../data/timeGroups';
 import { balanceUsers } from '../data/userBalance';
@@ -261,6 +261,12 @@ export function resultTables(
     .join('\n\n');
 }
 
+/**
+ * Named after the output folder and a hash of its full path: two runs into folders of one name
+ * (a/model, b/model) must not meet in one checkpoint, where `--fresh` would delete the other's.
+ */
 export function defaultCheckpointDir(out: string): string {
-  return join('runs', 'checkpoints', basename(out));
+  const full = resolve(out);
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return join('runs', 'checkpoints', `${basename(full)}-${hash}`);
 }
