@@ -119,12 +119,12 @@ function* legacyRows(path: string, text: string, layout: Layout): Generator<CsvR
   if (lines[lines.length - 1] === '') lines.pop();
   for (const [index, raw] of lines.entries()) {
     const line = index + 1;
-    const text = raw.replace(/\r$/, '');
-    if (text.trim() === '') {
+    const content = raw.replace(/\r$/, '');
+    if (content.trim() === '') {
       yield { line, fields: [''], fieldLines: [line], fieldColumns: [1] };
       continue;
     }
-    const fields = text.split(layout.separator);
+    const fields = content.split(layout.separator);
     if (fields.length !== layout.fieldCount) {
       throw new DataError(
         path,
