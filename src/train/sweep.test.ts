@@ -163,6 +163,37 @@ describe('the choice rule', () => {
     expect(chooseConfiguration(rows)?.configuration).toBe('b');
   });
 
+  it('under a parameter cap, passes over larger configurations and says so', () => {
+    const rows = summarize(
+      configurations,
+      [
+        outcome('a', 1, 0.1, 0.1, 1000),
+        outcome('b', 1, 0.3, 0.1, 3000),
+        outcome('c', 1, 0.2, 0.1, 2000),
+      ],
+      1,
+    );
+    expect(chooseConfiguration(rows)?.configuration).toBe('b');
+    expect(chooseConfiguration(rows, 2999)?.configuration).toBe('c');
+    expect(chooseConfiguration(rows, 2000)?.configuration).toBe('c');
+    expect(chooseConfiguration(rows, 999)).toBeNull();
+    const report = {
+      name: 'g',
+      command: 'npm run tune',
+      machine: 'm',
+      date: 'd',
+      dataSummary: 's',
+      rows,
+      baselines: [],
+      screen: 1,
+    };
+    const capped = sweepMarkdown({ ...report, maxParameters: 2000 });
+    expect(capped).toContain('| **c** (chosen) |');
+    expect(capped).toContain('and at most 2,000 parameters): **c**');
+    expect(capped).toContain('validation NDCG@10 among those the choice allows go on');
+    expect(sweepMarkdown(report)).toContain('every seed finished): **b**');
+  });
+
   it("ships the chosen configuration's best seed on validation, never on test", () => {
     const runs = [
       outcome('a', 1, 0.2, 0.5),
@@ -189,6 +220,19 @@ describe('screening', () => {
     expect(names(1)).toEqual(['b']);
     expect(names(2)).toEqual(['b', 'c']);
     expect(names(5)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps only configurations the choice allows under a parameter cap', () => {
+    const firsts = [
+      outcome('a', 1, 0.1, 0, 1000),
+      outcome('b', 1, 0.3, 0, 3000),
+      outcome('c', 1, 0.2, 0, 2000),
+    ];
+    const names = (keep: number, cap: number) =>
+      screenConfigurations(firsts, configurations, keep, cap).map((c) => c.name);
+    expect(names(1, 2000)).toEqual(['c']);
+    expect(names(2, 2000)).toEqual(['a', 'c']);
+    expect(names(1, 3000)).toEqual(['b']);
   });
 
   it('breaks ties by grid order and passes over configurations without a first seed', () => {

@@ -134,9 +134,12 @@ export const SWEEP_METRICS: MetricName[] = ['NDCG@10', 'HR@10'];
 /** What the choice maximises. */
 export const CHOICE_METRIC: MetricName = 'NDCG@10';
 /** chooseConfiguration in words, for the report. */
-export const CONFIGURATION_RULE = `the best mean validation ${CHOICE_METRIC} over configurations with every seed finished`;
+export const configurationRule = (maxParameters = Infinity) =>
+  `the best mean validation ${CHOICE_METRIC} over configurations with every seed finished` +
+  (maxParameters < Infinity ? ` and at most ${maxParameters.toLocaleString('en')} parameters` : '');
 /** chooseConfiguration and chooseRun in words, for the shipped model's record. */
-export const CHOICE_RULE = `${CONFIGURATION_RULE}, then that configuration's seed with the best validation ${CHOICE_METRIC}; test figures are not read`;
+export const choiceRule = (maxParameters = Infinity) =>
+  `${configurationRule(maxParameters)}, then that configuration's seed with the best validation ${CHOICE_METRIC}; test figures are not read`;
 
 function spread(values: number[]): Spread {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
@@ -175,12 +178,16 @@ export function summarize(
 
 /**
  * The choice rule: among configurations with every seed finished, the best mean validation
- * NDCG@10 (ties: fewer parameters, then grid order). Test figures are not read.
+ * NDCG@10 (ties: fewer parameters, then grid order). Test figures are not read. A byte budget
+ * enters as `maxParameters`: larger configurations are reported, never chosen.
  */
-export function chooseConfiguration(rows: readonly SweepRow[]): SweepRow | null {
+export function chooseConfiguration(
+  rows: readonly SweepRow[],
+  maxParameters = Infinity,
+): SweepRow | null {
   let best: SweepRow | null = null;
   for (const row of rows) {
-    if (row.seeds < row.seedsWanted) continue;
+    if (row.seeds < row.seedsWanted || row.parameters > maxParameters) continue;
     const score = row.validation[CHOICE_METRIC].mean;
     const bestScore = best ? best.validation[CHOICE_METRIC].mean : -Infinity;
     if (score > bestScore || (best && score === bestScore && row.parameters < best.parameters)) {
@@ -193,17 +200,21 @@ export function chooseConfiguration(rows: readonly SweepRow[]): SweepRow | null 
 /**
  * Screening: the `keep` configurations whose first seed scored the best validation NDCG@10 (ties:
  * grid order), the only ones a screened sweep trains with its other seeds. Test figures are not
- * read; a configuration whose first seed has not finished is not kept.
+ * read; a configuration whose first seed has not finished, or that the choice's `maxParameters`
+ * rules out, is not kept.
  */
 export function screenConfigurations(
   outcomes: readonly RunOutcome[],
   configurations: readonly SweepConfiguration[],
   keep: number,
+  maxParameters = Infinity,
 ): SweepConfiguration[] {
   return configurations
     .flatMap((c, order) => {
       const first = outcomes.find((o) => o.configuration === c.name && o.seed === 1);
-      return first ? [{ c, order, score: first.validation[CHOICE_METRIC] }] : [];
+      return first && first.parameters <= maxParameters
+        ? [{ c, order, score: first.validation[CHOICE_METRIC] }]
+        : [];
     })
     .sort((a, b) => b.score - a.score || a.order - b.order)
     .slice(0, keep)
@@ -212,8 +223,10 @@ export function screenConfigurations(
 }
 
 /** screenConfigurations in words, for the report. */
-export const screenRule = (keep: number) =>
-  `every configuration is trained with seed 1 first; only the ${keep} best on that seed's validation ${CHOICE_METRIC} go on to the other seeds`;
+export const screenRule = (keep: number, maxParameters = Infinity) =>
+  `every configuration is trained with seed 1 first; only the ${keep} best on that seed's validation ${CHOICE_METRIC}` +
+  (maxParameters < Infinity ? ` among those the choice allows` : '') +
+  ' go on to the other seeds';
 
 /**
  * The run that ships for a chosen configuration: its seed with the best validation NDCG@10 (the

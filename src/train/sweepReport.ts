@@ -7,7 +7,7 @@ import { sectionMarkers } from './reportSection';
 import {
   CHOICE_METRIC,
   chooseConfiguration,
-  CONFIGURATION_RULE,
+  configurationRule,
   screenRule,
   SWEEP_METRICS,
   type Spread,
@@ -36,6 +36,8 @@ export interface SweepReport {
   chart?: string;
   /** Configurations of the grid without a finished seed (queued or training): named, not rowed. */
   unfinished?: string[];
+  /** The choice rule's cap (see chooseConfiguration); absent = none. */
+  maxParameters?: number;
 }
 
 const f4 = (x: number) => x.toFixed(4);
@@ -48,7 +50,7 @@ export function sweepMarkers(name: string): [string, string] {
 
 /** The sweep's Markdown section: rows by mean validation NDCG@10, the chosen one marked. */
 export function sweepMarkdown(report: SweepReport): string {
-  const chosen = chooseConfiguration(report.rows);
+  const chosen = chooseConfiguration(report.rows, report.maxParameters);
   const rows = [...report.rows].sort(
     (a, b) => b.validation[CHOICE_METRIC].mean - a.validation[CHOICE_METRIC].mean,
   );
@@ -94,7 +96,7 @@ export function sweepMarkdown(report: SweepReport): string {
     (a, b) => b.validation[CHOICE_METRIC] - a.validation[CHOICE_METRIC],
   )[0];
   const choice = chosen
-    ? `Chosen by the rule (${CONFIGURATION_RULE}): **${chosen.configuration}**, validation ${pm(chosen.validation[CHOICE_METRIC], chosen.seeds)}, ` +
+    ? `Chosen by the rule (${configurationRule(report.maxParameters)}): **${chosen.configuration}**, validation ${pm(chosen.validation[CHOICE_METRIC], chosen.seeds)}, ` +
       `test ${pm(chosen.test[CHOICE_METRIC], chosen.seeds)}` +
       (strongest
         ? ` (${(chosen.test[CHOICE_METRIC].mean / strongest.test[CHOICE_METRIC]).toFixed(2)}x the test ${CHOICE_METRIC} of ${strongest.name}, the baseline best on validation).`
@@ -111,7 +113,7 @@ export function sweepMarkdown(report: SweepReport): string {
     '',
     `${report.dataSummary}. Measured ${report.date} on ${report.machine}; seconds per epoch are wall-clock with other runs sharing the cores. ` +
       "Mean ± sample sd over the seeds; validation picks each run's epoch and the configuration, test is only reported." +
-      (report.screen ? ` Screened: ${screenRule(report.screen)}.` : ''),
+      (report.screen ? ` Screened: ${screenRule(report.screen, report.maxParameters)}.` : ''),
     '',
     line(header),
     line(header.map((_, j) => (j === 0 ? '---' : '---:'))),

@@ -224,6 +224,31 @@ describe('npm run tune', () => {
       screening: expect.stringContaining('only the 1 best'),
     });
     expect(selection.configurations).toHaveLength(3);
+
+    // A parameter cap enters the rule the model records; under it nothing is chosen or shipped.
+    const params = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8')).training
+      .parameters as number;
+    const capped = (cap: number) =>
+      run(tsx, [
+        ...tune(grid, report),
+        '--report-only',
+        '--max-parameters',
+        String(cap),
+        '--ship',
+        shipped,
+      ]).then(
+        () => '',
+        (e) => e.stderr as string,
+      );
+    expect(await capped(params)).toBe('');
+    const recorded = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8')).training;
+    expect(recorded.selection.rule).toContain(
+      `and at most ${params.toLocaleString('en')} parameters`,
+    );
+    expect(await capped(params - 1)).toMatch(
+      /--ship .*: no configuration with every seed finished has at most [\d,]+ parameters, so nothing ships/,
+    );
+    expect(await capped(0)).toMatch(/--max-parameters must be > 0, got 0/);
   });
 
   it('--only trains the named configurations and reports the others as they stand', async () => {

@@ -18,7 +18,7 @@ import { writeSection } from './reportSection';
 import {
   chooseConfiguration,
   chooseRun,
-  CHOICE_RULE,
+  choiceRule,
   gridConfigurations,
   runFolder,
   screenConfigurations,
@@ -57,6 +57,10 @@ const TUNE_FLAGS = flagGroup({
     type: 'number',
     default: 0,
     help: 'train every configuration with seed 1 first, then only this many (the best on validation) with the other seeds (0 = all)',
+  },
+  'max-parameters': {
+    type: 'number',
+    help: 'choose only among configurations with at most this many parameters, for a byte budget (shipped weights take about half a byte a parameter in int4, one in int8); larger ones are reported, not chosen',
   },
   ledger: {
     type: 'string',
@@ -100,6 +104,10 @@ export const command = defineCommand(
         Object.keys(DATA_FLAGS).map((name) => [name, flags[name as keyof typeof DATA_FLAGS]]),
       ),
     );
+    const maxParameters = flags['max-parameters'];
+    if (maxParameters !== undefined && !(maxParameters > 0)) {
+      throw new UsageError(`--max-parameters must be > 0, got ${maxParameters}`);
+    }
     if (!Number.isInteger(flags.screen) || flags.screen < 0) {
       throw new UsageError(`--screen must be an integer >= 0, got ${flags.screen}`);
     }
@@ -145,7 +153,7 @@ export const command = defineCommand(
     console.error(
       `${describeData(data)}\nsweep ${grid.name}: ${configurations.length} configurations x ${seeds.length} seeds = ` +
         `${runs.length} runs, ${runs.filter(isDone).length} finished` +
-        (screening ? `; ${screenRule(flags.screen)}` : '') +
+        (screening ? `; ${screenRule(flags.screen, maxParameters)}` : '') +
         ' (logs: <run>/train.log)',
     );
 
@@ -185,7 +193,7 @@ export const command = defineCommand(
     if (screening) {
       await trainAll(todoOf(runsOf(configurations, [1])));
       const firsts = await Promise.all(runsOf(configurations, [1]).filter(isDone).map(outcomeOf));
-      const kept = screenConfigurations(firsts, configurations, flags.screen);
+      const kept = screenConfigurations(firsts, configurations, flags.screen, maxParameters);
       console.error(
         kept.length
           ? `screened: ${kept.map((c) => c.name).join(', ')} go on to the other seeds`
@@ -215,6 +223,7 @@ export const command = defineCommand(
       baselines: finished[0]?.baselines ?? [],
       ...(screening ? { screen: flags.screen } : {}),
       ...(flags.chart ? { chart: relative(dirname(flags.report), chartPath) } : {}),
+      ...(maxParameters !== undefined ? { maxParameters } : {}),
       unfinished: configurations
         .map((c) => c.name)
         .filter((name) => !rows.some((r) => r.configuration === name)),
@@ -224,7 +233,7 @@ export const command = defineCommand(
     await mkdir(dirname(flags.report), { recursive: true });
     if (flags.chart) await writeFile(chartPath, sweepChart(report));
     await writeSection(flags.report, sweepMarkers(grid.name), section);
-    const chosen = chooseConfiguration(rows);
+    const chosen = chooseConfiguration(rows, maxParameters);
     const best = chosen && chooseRun(finished, chosen.configuration);
     const bestDir = best?.dir;
     await writeFile(
@@ -242,7 +251,11 @@ export const command = defineCommand(
     if (failures.length) throw new Error(`${failures.length} runs failed:\n${failures.join('\n')}`);
     if (flags.ship !== undefined) {
       if (!chosen || !bestDir) {
-        throw new Error(`--ship ${flags.ship}: no configuration is chosen yet, so nothing ships`);
+        const why =
+          maxParameters === undefined
+            ? 'no configuration is chosen yet'
+            : `no configuration with every seed finished has at most ${maxParameters.toLocaleString('en')} parameters`;
+        throw new Error(`--ship ${flags.ship}: ${why}, so nothing ships`);
       }
       if (!existsSync(join(bestDir, 'model', 'model.json'))) {
         throw new Error(
@@ -275,8 +288,8 @@ export const command = defineCommand(
       // How it was chosen, beside the validation and test figures the run already recorded.
       const shipped = await readModelJson(flags.ship);
       shipped.training.selection = {
-        rule: CHOICE_RULE,
-        ...(screening ? { screening: screenRule(flags.screen) } : {}),
+        rule: choiceRule(maxParameters),
+        ...(screening ? { screening: screenRule(flags.screen, maxParameters) } : {}),
         grid: grid.name,
         configuration: chosen.configuration,
         seed: best.seed,
