@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measuredAcross, measuredHere } from './measurement';
+import { measuredAcross, measuredHere, sharedCoresNote } from './measurement';
 
 const a = { date: '2026-12-03', machine: 'AMD EPYC, 2 cores' };
 const b = { date: '2026-12-04', machine: 'Intel Xeon, 2 cores' };
@@ -33,5 +33,16 @@ describe('measuredHere', () => {
     expect([before, after]).toContain(here.date);
     expect(here.machine).toBe('m');
     expect(measuredHere().machine).toMatch(/ cores, \w+ \w+, Node v\d+/);
+  });
+});
+
+describe('sharedCoresNote', () => {
+  it('is silent while the runs fit the idle cores, and says so when they do not', () => {
+    expect(sharedCoresNote(2, 2, 0.4)).toBeUndefined();
+    expect(sharedCoresNote(1, 2, 1.2)).toBeUndefined();
+    expect(sharedCoresNote(2, 2, 1.2)).toBe(
+      'note: the cores are busy already (load 1.2 on 2 cores), so 2 more training processes will share them and every run slows; --jobs sets how many',
+    );
+    expect(sharedCoresNote(1, 2, 2.0)).toMatch(/so 1 more training process will share/);
   });
 });

@@ -4,7 +4,7 @@
  * machines, and seconds per epoch mean little without the machine they were timed on.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { arch, cpus, platform } from 'node:os';
+import { arch, availableParallelism, cpus, loadavg, platform } from 'node:os';
 
 export interface Measurement {
   /** YYYY-MM-DD (UTC). */
@@ -37,4 +37,22 @@ export function measuredAcross(
     date: dates.length === 1 ? dates[0] : `${dates[0]} to ${dates[dates.length - 1]}`,
     machine: [...new Set(all.map((m) => m.machine))].join(' and on '),
   };
+}
+
+/**
+ * A note when `jobs` more training processes would share the cores with work already running
+ * (tfjs-wasm trains on one core a process), which slows every run and its seconds per epoch;
+ * undefined when they fit. `load` is the last minute's load average.
+ */
+export function sharedCoresNote(
+  jobs: number,
+  cores = availableParallelism(),
+  load = loadavg()[0],
+): string | undefined {
+  const busy = Math.floor(load);
+  if (jobs + busy <= cores) return undefined;
+  return (
+    `note: the cores are busy already (load ${load.toFixed(1)} on ${cores} cores), so ${jobs} more ` +
+    `training process${jobs === 1 ? '' : 'es'} will share them and every run slows; --jobs sets how many`
+  );
 }

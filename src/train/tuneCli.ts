@@ -29,7 +29,7 @@ import {
 } from './sweep';
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
 import { FinishedRuns, runChild, train, trainedOtherwise, type Run } from './sweepRun';
-import { machineDescription, measuredAcross, measuredHere } from './measurement';
+import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
 
 const TUNE_FLAGS = flagGroup({
   grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
@@ -159,11 +159,14 @@ export const command = defineCommand(
 
     const failures: string[] = [];
     const trainAll = async (todo: Run[]) => {
-      console.error(`${todo.length} to train with ${Math.min(flags.jobs, todo.length)} at a time`);
+      const jobs = Math.min(flags.jobs, todo.length);
+      const crowded = todo.length > 0 ? sharedCoresNote(jobs) : undefined;
+      if (crowded) console.error(crowded);
+      console.error(`${todo.length} to train with ${jobs} at a time`);
       let started = 0;
       const queue = [...todo];
       await Promise.all(
-        Array.from({ length: Math.min(flags.jobs, todo.length) }, async () => {
+        Array.from({ length: jobs }, async () => {
           for (let run = queue.shift(); run; run = queue.shift()) {
             const label = `[${++started}/${todo.length}] ${run.configuration.name}, seed ${run.seed}`;
             await mkdir(run.dir, { recursive: true });
