@@ -2,7 +2,7 @@
  * One run of a sweep: its folder, training it in a child process (`cprec train`), reading what
  * it achieved, and checking that a finished run trained what its configuration now says.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_FLAGS, type LoadedData } from './dataFlags';
@@ -148,6 +148,33 @@ export function trainedOtherwise(
   return settingsDifferences({ config: trained.config, settings: recorded }, { config, settings });
 }
 
+/** The children running now (see stopChildrenWithThisProcess). */
+const children = new Set<ChildProcess>();
+let stopping = false;
+
+/**
+ * A signal that stops this process (`kill`, Ctrl-C, a closed terminal) stops its children first
+ * and waits for them, then takes its default course. Left alone, a child kept training, unlogged,
+ * until its next write to the dead pipe, and its run's lock kept a new sweep off it meanwhile.
+ */
+function stopChildrenWithThisProcess(): void {
+  if (stopping) return;
+  stopping = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      const exits = [...children].map(
+        (child) =>
+          new Promise((done) => {
+            child.once('close', done);
+            child.kill(signal);
+          }),
+      );
+      // once() has removed this listener, so the signal raised again ends the process.
+      void Promise.all(exits).then(() => process.kill(process.pid, signal));
+    });
+  }
+}
+
 /**
  * Runs `cprec <command> ...args` in a child process: the same program that runs this sweep
  * (src/train/cprecCli.ts under tsx, or the installed bin) with the same Node flags (tsx's
@@ -163,7 +190,9 @@ export function runChild(
   const log = createWriteStream(logFile, { flags: 'a' });
   log.write(`\n$ node ${argv.join(' ')}\n`);
   return new Promise((resolve, reject) => {
+    stopChildrenWithThisProcess();
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     let error = '';
@@ -175,6 +204,7 @@ export function runChild(
     });
     child.on('error', reject);
     child.on('close', (code) => {
+      children.delete(child);
       log.end();
       if (code === 0) resolve();
       else reject(new Error(`${error || `exited with code ${code}`} (${logFile})`));

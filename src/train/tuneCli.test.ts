@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -249,6 +250,37 @@ describe('npm run tune', () => {
       /--ship .*: no configuration with every seed finished has at most [\d,]+ parameters, so nothing ships/,
     );
     expect(await capped(0)).toMatch(/--max-parameters must be > 0, got 0/);
+  });
+
+  it('stopped by a signal, stops its training children before it ends', async () => {
+    const grid = join(dir, 'signal.json');
+    // Long enough to be training still when the signal comes.
+    const base = {
+      d: 16,
+      blocks: 1,
+      'max-length': 10,
+      epochs: 1000,
+      patience: 1000,
+      'keep-seen': true,
+    };
+    await writeFile(grid, JSON.stringify({ name: 'signal', base, grid: { dropout: [0] } }));
+    const sweep = spawn(tsx, [...tune(grid, join(dir, 'signal.md')), '--seeds', '1'], {
+      stdio: 'ignore',
+    });
+    const ended = new Promise((done) => sweep.once('exit', done));
+    const lock = join(dir, 'runs', 'signal', 'dropout=0', 'seed-1', 'checkpoint', 'LOCK');
+    let trainer: number | undefined;
+    while (trainer === undefined) {
+      await sleep(100);
+      trainer = await readFile(lock, 'utf8').then(
+        (text) => (JSON.parse(text) as { pid: number }).pid,
+        () => undefined,
+      );
+    }
+    expect(() => process.kill(trainer, 0)).not.toThrow();
+    sweep.kill('SIGTERM');
+    await ended;
+    expect(() => process.kill(trainer, 0)).toThrow(/ESRCH/);
   });
 
   it('--only trains the named configurations and reports the others as they stand', async () => {
