@@ -8,8 +8,9 @@ import {
   screenConfigurations,
   summarize,
   type RunOutcome,
+  type SweepRow,
 } from './sweep';
-import { sweepChart, sweepMarkdown } from './sweepReport';
+import { sweepChart, sweepMarkdown, type SweepReport } from './sweepReport';
 
 const outcome = (
   configuration: string,
@@ -30,6 +31,17 @@ const outcome = (
 });
 
 const configurations = ['a', 'b', 'c'].map((name) => ({ name, flags: {} }));
+
+/** A sweep report of `rows` with placeholder command, machine and data, and no baselines. */
+const plainReport = (rows: SweepRow[]): SweepReport => ({
+  name: 'g',
+  command: 'npm run tune',
+  machine: 'm',
+  date: 'd',
+  dataSummary: 's',
+  rows,
+  baselines: [],
+});
 
 describe('gridConfigurations', () => {
   it('gives the product of the axes over the base, then the extra configurations', () => {
@@ -94,15 +106,7 @@ describe('the choice rule', () => {
       2,
     );
     expect(chooseConfiguration(rows)?.configuration).toBe('b');
-    const plain = {
-      name: 'g',
-      command: 'npm run tune',
-      machine: 'm',
-      date: 'd',
-      dataSummary: 's',
-      rows,
-      baselines: [],
-    };
+    const plain = plainReport(rows);
     const markdown = sweepMarkdown(plain);
     expect(markdown).toMatch(
       /\| \*\*b\*\* \(chosen\) \| 2 \| 1,000 \| 4 \| 10 \| 5\.0 ± 0\.0 \| 0\.1900 ± 0\.0141 \|/,
@@ -177,16 +181,7 @@ describe('the choice rule', () => {
     expect(chooseConfiguration(rows, 2999)?.configuration).toBe('c');
     expect(chooseConfiguration(rows, 2000)?.configuration).toBe('c');
     expect(chooseConfiguration(rows, 999)).toBeNull();
-    const report = {
-      name: 'g',
-      command: 'npm run tune',
-      machine: 'm',
-      date: 'd',
-      dataSummary: 's',
-      rows,
-      baselines: [],
-      screen: 1,
-    };
+    const report = { ...plainReport(rows), screen: 1 };
     const capped = sweepMarkdown({ ...report, maxParameters: 2000 });
     expect(capped).toContain('| **c** (chosen) |');
     expect(capped).toContain('and at most 2,000 parameters): **c**');
