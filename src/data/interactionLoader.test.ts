@@ -8,6 +8,7 @@ import {
   loadMovieLensRatings,
   ONLINE_RETAIL_PURCHASES,
 } from './interactionLoader';
+import { openCsvTable } from './csvTable';
 
 const dir = mkdtempSync(join(tmpdir(), 'cprec-loader-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,6 +29,13 @@ describe('loadInteractions', () => {
       { user: 'u1', item: 'i3', timestamp: -1 },
     ]);
     expect(summary).toEqual({ file: path, rows: 3, kept: 3, dropped: {} });
+  });
+
+  it('loads a table opened for its header as it loads the path', () => {
+    const path = csvFile('user_id,item_id,timestamp\nu1,i1,5\nu2,i2,3\n');
+    const table = openCsvTable(path);
+    expect(table.header).toEqual(['user_id', 'item_id', 'timestamp']);
+    expect(loadInteractions(table)).toEqual(loadInteractions(path));
   });
 
   it('uses the MovieLens column names', () => {

@@ -99,16 +99,17 @@ function parseCondition(table: CsvTable, text: string): Condition {
 }
 
 /**
- * Reads `path`. Errors (DataError, naming file:line:column where there is one): an empty file or
+ * Reads `source`: a path, or a table its caller already opened to read the header (so the file is
+ * read once). Errors (DataError, naming file:line:column where there is one): an empty file or
  * a header with no data rows, a missing column, a row whose field count differs from the header,
  * a timestamp or filtered value that is not a finite number, a bad `where` condition.
  */
 export function loadInteractions(
-  path: string,
+  source: string | CsvTable,
   options: InteractionLoadOptions = {},
 ): LoadedInteractions {
-  const table = openCsvTable(path);
-  const { header } = table;
+  const table = typeof source === 'string' ? openCsvTable(source) : source;
+  const { path, header } = table;
   const userAt = columnIndex(table, options.userColumn ?? 'user_id', 'user');
   const itemAt = columnIndex(table, options.itemColumn ?? 'item_id', 'item');
   const timeAt = columnIndex(table, options.timestampColumn ?? 'timestamp', 'timestamp');
@@ -169,8 +170,8 @@ export function loadInteractions(
 
 /** MovieLens `ratings.csv`, with optional further filters (e.g. `where: ['rating>=4']`). */
 export function loadMovieLensRatings(
-  path: string,
+  source: string | CsvTable,
   options: InteractionLoadOptions = {},
 ): LoadedInteractions {
-  return loadInteractions(path, { ...MOVIELENS_RATINGS, ...options });
+  return loadInteractions(source, { ...MOVIELENS_RATINGS, ...options });
 }

@@ -119,7 +119,9 @@ export interface LoadedData {
 export function loadData(flags: DataFlagValues): LoadedData {
   const path = flags.data;
   if (!existsSync(path)) throw new Error(`--data ${path}: no such file`);
-  const { header } = openCsvTable(path);
+  // Opened once: the header picks the format, and the same table is then loaded.
+  const table = openCsvTable(path);
+  const { header } = table;
   const format =
     flags.format === 'auto'
       ? header.includes('userId') && header.includes('movieId')
@@ -132,8 +134,8 @@ export function loadData(flags: DataFlagValues): LoadedData {
   };
   const loaded =
     format === 'movielens'
-      ? loadMovieLensRatings(path, filters)
-      : loadInteractions(path, {
+      ? loadMovieLensRatings(table, filters)
+      : loadInteractions(table, {
           userColumn: flags['user-col'],
           itemColumn: flags['item-col'],
           timestampColumn: flags['time-col'],
