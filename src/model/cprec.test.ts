@@ -197,6 +197,48 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     ).toThrow(/11 context targets of weight 0\.7 for 12 inputs/);
   });
 
+  it('scores every position of training windows as the loss and logProbs do', async () => {
+    await useBackend(backend);
+    model = new CpRec(small);
+    randomize(model.params, 11);
+    const rows = [
+      [0, 0, 0, 0, 0, 3, 14, 25, 3, 7, 1, 9],
+      [2, 9, 2, 30, 4, 4, 18, 22, 6, 1, 11, 27],
+    ];
+    const inputs = Int32Array.from(rows.flat());
+    const scores = model.positionLogProbs(inputs, 2);
+    expect(scores.shape).toEqual([24, 31]);
+    const table = (await scores.array()) as number[][];
+    scores.dispose();
+    // Reference 1: the loss of one target at one position is minus that position's log-probability.
+    for (const [at, target] of [
+      [7, 4],
+      [11, 30],
+      [13, 1],
+      [23, 18],
+    ]) {
+      const targets = new Int32Array(24);
+      targets[at] = target;
+      const loss = (await model.loss(inputs, targets, 2).data())[0];
+      expect(-table[at][target]).toBeCloseTo(loss, 4);
+    }
+    // Reference 2: a window's last position is what logProbs gives after its history.
+    const last = (await model
+      .logProbs(rows.map((r) => r.filter((id) => id > 0)))
+      .array()) as number[][];
+    expect(maxAbsDiff(table[11].slice(1), last[0].slice(1))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(table[23].slice(1), last[1].slice(1))).toBeLessThan(1e-5);
+    expect(() => model!.positionLogProbs(inputs, 3)).toThrow(
+      /24 ids do not form 3 rows of maxLength 12/,
+    );
+  });
+
+  it('refuses per-position scores with a copy head', async () => {
+    await useBackend(backend);
+    model = new CpRec({ ...small, copyHead: true });
+    expect(() => model!.positionLogProbs(new Int32Array(12), 1)).toThrow(/copy head/);
+  });
+
   it('leaks no tensors in a forward pass, a training step or a top-k call', async () => {
     await useBackend(backend);
     model = new CpRec(small);
@@ -213,6 +255,7 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     step(); // Adam creates its moment variables on the first step.
     const before = tf.memory().numTensors;
     model.logProbs([[1, 2, 3]]).dispose();
+    model.positionLogProbs(new Int32Array(24).fill(1), 2).dispose();
     step();
     await model.topK([5, 6, 7], 10, { exclude: [8], include: [8, 9, 20, 30] });
     expect(tf.memory().numTensors).toBe(before);

@@ -226,6 +226,28 @@ export class CpRec {
     });
   }
 
+  /**
+   * Log-probabilities of the next item at every position of windows as training reads them:
+   * [B, T] row-major ids -> [B * T, numItems + 1], as the softmax of `loss` scores them (seen
+   * items not masked). A copy head's mixture needs each position's own window, so a model with
+   * one is refused.
+   */
+  positionLogProbs(inputs: Int32Array, batchSize: number): tf.Tensor2D {
+    if (this.copy) {
+      throw new RangeError('positionLogProbs: a copy head mixes per history; this model has one');
+    }
+    const t = inputs.length / batchSize;
+    if (t !== this.config.maxLength) {
+      throw new RangeError(
+        `positionLogProbs: ${inputs.length} ids do not form ${batchSize} rows of maxLength ${this.config.maxLength}`,
+      );
+    }
+    return tf.tidy(() => {
+      const h = this.hidden(this.windowTensor(inputs, batchSize)); // [B, T, d]
+      return this.softmax.logProbs(tf.reshape(h, [batchSize * t, this.config.d]) as tf.Tensor2D);
+    });
+  }
+
   /** Each history's last maxLength ids, left-padded to maxLength: [B * maxLength] row-major. */
   private windows(histories: ArrayLike<number>[]): Int32Array {
     const { maxLength, numItems } = this.config;

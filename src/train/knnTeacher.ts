@@ -1,20 +1,11 @@
 /**
- * The item kNN as a teacher (`--knn-targets`): a share of the training targets is replaced by an
- * item drawn from the kNN's scores of the position's own history. Since the loss is the
- * cross-entropy of a drawn target, the network then fits, in expectation, a mixture of the data's
- * next items and the kNN's distribution: knowledge distillation without a dense target tensor.
- * On the movies the network's error is largely variance (610 users) and the kNN knows pairs of
- * items rated far apart that the network does not (docs/tuning.md, analyses).
+ * The item kNN as a teacher (`--knn-targets`, see targetTeacher): a share of the training targets
+ * is replaced by an item drawn from the kNN's scores of the position's own history. On the movies
+ * the network's error is largely variance (610 users) and the kNN knows pairs of items rated far
+ * apart that the network does not (docs/tuning.md, analyses).
  */
 import { itemKnnVotes, type ItemKnnTable } from '../eval/baselines';
-
-/** Rewrites a batch's targets ([rows, length] row-major, 0 = none) given its inputs. */
-export type TargetTeacher = (
-  inputs: Int32Array,
-  targets: Int32Array,
-  length: number,
-  random: () => number,
-) => Int32Array;
+import { historyAt, type TargetTeacher, type TeacherOptions } from './targetTeacher';
 
 /**
  * Items are drawn with probability proportional to the kNN score squared: on the shipped movie
@@ -23,14 +14,10 @@ export type TargetTeacher = (
  */
 export const KNN_TEACHER_POWER = 2;
 
-export interface KnnTeacherOptions {
-  /** Probability that a position's target is drawn from the kNN instead (0..1). */
-  share: number;
-  /** Never draw an item the window already holds up to the position (as evaluation masks it). */
-  excludeSeen: boolean;
-}
-
-export function knnTeacher(table: ItemKnnTable, options: KnnTeacherOptions): TargetTeacher {
+export function knnTeacher(
+  table: ItemKnnTable,
+  options: TeacherOptions,
+): (...args: Parameters<TargetTeacher>) => Int32Array {
   const { share, excludeSeen } = options;
   if (!(share >= 0 && share <= 1)) {
     throw new RangeError(`kNN teacher: share must be in [0, 1], got ${share}`);
@@ -50,10 +37,7 @@ export function knnTeacher(table: ItemKnnTable, options: KnnTeacherOptions): Tar
     for (let base = 0; base < inputs.length; base += length) {
       for (let t = 0; t < length; t++) {
         if (targets[base + t] === 0 || inputs[base + t] === 0 || random() >= share) continue;
-        // Windows are left-padded, so the history is the filled run ending at t.
-        let start = base + t;
-        while (start > base && inputs[start - 1] !== 0) start--;
-        const history = inputs.subarray(start, base + t + 1);
+        const history = historyAt(inputs, base + t, length);
         itemKnnVotes(table, history, (b, w) => {
           if (scores[b] === 0) touched.push(b);
           scores[b] += w;

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { WEIGHT_KINDS } from '../model/quantization';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalog } from './catalogJson';
-import { readModelFiles } from './modelFiles';
+import { readModelFiles, readModelJson } from './modelFiles';
 import { useBackend } from '../testing/backends';
 
 const run = promisify(execFile);
@@ -347,6 +347,55 @@ describe('npm run train / evaluate', () => {
     );
     expect(otherwise).toMatch(
       /nextitnet in .*compare-online-retail-sample\.json was trained otherwise \(training\.epochs: 1 -> 2.*\): give another --runs/,
+    );
+  });
+
+  it('distils --teacher-models into a new network, and names a teacher that does not fit', async () => {
+    const train = (out: string, ...flags: string[]) =>
+      run(tsx, [
+        'src/train/cprecCli.ts',
+        'train',
+        ...DATA,
+        ...TINY,
+        '--epochs',
+        '1',
+        ...flags,
+        '--out',
+        out,
+        '--checkpoint',
+        `${out}-checkpoint`,
+      ]);
+    const teacher = join(dir, 'teacher');
+    const copying = join(dir, 'teacher-copying');
+    // Repeat data's recipe has a copy head, which a teacher cannot have.
+    await train(teacher, '--no-copy-head');
+    await train(copying);
+    const student = join(dir, 'student');
+    const taught = await train(student, '--teacher-models', ` ${teacher} ,`);
+    expect(taught.stderr).toMatch(/epoch 1: loss/);
+    expect((await readModelJson(student)).training.settings).toMatchObject({
+      teacherModels: [teacher],
+      teacherTargets: 0.5,
+    });
+
+    const fail = (...flags: string[]) =>
+      train(join(dir, 'no-student'), ...flags).then(
+        () => '',
+        (e) => e.stderr as string,
+      );
+    expect(await fail('--teacher-models', copying)).toContain(
+      `--teacher-models ${copying}: the model has a copy head`,
+    );
+    expect(await fail('--teacher-models', teacher, '--min-item-events', '5')).toMatch(
+      new RegExp(
+        `--teacher-models ${teacher}: the model knows \\d+ items, the data has \\d+: train with the data and filters the teacher was trained on`,
+      ),
+    );
+    expect(await fail('--teacher-models', teacher, '--max-length', '30')).toContain(
+      `--teacher-models ${teacher}: the model reads histories of 20, this run 30`,
+    );
+    expect(await fail('--teacher-targets', '0.3')).toContain(
+      '--teacher-targets 0.3 needs --teacher-models to draw them from',
     );
   });
 

@@ -1,7 +1,7 @@
 /** The flags of a training run and what they become: trainer options and run settings. */
 import { WEIGHT_KINDS } from '../model/quantization';
 import type { CpRecConfig } from '../model/config';
-import { flagGroup, type FlagValues } from './flags';
+import { flagGroup, UsageError, type FlagValues } from './flags';
 import { configFromFlags, MODEL_FLAGS, presetOf } from './presets';
 import { recipeDefault, recipeFor, SHARED_RECIPE } from './recipes';
 import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainOptions';
@@ -58,6 +58,14 @@ export const TRAIN_FLAGS = flagGroup({
     type: 'number',
     help: `share of the training targets drawn from the item kNN's scores of the position's history (squared), a teacher beside the data (0 = off) ${recipeDefault('knnTargets')}`,
   },
+  'teacher-models': {
+    type: 'string',
+    help: 'comma-separated model folders (of train, tune or compare runs on the same data) whose joint next-item distribution draws --teacher-targets of the training targets: distils them into this network, e.g. several seeds into one, or a wide network into a narrow one (default: none)',
+  },
+  'teacher-targets': {
+    type: 'number',
+    help: 'share of the training targets drawn from --teacher-models (default: 0.5 with --teacher-models, else 0)',
+  },
   'average-epochs': {
     type: 'number',
     help: `validate and keep a running average of the weights over about this many epochs (0 = the weights as trained) ${recipeDefault('averageEpochs')}`,
@@ -101,8 +109,22 @@ export const WEIGHTS_FLAG = {
   help: 'weight storage: fp32, fp16, int8 (8-bit codes, a scale per row or channel), mixed (tail-block tables at 4 bits), mixed4 (every matrix at 4 bits but the head tables), int4 (every matrix at 4 bits)',
 } as const;
 
+/** The --teacher-models folders; null without any. */
+function teacherModelsOf(flags: TrainFlagValues): string[] | null {
+  const dirs = (flags['teacher-models'] ?? '')
+    .split(',')
+    .map((dir) => dir.trim())
+    .filter((dir) => dir !== '');
+  return dirs.length > 0 ? dirs : null;
+}
+
 export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: string): TrainOptions {
   const recipe = recipeFor(flags['keep-seen']);
+  if ((flags['teacher-targets'] ?? 0) > 0 && !teacherModelsOf(flags)) {
+    throw new UsageError(
+      `--teacher-targets ${flags['teacher-targets']} needs --teacher-models to draw them from`,
+    );
+  }
   const epochs = flags.epochs ?? recipe.epochs;
   return validateTrainOptions({
     epochs,
@@ -118,6 +140,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     contextWeight: flags['context-weight'] ?? recipe.contextWeight,
     labelSmoothing: flags['label-smoothing'],
     knnTargets: flags['knn-targets'] ?? recipe.knnTargets,
+    teacherTargets: flags['teacher-targets'] ?? (teacherModelsOf(flags) ? 0.5 : 0),
     averageEpochs: flags['average-epochs'] ?? recipe.averageEpochs,
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],
@@ -135,6 +158,8 @@ export interface RunSettings {
   /** See balanceUsers; 0 = every window once per epoch. */
   userBalance: number;
   keepSeen: boolean;
+  /** Model folders of the teacher networks (see modelTeacher); null = none. */
+  teacherModels: string[] | null;
 }
 
 export function runSettingsFromFlags(flags: TrainFlagValues, maxLength: number): RunSettings {
@@ -144,6 +169,7 @@ export function runSettingsFromFlags(flags: TrainFlagValues, maxLength: number):
     shuffleWithin: flags['shuffle-within'] ?? null,
     userBalance: flags['user-balance'],
     keepSeen: flags['keep-seen'],
+    teacherModels: teacherModelsOf(flags),
   };
 }
 

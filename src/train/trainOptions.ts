@@ -23,6 +23,8 @@ export interface TrainOptions {
   labelSmoothing: number;
   /** Share of the targets drawn from the item kNN instead (see knnTeacher; 0 = off). */
   knnTargets: number;
+  /** Share of the targets drawn from trained networks instead (see modelTeacher; 0 = off). */
+  teacherTargets: number;
   /**
    * Validate and keep a running average of the weights over about this many epochs of steps
    * (Adam's averageDecay = 1 - 1 / (averageEpochs x steps per epoch)); 0 = the weights as trained.
@@ -54,6 +56,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   contextWeight: 0,
   labelSmoothing: 0,
   knnTargets: 0,
+  teacherTargets: 0,
   averageEpochs: 0,
   maskSeen: false,
   seed: 42,
@@ -86,6 +89,7 @@ export function validateTrainOptions(options: TrainOptions): TrainOptions {
     ],
     ['labelSmoothing', options.labelSmoothing >= 0 && options.labelSmoothing < 1, 'in [0, 1)'],
     ['knnTargets', options.knnTargets >= 0 && options.knnTargets <= 1, 'in [0, 1]'],
+    ['teacherTargets', options.teacherTargets >= 0 && options.teacherTargets <= 1, 'in [0, 1]'],
     ['averageEpochs', options.averageEpochs >= 0, '>= 0'],
   ];
   for (const [name, ok, rule] of checks) {

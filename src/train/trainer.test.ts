@@ -6,7 +6,8 @@ import type { TrainingWindows } from '../data/trainingWindows';
 import { fitItemKnnTable } from '../eval/baselines';
 import { CpRec } from '../model/cprec';
 import { knnTeacher } from './knnTeacher';
-import { maxAbsDiff, useBackend } from '../testing/backends';
+import { modelTeacher } from './modelTeacher';
+import { maxAbsDiff, randomize, useBackend } from '../testing/backends';
 import { train, type Validate } from './trainer';
 import {
   DEFAULT_TRAIN_OPTIONS,
@@ -157,10 +158,35 @@ describe('train', () => {
     expect(maxAbsDiff(await trained(0.5), taught)).toBe(0);
     await expect(
       train(model(), windows, scripted([1], []), { ...options, knnTargets: 0.5 }),
-    ).rejects.toThrow('train: knnTargets 0.5 without a teacher to draw them');
+    ).rejects.toThrow('train: knnTargets 0.5 and teacherTargets 0 without a teacher to draw them');
     await expect(
       train(model(), windows, scripted([1], []), options, {}, teacher()),
-    ).rejects.toThrow('train: knnTargets 0 with a teacher to draw them');
+    ).rejects.toThrow('train: knnTargets 0 and teacherTargets 0 with a teacher to draw them');
+  });
+
+  it('teacherTargets trains on targets a teacher network draws, the same way again for the same seed', async () => {
+    const network = model();
+    randomize(network.params, 17);
+    const trained = async (teacherTargets: number) => {
+      const m = model();
+      await train(
+        m,
+        windows,
+        scripted([1, 2], []),
+        { ...options, epochs: 2, teacherTargets },
+        {},
+        teacherTargets > 0
+          ? modelTeacher([network], { share: teacherTargets, excludeSeen: true })
+          : undefined,
+      );
+      return weights(m);
+    };
+    const taught = await trained(0.5);
+    expect(maxAbsDiff(taught, await trained(0))).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(await trained(0.5), taught)).toBe(0);
+    await expect(
+      train(model(), windows, scripted([1], []), { ...options, teacherTargets: 0.5 }),
+    ).rejects.toThrow('train: knnTargets 0 and teacherTargets 0.5 without a teacher to draw them');
   });
 
   it('refuses label smoothing with a copy head before training, naming the value', async () => {

@@ -18,7 +18,7 @@ import {
   type RunState,
 } from './checkpoint';
 import { lockCheckpoint } from './checkpointLock';
-import type { TargetTeacher } from './knnTeacher';
+import type { TargetTeacher } from './targetTeacher';
 import type { ProgressState } from './progressBar';
 import { learningRateAt, validateTrainOptions, type TrainOptions } from './trainOptions';
 
@@ -58,7 +58,8 @@ export type EpochWindows = (epoch: number) => TrainingWindows;
  * Trains `model` in place with Adam on next-item loss at every position, validating after each
  * epoch, keeping the best epoch's weights (restored at the end) and stopping early. With a
  * checkpoint directory the run resumes where it stopped and is deterministic for a seed.
- * `teacher` draws the share `options.knnTargets` of the targets (required when it is above 0).
+ * `teacher` draws the shares `options.knnTargets` and `options.teacherTargets` of the targets
+ * (required when either is above 0).
  */
 export async function train(
   model: CpRec,
@@ -84,9 +85,11 @@ export async function train(
       `train: labelSmoothing ${options.labelSmoothing} with the copy head, whose mixture needs the softmax's exact likelihood: use one or the other`,
     );
   }
-  if (options.knnTargets > 0 !== (teacher !== undefined)) {
+  const teaching = options.knnTargets > 0 || options.teacherTargets > 0;
+  if (teaching !== (teacher !== undefined)) {
     throw new RangeError(
-      `train: knnTargets ${options.knnTargets} ${teacher ? 'with' : 'without'} a teacher to draw them`,
+      `train: knnTargets ${options.knnTargets} and teacherTargets ${options.teacherTargets} ` +
+        `${teacher ? 'with' : 'without'} a teacher to draw them`,
     );
   }
   if (windows.maxLength !== model.config.maxLength) {
@@ -157,29 +160,28 @@ export async function train(
       }
       for (const batch of shuffledBatches(epochWindows, batchSize, seed * 1000 + epoch)) {
         const globalStep = (epoch - 1) * stepsPerEpoch + step++;
-        const taught = (targets: Int32Array) =>
-          teacher
-            ? teacher(
-                batch.inputs,
-                targets,
-                windows.maxLength,
-                mulberry32(seed * 6007 + globalStep),
-              )
-            : targets;
+        const nextItems = futureTargets(
+          batch.targets,
+          windows.maxLength,
+          options.targetWindow,
+          mulberry32(seed + globalStep),
+          options.targetDecay,
+        );
+        // Drawn before the step, so that a teacher network's forward pass is not on its tape.
+        const targets = teacher
+          ? await teacher(
+              batch.inputs,
+              nextItems,
+              windows.maxLength,
+              mulberry32(seed * 6007 + globalStep),
+            )
+          : nextItems;
         const lr = learningRateAt(globalStep, stepsPerEpoch, options);
         const loss = adam.minimize(
           () =>
             model.loss(
               maskItems(batch.inputs, options.itemMask, mulberry32(seed * 7907 + globalStep)),
-              taught(
-                futureTargets(
-                  batch.targets,
-                  windows.maxLength,
-                  options.targetWindow,
-                  mulberry32(seed + globalStep),
-                  options.targetDecay,
-                ),
-              ),
+              targets,
               batch.size,
               {
                 dropoutSeed: seed * 1_000_003 + globalStep * 64,

@@ -17,10 +17,15 @@ import type { LoadedData } from './dataFlags';
 import type { RunSettings } from './trainFlags';
 import { learningCurveSvg } from './learningCurve';
 import { machineDescription } from './measurement';
-import { writeModelFiles } from './modelFiles';
+import { readModelFiles, writeModelFiles } from './modelFiles';
+import type { ModelJson } from '../model/modelFormat';
 import { modelScorer } from './modelScorer';
 import type { EpochRecord } from './checkpoint';
 import { knnTeacher } from './knnTeacher';
+import { modelTeacher } from './modelTeacher';
+import { composeTeachers } from './targetTeacher';
+import { checkVocabulary } from './checkVocabulary';
+import { UsageError } from './flags';
 import { ProgressBar } from './progressBar';
 import { storedAs } from './weightsChoice';
 import { train, type EpochWindows, type TrainResult } from './trainer';
@@ -51,6 +56,44 @@ export interface TrainedRun {
   validation: EvaluationResult;
   test: EvaluationResult;
   nextItNetParameters: number;
+}
+
+/** The teacher networks of `--teacher-models`, checked against the data and read for inference. */
+async function loadTeachers(
+  dirs: readonly string[] | null,
+  data: LoadedData,
+  maxLength: number,
+): Promise<{ model: CpRec; modelJson: ModelJson }[]> {
+  const teachers: { model: CpRec; modelJson: ModelJson }[] = [];
+  try {
+    for (const dir of dirs ?? []) {
+      const loaded = await readModelFiles(dir);
+      teachers.push(loaded);
+      try {
+        checkVocabulary(
+          loaded.modelJson.items,
+          data.dataset,
+          'train with the data and filters the teacher was trained on',
+        );
+      } catch (e) {
+        throw new UsageError(`--teacher-models ${dir}: ${(e as Error).message}`);
+      }
+      if (loaded.model.config.maxLength !== maxLength) {
+        throw new UsageError(
+          `--teacher-models ${dir}: the model reads histories of ${loaded.model.config.maxLength}, this run ${maxLength}`,
+        );
+      }
+      if (loaded.model.config.copyHead) {
+        throw new UsageError(
+          `--teacher-models ${dir}: the model has a copy head, whose mixture a teacher cannot give at every position`,
+        );
+      }
+    }
+    return teachers;
+  } catch (e) {
+    teachers.forEach((t) => t.model.dispose());
+    throw e;
+  }
 }
 
 /** Trains one config on the data with progress on `bar`, then scores the best epoch. */
@@ -95,8 +138,30 @@ export async function trainAndEvaluate(
         : `(${(nextItNetParameters / model.parameterCount).toFixed(2)}x fewer than NextItNet at this d and depth); `) +
       `${windows.numWindows} training windows of ${config.maxLength}`,
   );
-  // The vocabulary is part of the run's identity: the same windows over other item ids are other data.
-  const dataId = createHash('sha256').update(dataset.itemIds.join('\n')).digest('hex');
+  const teachers = await loadTeachers(options.teacherModels, data, config.maxLength);
+  // The vocabulary is part of the run's identity: the same windows over other item ids are other
+  // data; so are the teachers' weights, which draw targets.
+  const identityHash = createHash('sha256').update(dataset.itemIds.join('\n'));
+  for (const { modelJson } of teachers) identityHash.update(JSON.stringify(modelJson.weightFiles));
+  const dataId = identityHash.digest('hex');
+  const teacher = composeTeachers([
+    ...(options.knnTargets > 0
+      ? [
+          knnTeacher(fitItemKnnTable(dataset.train, dataset.numItems), {
+            share: options.knnTargets,
+            excludeSeen: options.maskSeen,
+          }),
+        ]
+      : []),
+    ...(options.teacherTargets > 0
+      ? [
+          modelTeacher(
+            teachers.map((t) => t.model),
+            { share: options.teacherTargets, excludeSeen: options.maskSeen },
+          ),
+        ]
+      : []),
+  ]);
   const result = await train(
     model,
     windowsOf ?? windows,
@@ -119,13 +184,8 @@ export async function trainAndEvaluate(
             `HR@10 ${r.validation['HR@10'].toFixed(4)} (${r.seconds.toFixed(0)} s)${improved ? ' *' : ''}`,
         ),
     },
-    options.knnTargets > 0
-      ? knnTeacher(fitItemKnnTable(dataset.train, dataset.numItems), {
-          share: options.knnTargets,
-          excludeSeen: options.maskSeen,
-        })
-      : undefined,
-  );
+    teacher,
+  ).finally(() => teachers.forEach((t) => t.model.dispose()));
   return {
     model,
     result,
