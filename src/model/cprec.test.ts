@@ -228,6 +228,13 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
       .array()) as number[][];
     expect(maxAbsDiff(table[11].slice(1), last[0].slice(1))).toBeLessThan(1e-5);
     expect(maxAbsDiff(table[23].slice(1), last[1].slice(1))).toBeLessThan(1e-5);
+    // Chosen positions only: the same rows.
+    const some = (await model.positionLogProbs(inputs, 2, [23, 7, 7]).array()) as number[][];
+    const sameRows = [23, 7, 7].map((at, i) => maxAbsDiff(some[i].slice(1), table[at].slice(1)));
+    expect(Math.max(...sameRows)).toBeLessThan(1e-6);
+    expect(() => model!.positionLogProbs(inputs, 2, [3, 24])).toThrow(
+      /position 24 is outside 0..23/,
+    );
     expect(() => model!.positionLogProbs(inputs, 3)).toThrow(
       /24 ids do not form 3 rows of maxLength 12/,
     );

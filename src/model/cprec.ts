@@ -227,12 +227,16 @@ export class CpRec {
   }
 
   /**
-   * Log-probabilities of the next item at every position of windows as training reads them:
-   * [B, T] row-major ids -> [B * T, numItems + 1], as the softmax of `loss` scores them (seen
-   * items not masked). A copy head's mixture needs each position's own window, so a model with
-   * one is refused.
+   * Log-probabilities of the next item at positions of windows as training reads them: [B, T]
+   * row-major ids -> [P, numItems + 1] for the P flat `positions` (default: all B * T), as the
+   * softmax of `loss` scores them (seen items not masked). A copy head's mixture needs each
+   * position's own window, so a model with one is refused.
    */
-  positionLogProbs(inputs: Int32Array, batchSize: number): tf.Tensor2D {
+  positionLogProbs(
+    inputs: Int32Array,
+    batchSize: number,
+    positions?: readonly number[],
+  ): tf.Tensor2D {
     if (this.copy) {
       throw new RangeError('positionLogProbs: a copy head mixes per history; this model has one');
     }
@@ -242,9 +246,18 @@ export class CpRec {
         `positionLogProbs: ${inputs.length} ids do not form ${batchSize} rows of maxLength ${this.config.maxLength}`,
       );
     }
+    const outside = positions?.find((p) => !(Number.isInteger(p) && p >= 0 && p < inputs.length));
+    if (outside !== undefined) {
+      throw new RangeError(
+        `positionLogProbs: position ${outside} is outside 0..${inputs.length - 1}`,
+      );
+    }
     return tf.tidy(() => {
       const h = this.hidden(this.windowTensor(inputs, batchSize)); // [B, T, d]
-      return this.softmax.logProbs(tf.reshape(h, [batchSize * t, this.config.d]) as tf.Tensor2D);
+      const flat = tf.reshape(h, [batchSize * t, this.config.d]) as tf.Tensor2D; // [B * T, d]
+      // Only the rows asked for go through the softmax, its costliest part.
+      const rows = positions ? tf.gather(flat, tf.tensor1d([...positions], 'int32')) : flat; // [P, d]
+      return this.softmax.logProbs(rows);
     });
   }
 

@@ -41,9 +41,8 @@ export function modelTeacher(models: readonly CpRec[], options: TeacherOptions):
     if (positions.length === 0) return targets;
     const rows = inputs.length / length;
     const mean = tf.tidy(() => {
-      const at = tf.tensor1d(positions, 'int32');
-      const picked = models.map((m) => tf.gather(m.positionLogProbs(inputs, rows), at)); // [P, N + 1]
-      return tf.div(tf.addN(picked), models.length) as tf.Tensor2D;
+      const each = models.map((m) => m.positionLogProbs(inputs, rows, positions)); // [P, N + 1]
+      return tf.div(tf.addN(each), models.length) as tf.Tensor2D;
     });
     const logProbs = (await mean.data()) as Float32Array;
     mean.dispose();
