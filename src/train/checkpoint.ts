@@ -161,7 +161,8 @@ function differences(was: RunIdentity, now: RunIdentity): string[] {
   const lines = (['config', 'options'] as const).flatMap((part) =>
     settingsDifferences(record(was[part]), record(now[part])),
   );
-  if (was.data !== now.data) lines.push('the training data (vocabulary or sequences) differ');
+  if (was.data !== now.data)
+    lines.push('the training data (vocabulary, sequences or teacher networks) differ');
   return lines;
 }
 

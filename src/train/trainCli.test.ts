@@ -378,6 +378,14 @@ describe('npm run train / evaluate', () => {
       teacherTargets: 0.5,
     });
 
+    // Its checkpoint belongs to those teachers: retrained, they make it another run.
+    await train(teacher, '--no-copy-head', '--seed', '7', '--fresh');
+    const resumed = await train(student, '--teacher-models', teacher).then(
+      () => '',
+      (e) => e.stderr as string,
+    );
+    expect(resumed).toContain('teacher networks) differ');
+
     const fail = (...flags: string[]) =>
       train(join(dir, 'no-student'), ...flags).then(
         () => '',
