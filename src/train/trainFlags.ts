@@ -60,7 +60,7 @@ export const TRAIN_FLAGS = flagGroup({
   },
   'teacher-models': {
     type: 'string',
-    help: 'comma-separated model folders (of train, tune or compare runs on the same data) whose joint next-item distribution draws --teacher-targets of the training targets: distils them into this network, e.g. several seeds into one, or a wide network into a narrow one (default: none)',
+    help: 'comma-separated model folders (of train, tune or compare runs on the same data, without a copy head) whose joint next-item distribution draws --teacher-targets of the training targets: distils them into this network, e.g. several seeds into one, or a wide network into a narrow one (default: none)',
   },
   'teacher-targets': {
     type: 'number',
