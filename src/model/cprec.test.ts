@@ -244,6 +244,7 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     await useBackend(backend);
     model = new CpRec({ ...small, copyHead: true });
     expect(() => model!.positionLogProbs(new Int32Array(12), 1)).toThrow(/copy head/);
+    expect(() => tf.tidy(() => model!.nextItemLogProbs(tf.zeros([1, 16])))).toThrow(/copy head/);
   });
 
   it('leaks no tensors in a forward pass, a training step or a top-k call', async () => {

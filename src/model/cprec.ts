@@ -229,17 +229,13 @@ export class CpRec {
   /**
    * Log-probabilities of the next item at positions of windows as training reads them: [B, T]
    * row-major ids -> [P, numItems + 1] for the P flat `positions` (default: all B * T), as the
-   * softmax of `loss` scores them (seen items not masked). A copy head's mixture needs each
-   * position's own window, so a model with one is refused.
+   * softmax of `loss` scores them (seen items not masked).
    */
   positionLogProbs(
     inputs: Int32Array,
     batchSize: number,
     positions?: readonly number[],
   ): tf.Tensor2D {
-    if (this.copy) {
-      throw new RangeError('positionLogProbs: a copy head mixes per history; this model has one');
-    }
     const t = inputs.length / batchSize;
     if (t !== this.config.maxLength) {
       throw new RangeError(
@@ -255,10 +251,21 @@ export class CpRec {
     return tf.tidy(() => {
       const h = this.hidden(this.windowTensor(inputs, batchSize)); // [B, T, d]
       const flat = tf.reshape(h, [batchSize * t, this.config.d]) as tf.Tensor2D; // [B * T, d]
-      // Only the rows asked for go through the softmax, its costliest part.
+      // Only the rows asked for go through the softmax.
       const rows = positions ? tf.gather(flat, tf.tensor1d([...positions], 'int32')) : flat; // [P, d]
-      return this.softmax.logProbs(rows);
+      return this.nextItemLogProbs(rows);
     });
+  }
+
+  /**
+   * The softmax's log-probabilities of hidden states [N, d] -> [N, numItems + 1]. A copy head's
+   * mixture needs each state's own window as well, so a model with one is refused.
+   */
+  nextItemLogProbs(h: tf.Tensor2D): tf.Tensor2D {
+    if (this.copy) {
+      throw new RangeError('nextItemLogProbs: a copy head mixes per history; this model has one');
+    }
+    return this.softmax.logProbs(h);
   }
 
   /** Each history's last maxLength ids, left-padded to maxLength: [B * maxLength] row-major. */

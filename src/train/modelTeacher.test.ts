@@ -101,6 +101,21 @@ describe('modelTeacher', () => {
     ).toBe(targets);
   });
 
+  it('draws the same from hidden states it kept as from states computed anew', async () => {
+    // Distinct windows, so that a state read for the wrong row or position would show.
+    const inputs = Int32Array.from({ length: 8 * LENGTH }, (_, i) =>
+      i % LENGTH < i % 3 ? 0 : ((i * 7) % NUM_ITEMS) + 1,
+    );
+    const targets = inputs.map((id) => (id === 0 ? 0 : 1));
+    const options = { share: 0.7, excludeSeen: true };
+    const keeping = modelTeacher(models, options);
+    await keeping(inputs, targets, LENGTH, mulberry32(1));
+    const again = await keeping(inputs, targets, LENGTH, mulberry32(2));
+    const anew = await modelTeacher(models, options, 0)(inputs, targets, LENGTH, mulberry32(2));
+    expect(Array.from(again)).toEqual(Array.from(anew));
+    expect(again.filter((id, i) => id !== targets[i]).length).toBeGreaterThan(10);
+  });
+
   it('composes with another teacher, which rewrites first', async () => {
     const { inputs, targets } = batchOf([0, 1, 2, 3, 4, 5], 4);
     const first = (_i: Int32Array, t: Int32Array) => t.map((id) => (id === 0 ? 0 : 7));

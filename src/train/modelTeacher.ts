@@ -11,7 +11,66 @@ import * as tf from '@tensorflow/tfjs';
 import type { CpRec } from '../model/cprec';
 import { historyAt, type TargetTeacher, type TeacherOptions } from './targetTeacher';
 
-export function modelTeacher(models: readonly CpRec[], options: TeacherOptions): TargetTeacher {
+/**
+ * The teachers' hidden states are kept per distinct window up to this many bytes in all: a
+ * teacher's forward pass is nearly all of its cost (the softmax of the drawn positions is a
+ * twentieth of it at d = 256), and an epoch's windows repeat in every epoch. The movie data's
+ * windows take about 230 MB a teacher at d = 256.
+ */
+export const HIDDEN_CACHE_BYTES = 2 ** 31;
+
+/** One teacher's hidden states of whole windows, keyed by the window's ids. */
+class HiddenStateCache {
+  private readonly states = new Map<string, Float32Array>();
+  private bytes = 0;
+
+  constructor(
+    readonly model: CpRec,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** The hidden states at flat `positions` of [rows, maxLength] row-major `inputs`: [P, d]. */
+  async statesAt(inputs: Int32Array, positions: readonly number[]): Promise<Float32Array> {
+    const { maxLength: t, d } = this.model.config;
+    const rows = [...new Set(positions.map((at) => Math.floor(at / t)))];
+    const keyOf = (row: number) => inputs.subarray(row * t, (row + 1) * t).join(',');
+    const found = new Map<number, Float32Array>();
+    const missing: number[] = [];
+    for (const row of rows) {
+      const cached = this.states.get(keyOf(row));
+      if (cached) found.set(row, cached);
+      else missing.push(row);
+    }
+    if (missing.length > 0) {
+      // Each row's states are its own: on wasm a row computed alone or in a batch is the same.
+      const ids = new Int32Array(missing.length * t);
+      missing.forEach((row, i) => ids.set(inputs.subarray(row * t, (row + 1) * t), i * t));
+      const h = tf.tidy(() => this.model.hidden(tf.tensor2d(ids, [missing.length, t], 'int32')));
+      const data = (await h.data()) as Float32Array;
+      h.dispose();
+      missing.forEach((row, i) => {
+        const states = data.slice(i * t * d, (i + 1) * t * d);
+        found.set(row, states);
+        if (this.bytes + states.byteLength <= this.maxBytes) {
+          this.states.set(keyOf(row), states);
+          this.bytes += states.byteLength;
+        }
+      });
+    }
+    const out = new Float32Array(positions.length * d);
+    positions.forEach((at, p) => {
+      const states = found.get(Math.floor(at / t))!;
+      out.set(states.subarray((at % t) * d, ((at % t) + 1) * d), p * d);
+    });
+    return out;
+  }
+}
+
+export function modelTeacher(
+  models: readonly CpRec[],
+  options: TeacherOptions,
+  cacheBytes = HIDDEN_CACHE_BYTES,
+): TargetTeacher {
   const { share, excludeSeen } = options;
   if (!(share >= 0 && share <= 1)) {
     throw new RangeError(`model teacher: share must be in [0, 1], got ${share}`);
@@ -27,6 +86,7 @@ export function modelTeacher(models: readonly CpRec[], options: TeacherOptions):
     }
   }
   const width = numItems + 1;
+  const caches = models.map((model) => new HiddenStateCache(model, cacheBytes / models.length));
   return async (inputs, targets, length, random) => {
     if (length !== maxLength || targets.length !== inputs.length || inputs.length % length !== 0) {
       throw new RangeError(
@@ -39,9 +99,13 @@ export function modelTeacher(models: readonly CpRec[], options: TeacherOptions):
       if (targets[i] !== 0 && inputs[i] !== 0 && random() < share) positions.push(i);
     }
     if (positions.length === 0) return targets;
-    const rows = inputs.length / length;
+    const states = await Promise.all(caches.map((cache) => cache.statesAt(inputs, positions)));
     const mean = tf.tidy(() => {
-      const each = models.map((m) => m.positionLogProbs(inputs, rows, positions)); // [P, N + 1]
+      const each = caches.map((cache, i) =>
+        cache.model.nextItemLogProbs(
+          tf.tensor2d(states[i], [positions.length, cache.model.config.d]),
+        ),
+      ); // [P, N + 1]
       return tf.div(tf.addN(each), models.length) as tf.Tensor2D;
     });
     const logProbs = (await mean.data()) as Float32Array;
