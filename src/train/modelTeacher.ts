@@ -18,7 +18,7 @@ import { historyAt, type TargetTeacher, type TeacherOptions } from './targetTeac
  * teachers a movie batch took 660 to 780 ms anew and 450 to 550 ms from kept states. The movie
  * data's windows take about 230 MB a teacher at d = 256.
  */
-export const HIDDEN_CACHE_BYTES = 2 ** 31;
+const HIDDEN_CACHE_BYTES = 2 ** 31;
 
 /** One teacher's hidden states of whole windows, keyed by the window's ids. */
 class HiddenStateCache {
