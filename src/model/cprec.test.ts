@@ -197,7 +197,7 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     ).toThrow(/11 context targets of weight 0\.7 for 12 inputs/);
   });
 
-  it('scores every position of training windows as the loss and logProbs do', async () => {
+  it('scores the hidden state of every window position as the loss and logProbs do', async () => {
     await useBackend(backend);
     model = new CpRec(small);
     randomize(model.params, 11);
@@ -206,7 +206,11 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
       [2, 9, 2, 30, 4, 4, 18, 22, 6, 1, 11, 27],
     ];
     const inputs = Int32Array.from(rows.flat());
-    const scores = model.positionLogProbs(inputs, 2);
+    const scores = tf.tidy(() =>
+      model!.nextItemLogProbs(
+        tf.reshape(model!.hidden(tf.tensor2d(inputs, [2, 12], 'int32')), [24, 16]) as tf.Tensor2D,
+      ),
+    );
     expect(scores.shape).toEqual([24, 31]);
     const table = (await scores.array()) as number[][];
     scores.dispose();
@@ -228,22 +232,11 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
       .array()) as number[][];
     expect(maxAbsDiff(table[11].slice(1), last[0].slice(1))).toBeLessThan(1e-5);
     expect(maxAbsDiff(table[23].slice(1), last[1].slice(1))).toBeLessThan(1e-5);
-    // Chosen positions only: the same rows.
-    const some = (await model.positionLogProbs(inputs, 2, [23, 7, 7]).array()) as number[][];
-    const sameRows = [23, 7, 7].map((at, i) => maxAbsDiff(some[i].slice(1), table[at].slice(1)));
-    expect(Math.max(...sameRows)).toBeLessThan(1e-6);
-    expect(() => model!.positionLogProbs(inputs, 2, [3, 24])).toThrow(
-      /position 24 is outside 0..23/,
-    );
-    expect(() => model!.positionLogProbs(inputs, 3)).toThrow(
-      /24 ids do not form 3 rows of maxLength 12/,
-    );
   });
 
   it('refuses per-position scores with a copy head', async () => {
     await useBackend(backend);
     model = new CpRec({ ...small, copyHead: true });
-    expect(() => model!.positionLogProbs(new Int32Array(12), 1)).toThrow(/copy head/);
     expect(() => tf.tidy(() => model!.nextItemLogProbs(tf.zeros([1, 16])))).toThrow(/copy head/);
   });
 
@@ -263,7 +256,7 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     step(); // Adam creates its moment variables on the first step.
     const before = tf.memory().numTensors;
     model.logProbs([[1, 2, 3]]).dispose();
-    model.positionLogProbs(new Int32Array(24).fill(1), 2).dispose();
+    tf.tidy(() => model!.nextItemLogProbs(tf.ones([3, 16]))).dispose();
     step();
     await model.topK([5, 6, 7], 10, { exclude: [8], include: [8, 9, 20, 30] });
     expect(tf.memory().numTensors).toBe(before);

@@ -227,37 +227,6 @@ export class CpRec {
   }
 
   /**
-   * Log-probabilities of the next item at positions of windows as training reads them: [B, T]
-   * row-major ids -> [P, numItems + 1] for the P flat `positions` (default: all B * T), as the
-   * softmax of `loss` scores them (seen items not masked).
-   */
-  positionLogProbs(
-    inputs: Int32Array,
-    batchSize: number,
-    positions?: readonly number[],
-  ): tf.Tensor2D {
-    const t = inputs.length / batchSize;
-    if (t !== this.config.maxLength) {
-      throw new RangeError(
-        `positionLogProbs: ${inputs.length} ids do not form ${batchSize} rows of maxLength ${this.config.maxLength}`,
-      );
-    }
-    const outside = positions?.find((p) => !(Number.isInteger(p) && p >= 0 && p < inputs.length));
-    if (outside !== undefined) {
-      throw new RangeError(
-        `positionLogProbs: position ${outside} is outside 0..${inputs.length - 1}`,
-      );
-    }
-    return tf.tidy(() => {
-      const h = this.hidden(this.windowTensor(inputs, batchSize)); // [B, T, d]
-      const flat = tf.reshape(h, [batchSize * t, this.config.d]) as tf.Tensor2D; // [B * T, d]
-      // Only the rows asked for go through the softmax.
-      const rows = positions ? tf.gather(flat, tf.tensor1d([...positions], 'int32')) : flat; // [P, d]
-      return this.nextItemLogProbs(rows);
-    });
-  }
-
-  /**
    * The softmax's log-probabilities of hidden states [N, d] -> [N, numItems + 1]. A copy head's
    * mixture needs each state's own window as well, so a model with one is refused.
    */

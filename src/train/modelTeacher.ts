@@ -34,11 +34,13 @@ class HiddenStateCache {
   async statesAt(inputs: Int32Array, positions: readonly number[]): Promise<Float32Array> {
     const { maxLength: t, d } = this.model.config;
     const rows = [...new Set(positions.map((at) => Math.floor(at / t)))];
-    const keyOf = (row: number) => inputs.subarray(row * t, (row + 1) * t).join(',');
+    const keys = new Map(
+      rows.map((row) => [row, inputs.subarray(row * t, (row + 1) * t).join(',')]),
+    );
     const found = new Map<number, Float32Array>();
     const missing: number[] = [];
     for (const row of rows) {
-      const cached = this.states.get(keyOf(row));
+      const cached = this.states.get(keys.get(row)!);
       if (cached) found.set(row, cached);
       else missing.push(row);
     }
@@ -53,7 +55,7 @@ class HiddenStateCache {
         const states = data.slice(i * t * d, (i + 1) * t * d);
         found.set(row, states);
         if (this.bytes + states.byteLength <= this.maxBytes) {
-          this.states.set(keyOf(row), states);
+          this.states.set(keys.get(row)!, states);
           this.bytes += states.byteLength;
         }
       });
