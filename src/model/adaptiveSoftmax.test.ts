@@ -265,4 +265,39 @@ describe('AdaptiveSoftmax', () => {
       4,
     );
   });
+
+  it('fits a target distribution: -Σ q log p over every item, renormalised without excluded items', async () => {
+    const { softmax } = build(20, [4, 11]);
+    const h = tf.randomNormal([3, d], 0, 1, 'float32', 53) as tf.Tensor2D;
+    const lp = (await softmax.logProbs(h).array()) as number[][];
+    const exclude = [[1, 8], [], [3, 12, 19]];
+    // Random distributions over the items each row keeps, nothing on padding.
+    const random = (i: number) => Math.abs(Math.sin(i * 12.9898) * 43758.5453) % 1;
+    const q = [0, 1, 2].map((row) => {
+      const w = lp[row].map((_, id) =>
+        id === 0 || exclude[row].includes(id) ? 0 : random(row * 21 + id),
+      );
+      const total = w.reduce((a, b) => a + b);
+      return w.map((x) => x / total);
+    });
+    const expected = q.map((qRow, row) => {
+      const kept = 1 - exclude[row].reduce((sum, id) => sum + Math.exp(lp[row][id]), 0);
+      return -qRow.reduce(
+        (sum, qi, id) => (qi > 0 ? sum + qi * (lp[row][id] - Math.log(kept)) : sum),
+        0,
+      );
+    });
+    const losses = softmax.softLosses(h, Float32Array.from(q.flat()), exclude);
+    expect(maxAbsDiff(await losses.data(), expected)).toBeLessThan(1e-4);
+
+    // A one-hot distribution is an id target: rowLosses' loss.
+    const targets = [2, 7, 15];
+    const oneHot = targets.flatMap((target) => lp[0].map((_, id) => (id === target ? 1 : 0)));
+    const { nll } = softmax.rowLosses(h, targets);
+    const soft = softmax.softLosses(h, Float32Array.from(oneHot));
+    expect(maxAbsDiff(await soft.data(), await nll.data())).toBeLessThan(1e-5);
+    expect(() => softmax.softLosses(h, new Float32Array(20))).toThrow(
+      /20 probabilities for 3 rows of 21 model ids/,
+    );
+  });
 });

@@ -255,6 +255,39 @@ export class AdaptiveSoftmax {
     });
   }
 
+  /**
+   * Cross-entropy -Σ_i q_i log p_i of each row of h [P, d] against a target distribution: `probs`
+   * [P, numItems + 1] row-major (column = model id, nothing on padding) -> [P]. Over the whole
+   * tree, every item scored. `exclude[i]` lists items that row i's softmax leaves out (q must put
+   * nothing on them), renormalising over every item kept, where rowLosses renormalises only the
+   * head and the target's block; with a one-hot q and nothing left out this is rowLosses' loss.
+   */
+  softLosses(
+    h: tf.Tensor2D,
+    probs: Float32Array,
+    exclude?: readonly (readonly number[])[],
+  ): tf.Tensor1D {
+    if (this.frozen) throw new Error('loss: the softmax is frozen for inference (freeze())');
+    const [n] = h.shape;
+    const items = this.blocks.reduce((sum, b) => sum + b.size, 0);
+    if (probs.length !== n * (items + 1)) {
+      throw new RangeError(
+        `softLosses: ${probs.length} probabilities for ${n} rows of ${items + 1} model ids`,
+      );
+    }
+    const cells: number[] = [];
+    exclude?.forEach((ids, row) => {
+      for (const id of ids) cells.push(row, id - 1);
+    });
+    return tf.tidy(() => {
+      // Column 0 (padding) is dropped on both sides: its -Infinity times q's 0 would be NaN.
+      const all = tf.slice(this.logProbs(h), [0, 1], [n, items]) as tf.Tensor2D; // [P, items]
+      const logP = cells.length > 0 ? tf.logSoftmax(withMask(all, cells)) : all;
+      const q = tf.slice(tf.tensor2d(probs, [n, items + 1]), [0, 1], [n, items]); // [P, items]
+      return tf.neg(tf.sum(tf.mul(q, logP), 1)) as tf.Tensor1D;
+    });
+  }
+
   /** Exact log-probabilities of some items (model ids) for one hidden state h [1, d]. */
   async logProbsOf(h: tf.Tensor2D, ids: readonly number[]): Promise<number[]> {
     if (h.shape[0] !== 1) throw new RangeError(`logProbsOf: one hidden state, got ${h.shape[0]}`);

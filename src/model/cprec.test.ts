@@ -234,6 +234,60 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     expect(maxAbsDiff(table[23].slice(1), last[1].slice(1))).toBeLessThan(1e-5);
   });
 
+  it('fits soft targets beside id targets, each a target of the mean, seen items masked', async () => {
+    await useBackend(backend);
+    model = new CpRec(small);
+    randomize(model.params, 12);
+    const { inputs } = TWO_ROWS;
+    const positions = [4, 9];
+    const targets = TWO_ROWS.targets.map((id, i) => (positions.includes(i) ? 0 : id));
+    const seen = positions.map((at) => {
+      const row = at - (at % 6);
+      return [...new Set(Array.from(inputs.subarray(row, at + 1)).filter((id) => id !== 0))];
+    });
+    const q = positions.flatMap((_, p) => {
+      const w = Array.from({ length: 31 }, (_, id) =>
+        id === 0 || seen[p].includes(id) ? 0 : 1 + ((id * 7 + p) % 5),
+      );
+      const total = w.reduce((a, b) => a + b);
+      return w.map((x) => x / total);
+    });
+    const soft = { positions: Int32Array.from(positions), probs: Float32Array.from(q) };
+    const both = (await model.loss(inputs, targets, 2, { maskSeen: true, soft }).data())[0];
+    // Reference: the id targets' loss as before, and -Σ q log p of each soft position's
+    // distribution (nextItemLogProbs of its hidden state) renormalised without its seen items.
+    const idLoss = (await model.loss(inputs, targets, 2, { maskSeen: true }).data())[0];
+    const scores = tf.tidy(() =>
+      model!.nextItemLogProbs(
+        tf.reshape(model!.hidden(tf.tensor2d(inputs, [2, 6], 'int32')), [12, 16]) as tf.Tensor2D,
+      ),
+    );
+    const table = (await scores.array()) as number[][];
+    scores.dispose();
+    const softLosses = positions.map((at, p) => {
+      const lp = table[at];
+      const kept = Math.log(1 - seen[p].reduce((sum, id) => sum + Math.exp(lp[id]), 0));
+      return -q
+        .slice(p * 31, (p + 1) * 31)
+        .reduce((sum, qi, id) => (qi > 0 ? sum + qi * (lp[id] - kept) : sum), 0);
+    });
+    const idCount = targets.filter((id) => id !== 0).length;
+    expect(both).toBeCloseTo((idLoss * idCount + softLosses[0] + softLosses[1]) / (idCount + 2), 4);
+    // Soft targets alone are a loss too.
+    const alone = await model
+      .loss(inputs, new Int32Array(12), 2, {
+        soft: { positions: Int32Array.from([4]), probs: Float32Array.from(q.slice(0, 31)) },
+      })
+      .data();
+    expect(Number.isFinite(alone[0])).toBe(true);
+    expect(() => model!.loss(inputs, TWO_ROWS.targets, 2, { soft })).toThrow(
+      /soft target at position 4, which has target 1/,
+    );
+    expect(() =>
+      model!.loss(inputs, targets, 2, { soft: { ...soft, probs: soft.probs.slice(1) } }),
+    ).toThrow(/61 soft probabilities for 2 positions of 31 model ids/);
+  });
+
   it('refuses per-position scores with a copy head', async () => {
     await useBackend(backend);
     model = new CpRec({ ...small, copyHead: true });

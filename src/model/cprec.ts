@@ -4,6 +4,7 @@ import { AdaptiveSoftmax } from './adaptiveSoftmax';
 import { createConfig, itemBlocks, type CpRecConfig, type ItemBlock } from './config';
 import { CopyHead, rankWithCopy } from './copyHead';
 import { convLayerSize, createConvLayer, dilatedBlock, type ConvLayer } from './dilatedBlock';
+import { gatherRows } from './gatherRows';
 import { Parameters } from './parameters';
 import { treeTopK, type TreeTopK } from './treeTopK';
 import { distinctLayerCount, layerSlots } from './sharing';
@@ -37,6 +38,21 @@ export interface TrainingOptions {
   context?: { targets: Int32Array; weight: number };
   /** Label smoothing of the next-item loss, in [0, 1) (see AdaptiveSoftmax.rowLosses). */
   labelSmoothing?: number;
+  /** Positions whose next-item target is a distribution instead of an id (see SoftTargets). */
+  soft?: SoftTargets;
+}
+
+/**
+ * Target distributions at some positions of a [B, T] batch, e.g. a teacher's (their `targets`
+ * entry is 0). Each counts in the next-item loss as one target, its loss the cross-entropy
+ * -Σ q log p over every item (AdaptiveSoftmax.softLosses), with seen items masked as `maskSeen`
+ * masks them for id targets; label smoothing does not apply to them.
+ */
+export interface SoftTargets {
+  /** Flat indices into [B, T]: [P]. */
+  positions: Int32Array;
+  /** [P, numItems + 1] row-major; each row sums to 1, with nothing on padding (column 0). */
+  probs: Float32Array;
 }
 
 /** For every position of [B, T] row-major inputs: the non-padding ids of its row up to it. */
@@ -143,9 +159,10 @@ export class CpRec {
   /**
    * Training loss: mean next-item NLL over every position with a non-zero target (with a copy
    * head, of the mixture: -log((1 - g) p_softmax + g copy); with `training.labelSmoothing`, the
-   * smoothed cross-entropy at each level of the softmax tree), plus, with `training.context`, its
-   * weight times the mean NLL of the context targets given each input item's embedding. inputs
-   * and targets are [B, T] row-major host arrays of model ids (0 = padding / no target).
+   * smoothed cross-entropy at each level of the softmax tree) and every `training.soft` position,
+   * plus, with `training.context`, its weight times the mean NLL of the context targets given
+   * each input item's embedding. inputs and targets are [B, T] row-major host arrays of model ids
+   * (0 = padding / no target).
    */
   loss(
     inputs: Int32Array,
@@ -174,23 +191,39 @@ export class CpRec {
         `loss: ${context.targets.length} context targets of weight ${context.weight} for ${inputs.length} inputs`,
       );
     }
+    const soft = training?.soft;
+    if (soft) this.checkSoft(soft, targets);
+    const softCount = soft?.positions.length ?? 0;
+    if (this.copy && softCount > 0) {
+      throw new RangeError('loss: soft targets with a copy head, whose mixture needs id targets');
+    }
     return tf.tidy(() => {
       const ids = tf.tensor2d(inputs, [batchSize, t], 'int32');
       const h = this.hidden(ids, training); // [B, T, d]
       const flat = tf.reshape(h, [batchSize * t, this.config.d]) as tf.Tensor2D;
-      const { rows, nll } = this.softmax.rowLosses(
-        flat,
-        targets,
-        training?.maskSeen ? seenBefore(inputs, t) : undefined,
-        smoothing,
-      ); // nll: [M]
+      const seen = training?.maskSeen ? seenBefore(inputs, t) : undefined;
+      const hard =
+        softCount === 0 || targets.some((id) => id !== 0)
+          ? this.softmax.rowLosses(flat, targets, seen, smoothing)
+          : null; // nll: [M]
       const withContext = context !== undefined && context.weight > 0;
       const embedded = this.copy || withContext ? this.embedding.apply(ids) : null; // [B, T, d]
-      const next = (
-        this.copy && embedded
-          ? tf.mean(this.copy.mixedLosses(h, embedded, inputs, targets, rows, nll))
-          : tf.div(tf.sum(nll), rows.length)
-      ) as tf.Scalar;
+      let next: tf.Scalar;
+      if (this.copy && embedded && hard) {
+        next = tf.mean(this.copy.mixedLosses(h, embedded, inputs, targets, hard.rows, hard.nll));
+      } else {
+        const losses = hard ? [hard.nll] : [];
+        if (soft && softCount > 0) {
+          losses.push(
+            this.softmax.softLosses(
+              gatherRows(flat, tf.tensor1d(soft.positions, 'int32')), // [P, d]
+              soft.probs,
+              seen && Array.from(soft.positions, (at) => seen[at]),
+            ),
+          ); // [P]
+        }
+        next = tf.div(tf.sum(tf.concat(losses)), (hard?.rows.length ?? 0) + softCount);
+      }
       if (!withContext || !embedded) return next;
       const around = this.softmax.rowLosses(
         tf.reshape(embedded, [batchSize * t, this.config.d]) as tf.Tensor2D,
@@ -235,6 +268,22 @@ export class CpRec {
       throw new RangeError('nextItemLogProbs: a copy head mixes per history; this model has one');
     }
     return this.softmax.logProbs(h);
+  }
+
+  private checkSoft({ positions, probs }: SoftTargets, targets: Int32Array): void {
+    const width = this.config.numItems + 1;
+    if (probs.length !== positions.length * width) {
+      throw new RangeError(
+        `loss: ${probs.length} soft probabilities for ${positions.length} positions of ${width} model ids`,
+      );
+    }
+    for (const at of positions) {
+      if (!(at >= 0 && at < targets.length) || targets[at] !== 0) {
+        throw new RangeError(
+          `loss: soft target at position ${at}, which ${at >= 0 && at < targets.length ? `has target ${targets[at]}` : `is outside 0..${targets.length - 1}`}`,
+        );
+      }
+    }
   }
 
   /** Each history's last maxLength ids, left-padded to maxLength: [B * maxLength] row-major. */

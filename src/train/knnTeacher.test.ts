@@ -33,7 +33,7 @@ describe('knnTeacher', () => {
     const draws = 20_000;
     const counts = new Array<number>(NUM_ITEMS + 1).fill(0);
     for (let i = 0; i < draws; i++) {
-      const out = teach(inputs, targets, 4, random);
+      const out = teach(inputs, targets, 4, random).targets;
       expect([out[0], out[1]]).toEqual([0, 0]);
       counts[out[3]]++;
     }
@@ -49,7 +49,7 @@ describe('knnTeacher', () => {
     const random = mulberry32(3);
     const counts = new Array<number>(NUM_ITEMS + 1).fill(0);
     for (let i = 0; i < 20_000; i++)
-      counts[teach(inputs, Int32Array.from([0, 0, 4, 6]), 4, random)[3]]++;
+      counts[teach(inputs, Int32Array.from([0, 0, 4, 6]), 4, random).targets[3]]++;
     const expected = referenceDistribution(Int32Array.from([2, 4]), false);
     counts.forEach((c, id) => expect(Math.abs(c / 20_000 - expected[id])).toBeLessThan(0.015));
   });
@@ -63,10 +63,15 @@ describe('knnTeacher', () => {
       targets.set([0, 2, 3, 0], r * 4);
     }
     const random = mulberry32(11);
-    expect(knnTeacher(table, { share: 0, excludeSeen: true })(inputs, targets, 4, random)).toEqual(
+    expect(knnTeacher(table, { share: 0, excludeSeen: true })(inputs, targets, 4, random)).toEqual({
       targets,
-    );
-    const out = knnTeacher(table, { share: 0.3, excludeSeen: true })(inputs, targets, 4, random);
+    });
+    const out = knnTeacher(table, { share: 0.3, excludeSeen: true })(
+      inputs,
+      targets,
+      4,
+      random,
+    ).targets;
     let changed = 0;
     for (let i = 0; i < out.length; i++) {
       if (targets[i] === 0) expect(out[i]).toBe(0);

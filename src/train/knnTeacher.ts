@@ -5,7 +5,12 @@
  * apart that the network does not (docs/tuning.md, analyses).
  */
 import { itemKnnVotes, type ItemKnnTable } from '../eval/baselines';
-import { historyAt, type TargetTeacher, type TeacherOptions } from './targetTeacher';
+import {
+  historyAt,
+  type TargetTeacher,
+  type TaughtTargets,
+  type TeacherOptions,
+} from './targetTeacher';
 
 /**
  * Items are drawn with probability proportional to the kNN score squared: on the shipped movie
@@ -17,7 +22,7 @@ export const KNN_TEACHER_POWER = 2;
 export function knnTeacher(
   table: ItemKnnTable,
   options: TeacherOptions,
-): (...args: Parameters<TargetTeacher>) => Int32Array {
+): (...args: Parameters<TargetTeacher>) => TaughtTargets {
   const { share, excludeSeen } = options;
   if (!(share >= 0 && share <= 1)) {
     throw new RangeError(`kNN teacher: share must be in [0, 1], got ${share}`);
@@ -65,6 +70,6 @@ export function knnTeacher(
         touched.length = 0;
       }
     }
-    return out;
+    return { targets: out };
   };
 }

@@ -64,7 +64,7 @@ describe('modelTeacher', () => {
       const counts = new Array<number>(NUM_ITEMS + 1).fill(0);
       let draws = 0;
       for (let call = 0; call < 50; call++) {
-        const out = await teach(inputs, targets, LENGTH, random);
+        const { targets: out } = await teach(inputs, targets, LENGTH, random);
         for (let row = 0; row < 200; row++) {
           expect(out[row * LENGTH]).toBe(0);
           counts[out[row * LENGTH + LENGTH - 1]]++;
@@ -86,8 +86,9 @@ describe('modelTeacher', () => {
     const { inputs, targets } = batchOf([0, 1, 2, 3, 4, 5], 100);
     const teach = modelTeacher(models, { share: 0.3, excludeSeen: true });
     const before = tf.memory().numTensors;
-    const out = await teach(inputs, targets, LENGTH, mulberry32(9));
+    const { targets: out, soft } = await teach(inputs, targets, LENGTH, mulberry32(9));
     expect(tf.memory().numTensors).toBe(before);
+    expect(soft).toBeUndefined();
     const changed = out.filter((id, i) => id !== targets[i]).length;
     expect(Math.abs(changed / 500 - 0.3)).toBeLessThan(0.06);
     out.forEach((id, i) => expect(id === 0).toBe(inputs[i] === 0));
@@ -98,7 +99,51 @@ describe('modelTeacher', () => {
         LENGTH,
         Math.random,
       ),
-    ).toBe(targets);
+    ).toEqual({ targets });
+  });
+
+  for (const excludeSeen of [true, false]) {
+    it(`soft: gives the networks' normalised product itself at its positions, their targets 0 (excludeSeen ${excludeSeen})`, async () => {
+      const windows = [
+        [0, 0, 3, 9, 3, 5],
+        [0, 7, 1, 2, 8, 4],
+      ];
+      const inputs = Int32Array.from(windows.flat());
+      const targets = inputs.map((id) => (id === 0 ? 0 : 1));
+      const teach = modelTeacher(models, { share: 1, excludeSeen, soft: true });
+      const before = tf.memory().numTensors;
+      const { targets: out, soft } = await teach(inputs, targets, LENGTH, mulberry32(4));
+      expect(tf.memory().numTensors).toBe(before);
+      expect(Array.from(out)).toEqual(new Array<number>(2 * LENGTH).fill(0));
+      expect(Array.from(soft!.positions)).toEqual([2, 3, 4, 5, 7, 8, 9, 10, 11]);
+      const width = NUM_ITEMS + 1;
+      expect(soft!.probs.length).toBe(9 * width);
+      // A window's last position is what logProbs computes for its history (earlier positions
+      // read the padding's own states, which a shorter left-padded history places elsewhere).
+      for (const [row, p] of [3, 8].entries()) {
+        const expected = await referenceDistribution(
+          windows[row].filter((id) => id !== 0),
+          excludeSeen,
+        );
+        const probs = Array.from(soft!.probs.subarray(p * width, (p + 1) * width));
+        expect(maxAbsDiff(probs, expected)).toBeLessThan(1e-5);
+      }
+    });
+  }
+
+  it('soft: at about its share of the positions, the same from kept hidden states', async () => {
+    const { inputs, targets } = batchOf([0, 1, 2, 3, 4, 5], 100);
+    const options = { share: 0.3, excludeSeen: true, soft: true };
+    const keeping = modelTeacher(models, options);
+    await keeping(inputs, targets, LENGTH, mulberry32(1));
+    const again = await keeping(inputs, targets, LENGTH, mulberry32(9));
+    const anew = await modelTeacher(models, options, 0)(inputs, targets, LENGTH, mulberry32(9));
+    expect(Math.abs(again.soft!.positions.length / 500 - 0.3)).toBeLessThan(0.06);
+    expect(Array.from(again.soft!.positions)).toEqual(Array.from(anew.soft!.positions));
+    expect(maxAbsDiff(Array.from(again.soft!.probs), Array.from(anew.soft!.probs))).toBe(0);
+    again.targets.forEach((id, i) =>
+      expect(id).toBe(again.soft!.positions.includes(i) ? 0 : targets[i]),
+    );
   });
 
   it('draws the same from hidden states it kept as from states computed anew', async () => {
@@ -110,19 +155,30 @@ describe('modelTeacher', () => {
     const options = { share: 0.7, excludeSeen: true };
     const keeping = modelTeacher(models, options);
     await keeping(inputs, targets, LENGTH, mulberry32(1));
-    const again = await keeping(inputs, targets, LENGTH, mulberry32(2));
+    const again = (await keeping(inputs, targets, LENGTH, mulberry32(2))).targets;
     const anew = await modelTeacher(models, options, 0)(inputs, targets, LENGTH, mulberry32(2));
-    expect(Array.from(again)).toEqual(Array.from(anew));
+    expect(Array.from(again)).toEqual(Array.from(anew.targets));
     expect(again.filter((id, i) => id !== targets[i]).length).toBeGreaterThan(10);
   });
 
-  it('composes with another teacher, which rewrites first', async () => {
+  it('composes with another teacher, which rewrites first; one of them may be soft', async () => {
     const { inputs, targets } = batchOf([0, 1, 2, 3, 4, 5], 4);
-    const first = (_i: Int32Array, t: Int32Array) => t.map((id) => (id === 0 ? 0 : 7));
+    const first = (_i: Int32Array, t: Int32Array) => ({
+      targets: t.map((id) => (id === 0 ? 0 : 7)),
+    });
     const both = composeTeachers([first, modelTeacher(models, { share: 0, excludeSeen: true })])!;
-    expect(Array.from(await both(inputs, targets, LENGTH, Math.random))).toEqual(
+    expect(Array.from((await both(inputs, targets, LENGTH, Math.random)).targets)).toEqual(
       Array.from(targets, (id) => (id === 0 ? 0 : 7)),
     );
+    // The soft teacher's positions reach the loss as 0, so the teacher after it leaves them be.
+    const soft = modelTeacher(models, { share: 1, excludeSeen: true, soft: true });
+    const softFirst = await composeTeachers([soft, first])!(inputs, targets, LENGTH, Math.random);
+    expect(Array.from(softFirst.targets)).toEqual(new Array<number>(4 * LENGTH).fill(0));
+    expect(softFirst.soft!.positions.length).toBe(4 * (LENGTH - 1));
+    const half = modelTeacher(models, { share: 0.5, excludeSeen: true, soft: true });
+    await expect(
+      composeTeachers([half, soft])!(inputs, targets, LENGTH, mulberry32(3)),
+    ).rejects.toThrow(/teacher 2 gives soft targets after another/);
   });
 
   it('names what does not fit', () => {

@@ -5,7 +5,8 @@
  * log-probabilities ranked the movie validation cases better than summed probabilities). Three
  * seeds of the movie model together rank better than any one of them (docs/tuning.md, analyses):
  * distilling them into one network aims at that ensemble's accuracy at one network's bytes, and a
- * wide network can teach a narrower one the same way.
+ * wide network can teach a narrower one the same way. With `soft` (`--teacher-soft`) those
+ * positions fit the joint distribution itself rather than one item drawn from it.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CpRec } from '../model/cprec';
@@ -69,12 +70,21 @@ class HiddenStateCache {
   }
 }
 
+/** modelTeacher's options: a kNN teacher's, and whether it gives its distributions themselves. */
+export interface ModelTeacherOptions extends TeacherOptions {
+  /**
+   * At its share of the positions, the target is the teachers' joint distribution itself (a soft
+   * target, see SoftTargets) instead of an item drawn from it.
+   */
+  soft?: boolean;
+}
+
 export function modelTeacher(
   models: readonly CpRec[],
-  options: TeacherOptions,
+  options: ModelTeacherOptions,
   cacheBytes = HIDDEN_CACHE_BYTES,
 ): TargetTeacher {
-  const { share, excludeSeen } = options;
+  const { share, excludeSeen, soft = false } = options;
   if (!(share >= 0 && share <= 1)) {
     throw new RangeError(`model teacher: share must be in [0, 1], got ${share}`);
   }
@@ -101,7 +111,7 @@ export function modelTeacher(
     for (let i = 0; i < inputs.length; i++) {
       if (targets[i] !== 0 && inputs[i] !== 0 && random() < share) positions.push(i);
     }
-    if (positions.length === 0) return targets;
+    if (positions.length === 0) return { targets };
     const states = await Promise.all(caches.map((cache) => cache.statesAt(inputs, positions)));
     const mean = tf.tidy(() => {
       const each = caches.map((cache, i) =>
@@ -114,6 +124,9 @@ export function modelTeacher(
     const logProbs = (await mean.data()) as Float32Array;
     mean.dispose();
     const out = targets.slice();
+    // Soft: each taught position's normalised weights, in the order of `taught`.
+    const taught: number[] = [];
+    const probs = soft ? new Float32Array(positions.length * width) : null;
     const weights = new Float64Array(width);
     positions.forEach((at, p) => {
       const row = logProbs.subarray(p * width, (p + 1) * width);
@@ -131,6 +144,13 @@ export function modelTeacher(
         weights[id] = 0;
       }
       if (!(total > 0)) return;
+      if (probs) {
+        const into = probs.subarray(taught.length * width, (taught.length + 1) * width);
+        for (let id = 1; id < width; id++) into[id] = weights[id] / total;
+        taught.push(at);
+        out[at] = 0;
+        return;
+      }
       let u = random() * total;
       let drawn = 0;
       for (let id = 1; id < width; id++) {
@@ -141,6 +161,13 @@ export function modelTeacher(
       }
       out[at] = drawn;
     });
-    return out;
+    if (!probs || taught.length === 0) return { targets: out };
+    return {
+      targets: out,
+      soft: {
+        positions: Int32Array.from(taught),
+        probs: probs.subarray(0, taught.length * width),
+      },
+    };
   };
 }

@@ -376,6 +376,13 @@ describe('npm run train / evaluate', () => {
     expect((await readModelJson(student)).training.settings).toMatchObject({
       teacherModels: [teacher],
       teacherTargets: 0.5,
+      teacherSoft: false,
+    });
+    const softStudent = join(dir, 'soft-student');
+    await train(softStudent, '--teacher-models', teacher, '--teacher-soft', '--no-copy-head');
+    expect((await readModelJson(softStudent)).training.settings).toMatchObject({
+      teacherModels: [teacher],
+      teacherSoft: true,
     });
 
     // Its checkpoint belongs to those teachers: retrained, they make it another run.
@@ -404,6 +411,12 @@ describe('npm run train / evaluate', () => {
     );
     expect(await fail('--teacher-targets', '0.3')).toContain(
       '--teacher-targets 0.3 needs --teacher-models to draw them from',
+    );
+    expect(await fail('--teacher-soft')).toContain(
+      '--teacher-soft needs --teacher-models whose distributions it fits',
+    );
+    expect(await fail('--teacher-models', teacher, '--teacher-soft')).toContain(
+      'teacherSoft with the copy head, whose mixture needs id targets',
     );
   });
 

@@ -66,6 +66,11 @@ export const TRAIN_FLAGS = flagGroup({
     type: 'number',
     help: 'share of the training targets drawn from --teacher-models (default: 0.5 with --teacher-models, else 0)',
   },
+  'teacher-soft': {
+    type: 'boolean',
+    default: false,
+    help: "at --teacher-targets' share of the positions, fit the teachers' whole joint distribution instead of an item drawn from it: the same objective in expectation, without the draw's variance, at the cost of a softmax over every item there",
+  },
   'average-epochs': {
     type: 'number',
     help: `validate and keep a running average of the weights over about this many epochs (0 = the weights as trained) ${recipeDefault('averageEpochs')}`,
@@ -125,6 +130,9 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
       `--teacher-targets ${flags['teacher-targets']} needs --teacher-models to draw them from`,
     );
   }
+  if (flags['teacher-soft'] && !teacherModelsOf(flags)) {
+    throw new UsageError('--teacher-soft needs --teacher-models whose distributions it fits');
+  }
   const epochs = flags.epochs ?? recipe.epochs;
   return validateTrainOptions({
     epochs,
@@ -141,6 +149,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     labelSmoothing: flags['label-smoothing'],
     knnTargets: flags['knn-targets'] ?? recipe.knnTargets,
     teacherTargets: flags['teacher-targets'] ?? (teacherModelsOf(flags) ? 0.5 : 0),
+    teacherSoft: flags['teacher-soft'],
     averageEpochs: flags['average-epochs'] ?? recipe.averageEpochs,
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],

@@ -25,6 +25,8 @@ export interface TrainOptions {
   knnTargets: number;
   /** Share of the targets drawn from trained networks instead (see modelTeacher; 0 = off). */
   teacherTargets: number;
+  /** The teacher networks' share fits their distribution itself, not a drawn item (see modelTeacher). */
+  teacherSoft: boolean;
   /**
    * Validate and keep a running average of the weights over about this many epochs of steps
    * (Adam's averageDecay = 1 - 1 / (averageEpochs x steps per epoch)); 0 = the weights as trained.
@@ -57,6 +59,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   labelSmoothing: 0,
   knnTargets: 0,
   teacherTargets: 0,
+  teacherSoft: false,
   averageEpochs: 0,
   maskSeen: false,
   seed: 42,

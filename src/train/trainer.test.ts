@@ -167,16 +167,16 @@ describe('train', () => {
   it('teacherTargets trains on targets a teacher network draws, the same way again for the same seed', async () => {
     const network = model();
     randomize(network.params, 17);
-    const trained = async (teacherTargets: number) => {
+    const trained = async (teacherTargets: number, soft = false) => {
       const m = model();
       await train(
         m,
         windows,
         scripted([1, 2], []),
-        { ...options, epochs: 2, teacherTargets },
+        { ...options, epochs: 2, teacherTargets, teacherSoft: soft },
         {},
         teacherTargets > 0
-          ? modelTeacher([network], { share: teacherTargets, excludeSeen: true })
+          ? modelTeacher([network], { share: teacherTargets, excludeSeen: true, soft })
           : undefined,
       );
       return weights(m);
@@ -184,6 +184,11 @@ describe('train', () => {
     const taught = await trained(0.5);
     expect(maxAbsDiff(taught, await trained(0))).toBeGreaterThan(1e-4);
     expect(maxAbsDiff(await trained(0.5), taught)).toBe(0);
+    // Soft targets: the teacher's distributions themselves, not items drawn from them.
+    const soft = await trained(0.5, true);
+    expect(maxAbsDiff(soft, taught)).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(soft, await trained(0))).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(await trained(0.5, true), soft)).toBe(0);
     await expect(
       train(model(), windows, scripted([1], []), { ...options, teacherTargets: 0.5 }),
     ).rejects.toThrow('train: knnTargets 0 and teacherTargets 0.5 without a teacher to draw them');

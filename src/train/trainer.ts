@@ -58,8 +58,8 @@ export type EpochWindows = (epoch: number) => TrainingWindows;
  * Trains `model` in place with Adam on next-item loss at every position, validating after each
  * epoch, keeping the best epoch's weights (restored at the end) and stopping early. With a
  * checkpoint directory the run resumes where it stopped and is deterministic for a seed.
- * `teacher` draws the shares `options.knnTargets` and `options.teacherTargets` of the targets
- * (required when either is above 0).
+ * `teacher` draws the shares `options.knnTargets` and `options.teacherTargets` of the targets, or
+ * gives soft targets there (required when either is above 0).
  */
 export async function train(
   model: CpRec,
@@ -83,6 +83,11 @@ export async function train(
   if (model.config.copyHead && options.labelSmoothing > 0) {
     throw new RangeError(
       `train: labelSmoothing ${options.labelSmoothing} with the copy head, whose mixture needs the softmax's exact likelihood: use one or the other`,
+    );
+  }
+  if (model.config.copyHead && options.teacherSoft) {
+    throw new RangeError(
+      'train: teacherSoft with the copy head, whose mixture needs id targets: use one or the other',
     );
   }
   const teaching = options.knnTargets > 0 || options.teacherTargets > 0;
@@ -168,14 +173,14 @@ export async function train(
           options.targetDecay,
         );
         // Drawn before the step, so that a teacher network's forward pass is not on its tape.
-        const targets = teacher
+        const { targets, soft } = teacher
           ? await teacher(
               batch.inputs,
               nextItems,
               windows.maxLength,
               mulberry32(seed * 6007 + globalStep),
             )
-          : nextItems;
+          : { targets: nextItems, soft: undefined };
         const lr = learningRateAt(globalStep, stepsPerEpoch, options);
         const loss = adam.minimize(
           () =>
@@ -187,6 +192,7 @@ export async function train(
                 dropoutSeed: seed * 1_000_003 + globalStep * 64,
                 maskSeen: options.maskSeen,
                 labelSmoothing: options.labelSmoothing,
+                soft,
                 ...(options.contextWeight > 0
                   ? {
                       context: {

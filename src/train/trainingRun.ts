@@ -157,7 +157,11 @@ export async function trainAndEvaluate(
       ? [
           modelTeacher(
             teachers.map((t) => t.model),
-            { share: options.teacherTargets, excludeSeen: options.maskSeen },
+            {
+              share: options.teacherTargets,
+              excludeSeen: options.maskSeen,
+              soft: options.teacherSoft,
+            },
           ),
         ]
       : []),
