@@ -82,6 +82,27 @@ describe('knnTeacher', () => {
     expect(changed / (2 * rows)).toBeLessThan(0.3);
   });
 
+  for (const excludeSeen of [true, false]) {
+    it(`soft: gives the squared scores' distribution itself at its positions, their targets 0 (excludeSeen ${excludeSeen})`, () => {
+      // Two rows of 4: histories [2, 4] and [2, 4, 1] at their last positions.
+      const inputs = Int32Array.from([0, 0, 2, 4, 0, 2, 4, 1]);
+      const targets = Int32Array.from([0, 0, 4, 6, 0, 4, 1, 5]);
+      const teach = knnTeacher(table, { share: 1, excludeSeen, soft: true });
+      const { targets: out, soft } = teach(inputs, targets, 4, mulberry32(2));
+      expect(Array.from(out)).toEqual(new Array<number>(8).fill(0));
+      expect(Array.from(soft!.positions)).toEqual([2, 3, 5, 6, 7]);
+      const width = NUM_ITEMS + 1;
+      for (const [p, history] of [
+        [1, [2, 4]],
+        [4, [2, 4, 1]],
+      ] as const) {
+        const row = Array.from(soft!.probs.subarray(p * width, (p + 1) * width));
+        const expected = referenceDistribution(Int32Array.from(history), excludeSeen);
+        row.forEach((q, id) => expect(q).toBeCloseTo(expected[id], 6));
+      }
+    });
+  }
+
   it('refuses a share outside [0, 1] and rows that do not fit', () => {
     expect(() => knnTeacher(table, { share: 1.5, excludeSeen: true })).toThrow(/share.*1\.5/);
     const teach = knnTeacher(table, { share: 1, excludeSeen: true });

@@ -2,11 +2,13 @@
  * The item kNN as a teacher (`--knn-targets`, see targetTeacher): a share of the training targets
  * is replaced by an item drawn from the kNN's scores of the position's own history. On the movies
  * the network's error is largely variance (610 users) and the kNN knows pairs of items rated far
- * apart that the network does not (docs/tuning.md, analyses).
+ * apart that the network does not (docs/tuning.md, analyses). With `soft` (`--teacher-soft`) those
+ * positions fit the kNN's distribution itself rather than one item drawn from it.
  */
 import { itemKnnVotes, type ItemKnnTable } from '../eval/baselines';
 import {
   historyAt,
+  SoftRows,
   type TargetTeacher,
   type TaughtTargets,
   type TeacherOptions,
@@ -23,7 +25,7 @@ export function knnTeacher(
   table: ItemKnnTable,
   options: TeacherOptions,
 ): (...args: Parameters<TargetTeacher>) => TaughtTargets {
-  const { share, excludeSeen } = options;
+  const { share, excludeSeen, soft = false } = options;
   if (!(share >= 0 && share <= 1)) {
     throw new RangeError(`kNN teacher: share must be in [0, 1], got ${share}`);
   }
@@ -39,6 +41,7 @@ export function knnTeacher(
       );
     }
     const out = targets.slice();
+    const softRows = soft ? new SoftRows(numItems + 1) : null;
     for (let base = 0; base < inputs.length; base += length) {
       for (let t = 0; t < length; t++) {
         if (targets[base + t] === 0 || inputs[base + t] === 0 || random() >= share) continue;
@@ -55,7 +58,10 @@ export function knnTeacher(
           scores[b] = seen[b] === stamp ? 0 : scores[b] ** KNN_TEACHER_POWER;
           total += scores[b];
         }
-        if (total > 0) {
+        if (total > 0 && softRows) {
+          softRows.add(base + t, scores, total);
+          out[base + t] = 0;
+        } else if (total > 0) {
           let u = random() * total;
           let drawn = 0;
           for (const b of touched) {
@@ -70,6 +76,6 @@ export function knnTeacher(
         touched.length = 0;
       }
     }
-    return { targets: out };
+    return softRows ? softRows.taught(out) : { targets: out };
   };
 }

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CpRec } from '../model/cprec';
-import { historyAt, type TargetTeacher, type TeacherOptions } from './targetTeacher';
+import { historyAt, SoftRows, type TargetTeacher, type TeacherOptions } from './targetTeacher';
 
 /**
  * The teachers' hidden states are kept per distinct window up to this many bytes in all, since an
@@ -70,18 +70,9 @@ class HiddenStateCache {
   }
 }
 
-/** modelTeacher's options: a kNN teacher's, and whether it gives its distributions themselves. */
-export interface ModelTeacherOptions extends TeacherOptions {
-  /**
-   * At its share of the positions, the target is the teachers' joint distribution itself (a soft
-   * target, see SoftTargets) instead of an item drawn from it.
-   */
-  soft?: boolean;
-}
-
 export function modelTeacher(
   models: readonly CpRec[],
-  options: ModelTeacherOptions,
+  options: TeacherOptions,
   cacheBytes = HIDDEN_CACHE_BYTES,
 ): TargetTeacher {
   const { share, excludeSeen, soft = false } = options;
@@ -124,9 +115,7 @@ export function modelTeacher(
     const logProbs = (await mean.data()) as Float32Array;
     mean.dispose();
     const out = targets.slice();
-    // Soft: each taught position's normalised weights, in the order of `taught`.
-    const taught: number[] = [];
-    const probs = soft ? new Float32Array(positions.length * width) : null;
+    const softRows = soft ? new SoftRows(width) : null;
     const weights = new Float64Array(width);
     positions.forEach((at, p) => {
       const row = logProbs.subarray(p * width, (p + 1) * width);
@@ -144,10 +133,8 @@ export function modelTeacher(
         weights[id] = 0;
       }
       if (!(total > 0)) return;
-      if (probs) {
-        const into = probs.subarray(taught.length * width, (taught.length + 1) * width);
-        for (let id = 1; id < width; id++) into[id] = weights[id] / total;
-        taught.push(at);
+      if (softRows) {
+        softRows.add(at, weights, total);
         out[at] = 0;
         return;
       }
@@ -161,13 +148,6 @@ export function modelTeacher(
       }
       out[at] = drawn;
     });
-    if (!probs || taught.length === 0) return { targets: out };
-    return {
-      targets: out,
-      soft: {
-        positions: Int32Array.from(taught),
-        probs: probs.subarray(0, taught.length * width),
-      },
-    };
+    return softRows ? softRows.taught(out) : { targets: out };
   };
 }

@@ -28,22 +28,58 @@ export interface TeacherOptions {
   share: number;
   /** Never draw an item the window already holds up to the position (as evaluation masks it). */
   excludeSeen: boolean;
+  /**
+   * At those positions the target is the teacher's distribution itself (a soft target, see
+   * SoftTargets) instead of an item drawn from it.
+   */
+  soft?: boolean;
+}
+
+/** Collects a batch's soft targets, row by row. */
+export class SoftRows {
+  private readonly positions: number[] = [];
+  private readonly rows: Float32Array[] = [];
+
+  constructor(private readonly width: number) {}
+
+  /** `weights` [width] (nothing on padding), normalised by their `total`, at flat `position`. */
+  add(position: number, weights: ArrayLike<number>, total: number): void {
+    const row = new Float32Array(this.width);
+    for (let id = 1; id < this.width; id++) row[id] = weights[id] / total;
+    this.positions.push(position);
+    this.rows.push(row);
+  }
+
+  /** The teacher's result: `targets`, with the soft targets collected, if any. */
+  taught(targets: Int32Array): TaughtTargets {
+    if (this.rows.length === 0) return { targets };
+    const probs = new Float32Array(this.rows.length * this.width);
+    this.rows.forEach((row, i) => probs.set(row, i * this.width));
+    return { targets, soft: { positions: Int32Array.from(this.positions), probs } };
+  }
+}
+
+/** Two teachers' soft targets as one (their positions never overlap: a soft position's id is 0). */
+function mergeSoft(a?: SoftTargets, b?: SoftTargets): SoftTargets | undefined {
+  if (!a || !b) return a ?? b;
+  const probs = new Float32Array(a.probs.length + b.probs.length);
+  probs.set(a.probs);
+  probs.set(b.probs, a.probs.length);
+  return { positions: Int32Array.from([...a.positions, ...b.positions]), probs };
 }
 
 /**
  * The teachers in turn, each on the id targets the one before it left (a soft position's is 0,
- * so no later teacher draws there). At most one of them may give soft targets.
+ * so no later teacher teaches there); their soft targets together.
  */
 export function composeTeachers(teachers: readonly TargetTeacher[]): TargetTeacher | undefined {
   if (teachers.length <= 1) return teachers[0];
   return async (inputs, targets, length, random) => {
     let out: TaughtTargets = { targets };
-    for (const [i, teacher] of teachers.entries()) {
+    for (const teacher of teachers) {
       const next = await teacher(inputs, out.targets, length, random);
-      if (out.soft && next.soft) {
-        throw new RangeError(`composeTeachers: teacher ${i + 1} gives soft targets after another`);
-      }
-      out = { targets: next.targets, soft: out.soft ?? next.soft };
+      const soft = mergeSoft(out.soft, next.soft);
+      out = soft ? { targets: next.targets, soft } : { targets: next.targets };
     }
     return out;
   };

@@ -379,9 +379,19 @@ describe('npm run train / evaluate', () => {
       teacherSoft: false,
     });
     const softStudent = join(dir, 'soft-student');
-    await train(softStudent, '--teacher-models', teacher, '--teacher-soft', '--no-copy-head');
+    // Both teachers soft: the kNN's share first, then the networks' of what it left.
+    await train(
+      softStudent,
+      '--teacher-models',
+      teacher,
+      '--knn-targets',
+      '0.3',
+      '--teacher-soft',
+      '--no-copy-head',
+    );
     expect((await readModelJson(softStudent)).training.settings).toMatchObject({
       teacherModels: [teacher],
+      knnTargets: 0.3,
       teacherSoft: true,
     });
 
@@ -413,7 +423,7 @@ describe('npm run train / evaluate', () => {
       '--teacher-targets 0.3 needs --teacher-models to draw them from',
     );
     expect(await fail('--teacher-soft')).toContain(
-      '--teacher-soft needs --teacher-models whose distributions it fits',
+      '--teacher-soft needs a teacher whose distributions it fits: --knn-targets above 0 or --teacher-models',
     );
     expect(await fail('--teacher-models', teacher, '--teacher-soft')).toContain(
       'teacherSoft with the copy head, whose mixture needs id targets',

@@ -69,7 +69,7 @@ export const TRAIN_FLAGS = flagGroup({
   'teacher-soft': {
     type: 'boolean',
     default: false,
-    help: "at --teacher-targets' share of the positions, fit the teachers' whole joint distribution instead of an item drawn from it: the same objective in expectation, without the draw's variance, at the cost of a softmax over every item there",
+    help: "at the teachers' share of the positions (--knn-targets, --teacher-targets), fit the teacher's whole distribution instead of an item drawn from it: the same objective in expectation, without the draw's variance, at the cost of a softmax over every item there (not with --copy-head)",
   },
   'average-epochs': {
     type: 'number',
@@ -130,8 +130,11 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
       `--teacher-targets ${flags['teacher-targets']} needs --teacher-models to draw them from`,
     );
   }
-  if (flags['teacher-soft'] && !teacherModelsOf(flags)) {
-    throw new UsageError('--teacher-soft needs --teacher-models whose distributions it fits');
+  const knnTargets = flags['knn-targets'] ?? recipe.knnTargets;
+  if (flags['teacher-soft'] && !(knnTargets > 0) && !teacherModelsOf(flags)) {
+    throw new UsageError(
+      '--teacher-soft needs a teacher whose distributions it fits: --knn-targets above 0 or --teacher-models',
+    );
   }
   const epochs = flags.epochs ?? recipe.epochs;
   return validateTrainOptions({
@@ -147,7 +150,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     itemMask: flags['item-mask'],
     contextWeight: flags['context-weight'] ?? recipe.contextWeight,
     labelSmoothing: flags['label-smoothing'],
-    knnTargets: flags['knn-targets'] ?? recipe.knnTargets,
+    knnTargets,
     teacherTargets: flags['teacher-targets'] ?? (teacherModelsOf(flags) ? 0.5 : 0),
     teacherSoft: flags['teacher-soft'],
     averageEpochs: flags['average-epochs'] ?? recipe.averageEpochs,

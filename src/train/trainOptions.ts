@@ -25,7 +25,7 @@ export interface TrainOptions {
   knnTargets: number;
   /** Share of the targets drawn from trained networks instead (see modelTeacher; 0 = off). */
   teacherTargets: number;
-  /** The teacher networks' share fits their distribution itself, not a drawn item (see modelTeacher). */
+  /** The teachers' shares fit their distributions themselves, not drawn items (see targetTeacher). */
   teacherSoft: boolean;
   /**
    * Validate and keep a running average of the weights over about this many epochs of steps

@@ -139,23 +139,26 @@ describe('train', () => {
 
   it('knnTargets trains on targets the teacher draws, the same way again for the same seed', async () => {
     const rows = Array.from({ length: count }, (_, r) => windows.inputs.slice(r * 6, r * 6 + 6));
-    const teacher = () =>
-      knnTeacher(fitItemKnnTable(rows, config.numItems), { share: 0.5, excludeSeen: true });
-    const trained = async (knnTargets: number) => {
+    const teacher = (soft = false) =>
+      knnTeacher(fitItemKnnTable(rows, config.numItems), { share: 0.5, excludeSeen: true, soft });
+    const trained = async (knnTargets: number, soft = false) => {
       const m = model();
       await train(
         m,
         windows,
         scripted([1, 2], []),
-        { ...options, epochs: 2, knnTargets },
+        { ...options, epochs: 2, knnTargets, teacherSoft: soft },
         {},
-        knnTargets > 0 ? teacher() : undefined,
+        knnTargets > 0 ? teacher(soft) : undefined,
       );
       return weights(m);
     };
     const taught = await trained(0.5);
     expect(maxAbsDiff(taught, await trained(0))).toBeGreaterThan(1e-4);
     expect(maxAbsDiff(await trained(0.5), taught)).toBe(0);
+    const soft = await trained(0.5, true);
+    expect(maxAbsDiff(soft, taught)).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(await trained(0.5, true), soft)).toBe(0);
     await expect(
       train(model(), windows, scripted([1], []), { ...options, knnTargets: 0.5 }),
     ).rejects.toThrow('train: knnTargets 0.5 and teacherTargets 0 without a teacher to draw them');

@@ -150,6 +150,7 @@ export async function trainAndEvaluate(
           knnTeacher(fitItemKnnTable(dataset.train, dataset.numItems), {
             share: options.knnTargets,
             excludeSeen: options.maskSeen,
+            soft: options.teacherSoft,
           }),
         ]
       : []),
