@@ -41,7 +41,7 @@ export function knnTeacher(
       );
     }
     const out = targets.slice();
-    const softRows = soft ? new SoftRows(numItems + 1) : null;
+    const softRows = new SoftRows(numItems + 1);
     for (let base = 0; base < inputs.length; base += length) {
       for (let t = 0; t < length; t++) {
         if (targets[base + t] === 0 || inputs[base + t] === 0 || random() >= share) continue;
@@ -58,7 +58,7 @@ export function knnTeacher(
           scores[b] = seen[b] === stamp ? 0 : scores[b] ** KNN_TEACHER_POWER;
           total += scores[b];
         }
-        if (total > 0 && softRows) {
+        if (total > 0 && soft) {
           softRows.add(base + t, scores, total);
           out[base + t] = 0;
         } else if (total > 0) {
@@ -76,6 +76,6 @@ export function knnTeacher(
         touched.length = 0;
       }
     }
-    return softRows ? softRows.taught(out) : { targets: out };
+    return softRows.taught(out);
   };
 }

@@ -115,7 +115,7 @@ export function modelTeacher(
     const logProbs = (await mean.data()) as Float32Array;
     mean.dispose();
     const out = targets.slice();
-    const softRows = soft ? new SoftRows(width) : null;
+    const softRows = new SoftRows(width);
     const weights = new Float64Array(width);
     positions.forEach((at, p) => {
       const row = logProbs.subarray(p * width, (p + 1) * width);
@@ -133,7 +133,7 @@ export function modelTeacher(
         weights[id] = 0;
       }
       if (!(total > 0)) return;
-      if (softRows) {
+      if (soft) {
         softRows.add(at, weights, total);
         out[at] = 0;
         return;
@@ -148,6 +148,6 @@ export function modelTeacher(
       }
       out[at] = drawn;
     });
-    return softRows ? softRows.taught(out) : { targets: out };
+    return softRows.taught(out);
   };
 }

@@ -79,7 +79,7 @@ export function composeTeachers(teachers: readonly TargetTeacher[]): TargetTeach
     for (const teacher of teachers) {
       const next = await teacher(inputs, out.targets, length, random);
       const soft = mergeSoft(out.soft, next.soft);
-      out = soft ? { targets: next.targets, soft } : { targets: next.targets };
+      out = { targets: next.targets, ...(soft ? { soft } : {}) };
     }
     return out;
   };
