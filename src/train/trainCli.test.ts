@@ -44,6 +44,29 @@ const TINY = [
   '--no-reversed',
 ];
 
+/** One epoch of `train` on the sample into `out` (its checkpoint beside it). */
+const trainRun = (out: string, ...flags: string[]) =>
+  run(tsx, [
+    'src/train/cprecCli.ts',
+    'train',
+    ...DATA,
+    ...TINY,
+    '--epochs',
+    '1',
+    ...flags,
+    '--out',
+    out,
+    '--checkpoint',
+    `${out}-checkpoint`,
+  ]);
+
+/** trainRun's stderr when it fails ('' when it succeeds). */
+const failedRun = (...flags: string[]) =>
+  trainRun(join(dir, 'no-student'), ...flags).then(
+    () => '',
+    (e) => e.stderr as string,
+  );
+
 describe('npm run train / evaluate', () => {
   it('refuses a copy head without --keep-seen, naming both flags', async () => {
     const withoutKeepSeen = DATA.filter((flag) => flag !== '--keep-seen');
@@ -351,37 +374,51 @@ describe('npm run train / evaluate', () => {
   });
 
   it('distils --teacher-models into a new network, and names a teacher that does not fit', async () => {
-    const train = (out: string, ...flags: string[]) =>
-      run(tsx, [
-        'src/train/cprecCli.ts',
-        'train',
-        ...DATA,
-        ...TINY,
-        '--epochs',
-        '1',
-        ...flags,
-        '--out',
-        out,
-        '--checkpoint',
-        `${out}-checkpoint`,
-      ]);
     const teacher = join(dir, 'teacher');
     const copying = join(dir, 'teacher-copying');
     // Repeat data's recipe has a copy head, which a teacher cannot have.
-    await train(teacher, '--no-copy-head');
-    await train(copying);
+    await trainRun(teacher, '--no-copy-head');
+    await trainRun(copying);
     const student = join(dir, 'student');
-    const taught = await train(student, '--teacher-models', ` ${teacher} ,`);
+    const taught = await trainRun(student, '--teacher-models', ` ${teacher} ,`);
     expect(taught.stderr).toMatch(/epoch 1: loss/);
     expect((await readModelJson(student)).training.settings).toMatchObject({
       teacherModels: [teacher],
       teacherTargets: 0.5,
       teacherSoft: false,
     });
-    const softStudent = join(dir, 'soft-student');
+
+    // Its checkpoint belongs to those teachers: retrained, they make it another run.
+    await trainRun(teacher, '--no-copy-head', '--seed', '7', '--fresh');
+    const resumed = await trainRun(student, '--teacher-models', teacher).then(
+      () => '',
+      (e) => e.stderr as string,
+    );
+    expect(resumed).toContain('teacher networks) differ');
+
+    expect(await failedRun('--teacher-models', copying)).toContain(
+      `--teacher-models ${copying}: the model has a copy head`,
+    );
+    expect(await failedRun('--teacher-models', teacher, '--min-item-events', '5')).toMatch(
+      new RegExp(
+        `--teacher-models ${teacher}: the model knows \\d+ items, the data has \\d+: train with the data and filters the teacher was trained on`,
+      ),
+    );
+    expect(await failedRun('--teacher-models', teacher, '--max-length', '30')).toContain(
+      `--teacher-models ${teacher}: the model reads histories of 20, this run 30`,
+    );
+    expect(await failedRun('--teacher-targets', '0.3')).toContain(
+      '--teacher-targets 0.3 needs --teacher-models to draw them from',
+    );
+  });
+
+  it("fits both teachers' distributions themselves with --teacher-soft", async () => {
+    const teacher = join(dir, 'soft-teacher');
+    await trainRun(teacher, '--no-copy-head');
+    const student = join(dir, 'soft-student');
     // Both teachers soft: the kNN's share first, then the networks' of what it left.
-    await train(
-      softStudent,
+    await trainRun(
+      student,
       '--teacher-models',
       teacher,
       '--knn-targets',
@@ -389,43 +426,15 @@ describe('npm run train / evaluate', () => {
       '--teacher-soft',
       '--no-copy-head',
     );
-    expect((await readModelJson(softStudent)).training.settings).toMatchObject({
+    expect((await readModelJson(student)).training.settings).toMatchObject({
       teacherModels: [teacher],
       knnTargets: 0.3,
       teacherSoft: true,
     });
-
-    // Its checkpoint belongs to those teachers: retrained, they make it another run.
-    await train(teacher, '--no-copy-head', '--seed', '7', '--fresh');
-    const resumed = await train(student, '--teacher-models', teacher).then(
-      () => '',
-      (e) => e.stderr as string,
-    );
-    expect(resumed).toContain('teacher networks) differ');
-
-    const fail = (...flags: string[]) =>
-      train(join(dir, 'no-student'), ...flags).then(
-        () => '',
-        (e) => e.stderr as string,
-      );
-    expect(await fail('--teacher-models', copying)).toContain(
-      `--teacher-models ${copying}: the model has a copy head`,
-    );
-    expect(await fail('--teacher-models', teacher, '--min-item-events', '5')).toMatch(
-      new RegExp(
-        `--teacher-models ${teacher}: the model knows \\d+ items, the data has \\d+: train with the data and filters the teacher was trained on`,
-      ),
-    );
-    expect(await fail('--teacher-models', teacher, '--max-length', '30')).toContain(
-      `--teacher-models ${teacher}: the model reads histories of 20, this run 30`,
-    );
-    expect(await fail('--teacher-targets', '0.3')).toContain(
-      '--teacher-targets 0.3 needs --teacher-models to draw them from',
-    );
-    expect(await fail('--teacher-soft')).toContain(
+    expect(await failedRun('--teacher-soft')).toContain(
       '--teacher-soft needs a teacher whose distributions it fits: --knn-targets above 0 or --teacher-models',
     );
-    expect(await fail('--teacher-models', teacher, '--teacher-soft')).toContain(
+    expect(await failedRun('--teacher-models', teacher, '--teacher-soft')).toContain(
       'teacherSoft with the copy head, whose mixture needs id targets',
     );
   });
