@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { blockOf, type ItemBlock } from './config';
-import { softmaxCrossEntropy } from './crossEntropy';
+import { distributionCrossEntropy, softmaxCrossEntropy, withMask } from './crossEntropy';
 import { gatherRows } from './gatherRows';
 import { matMul } from './matMul';
 import type { Parameters } from './parameters';
@@ -279,13 +279,7 @@ export class AdaptiveSoftmax {
     exclude?.forEach((ids, row) => {
       for (const id of ids) cells.push(row, id - 1);
     });
-    return tf.tidy(() => {
-      // Column 0 (padding) is dropped on both sides: its -Infinity times q's 0 would be NaN.
-      const all = tf.slice(this.logProbs(h), [0, 1], [n, items]) as tf.Tensor2D; // [P, items]
-      const logP = cells.length > 0 ? tf.logSoftmax(withMask(all, cells)) : all;
-      const q = tf.slice(tf.tensor2d(probs, [n, items + 1]), [0, 1], [n, items]); // [P, items]
-      return tf.neg(tf.sum(tf.mul(q, logP), 1)) as tf.Tensor1D;
-    });
+    return tf.tidy(() => distributionCrossEntropy(this.logProbs(h), probs, cells));
   }
 
   /** Exact log-probabilities of some items (model ids) for one hidden state h [1, d]. */
@@ -348,12 +342,4 @@ export class AdaptiveSoftmax {
     const projected = matMul(h, tail.projection()); // [N, width_j]
     return tf.add(matMul(projected, tail.kernel()), tail.bias); // [N, size_j]
   }
-}
-
-/** logits with the [row, column] `cells` pushed to -1e9 (a constant: no gradient reaches them). */
-function withMask(logits: tf.Tensor2D, cells: number[]): tf.Tensor2D {
-  if (cells.length === 0) return logits;
-  const indices = tf.tensor2d(cells, [cells.length / 2, 2], 'int32');
-  const mask = tf.scatterND(indices, tf.fill([cells.length / 2], -1e9), logits.shape);
-  return tf.add(logits, mask);
 }

@@ -6,6 +6,8 @@ import { CopyHead, rankWithCopy } from './copyHead';
 import { convLayerSize, createConvLayer, dilatedBlock, type ConvLayer } from './dilatedBlock';
 import { gatherRows } from './gatherRows';
 import { Parameters } from './parameters';
+import { seenBefore } from './seenBefore';
+import { checkSoftTargets, type SoftTargets } from './softTargets';
 import { treeTopK, type TreeTopK } from './treeTopK';
 import { distinctLayerCount, layerSlots } from './sharing';
 
@@ -40,33 +42,6 @@ export interface TrainingOptions {
   labelSmoothing?: number;
   /** Positions whose next-item target is a distribution instead of an id (see SoftTargets). */
   soft?: SoftTargets;
-}
-
-/**
- * Target distributions at some positions of a [B, T] batch, e.g. a teacher's (their `targets`
- * entry is 0). Each counts in the next-item loss as one target, its loss the cross-entropy
- * -Σ q log p over every item (AdaptiveSoftmax.softLosses), with seen items masked as `maskSeen`
- * masks them for id targets; label smoothing does not apply to them.
- */
-export interface SoftTargets {
-  /** Flat indices into [B, T]: [P]. */
-  positions: Int32Array;
-  /** [P, numItems + 1] row-major; each row sums to 1, with nothing on padding (column 0). */
-  probs: Float32Array;
-}
-
-/** For every position of [B, T] row-major inputs: the non-padding ids of its row up to it. */
-function seenBefore(inputs: Int32Array, t: number): number[][] {
-  const out: number[][] = [];
-  for (let row = 0; row < inputs.length / t; row++) {
-    const seen: number[] = [];
-    for (let i = 0; i < t; i++) {
-      const id = inputs[row * t + i];
-      if (id !== 0 && !seen.includes(id)) seen.push(id);
-      out.push([...seen]);
-    }
-  }
-  return out;
 }
 
 /** Trainable scalars of a config, computed from the config alone. */
@@ -192,7 +167,7 @@ export class CpRec {
       );
     }
     const soft = training?.soft;
-    if (soft) this.checkSoft(soft, targets);
+    if (soft) checkSoftTargets(soft, targets, this.config.numItems);
     const softCount = soft?.positions.length ?? 0;
     if (this.copy && softCount > 0) {
       throw new RangeError('loss: soft targets with a copy head, whose mixture needs id targets');
@@ -268,22 +243,6 @@ export class CpRec {
       throw new RangeError('nextItemLogProbs: a copy head mixes per history; this model has one');
     }
     return this.softmax.logProbs(h);
-  }
-
-  private checkSoft({ positions, probs }: SoftTargets, targets: Int32Array): void {
-    const width = this.config.numItems + 1;
-    if (probs.length !== positions.length * width) {
-      throw new RangeError(
-        `loss: ${probs.length} soft probabilities for ${positions.length} positions of ${width} model ids`,
-      );
-    }
-    for (const at of positions) {
-      if (!(at >= 0 && at < targets.length) || targets[at] !== 0) {
-        throw new RangeError(
-          `loss: soft target at position ${at}, which ${at >= 0 && at < targets.length ? `has target ${targets[at]}` : `is outside 0..${targets.length - 1}`}`,
-        );
-      }
-    }
   }
 
   /** Each history's last maxLength ids, left-padded to maxLength: [B * maxLength] row-major. */

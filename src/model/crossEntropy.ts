@@ -82,3 +82,32 @@ export function softmaxCrossEntropy(
   });
   return op(logits) as tf.Tensor1D;
 }
+
+/** logits with the [row, column] `cells` pushed to -1e9 (a constant: no gradient reaches them). */
+export function withMask(logits: tf.Tensor2D, cells: number[]): tf.Tensor2D {
+  if (cells.length === 0) return logits;
+  const indices = tf.tensor2d(cells, [cells.length / 2, 2], 'int32');
+  const mask = tf.scatterND(indices, tf.fill([cells.length / 2], -1e9), logits.shape);
+  return tf.add(logits, mask);
+}
+
+/**
+ * -Σ_i q_i log p_i per row, against target distributions: log-probabilities [P, 1 + N] whose
+ * column 0 is padding (-Infinity), `probs` [P, 1 + N] row-major with nothing there -> [P]. The
+ * `masked` [row, item column] cells (columns of the N items, 0-based) are left out and each row
+ * renormalised over the rest; q must put nothing on them.
+ */
+export function distributionCrossEntropy(
+  logProbs: tf.Tensor2D,
+  probs: Float32Array,
+  masked: number[],
+): tf.Tensor1D {
+  const [n, width] = logProbs.shape;
+  return tf.tidy(() => {
+    // Column 0 is dropped on both sides: its -Infinity times q's 0 would be NaN.
+    const all = tf.slice(logProbs, [0, 1], [n, width - 1]) as tf.Tensor2D; // [P, N]
+    const logP = masked.length > 0 ? tf.logSoftmax(withMask(all, masked)) : all;
+    const q = tf.slice(tf.tensor2d(probs, [n, width]), [0, 1], [n, width - 1]); // [P, N]
+    return tf.neg(tf.sum(tf.mul(q, logP), 1)) as tf.Tensor1D;
+  });
+}

@@ -6,7 +6,7 @@
  * instead give its whole distribution at those positions (soft targets): the same mixture, without
  * the variance of the draw.
  */
-import type { SoftTargets } from '../model/cprec';
+import type { SoftTargets } from '../model/softTargets';
 
 /** A batch's targets after a teacher: ids ([rows, length] row-major, 0 = none) and soft targets. */
 export interface TaughtTargets {

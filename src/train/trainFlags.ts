@@ -125,13 +125,14 @@ function teacherModelsOf(flags: TrainFlagValues): string[] | null {
 
 export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: string): TrainOptions {
   const recipe = recipeFor(flags['keep-seen']);
-  if ((flags['teacher-targets'] ?? 0) > 0 && !teacherModelsOf(flags)) {
+  const teacherModels = teacherModelsOf(flags);
+  if ((flags['teacher-targets'] ?? 0) > 0 && !teacherModels) {
     throw new UsageError(
       `--teacher-targets ${flags['teacher-targets']} needs --teacher-models to draw them from`,
     );
   }
   const knnTargets = flags['knn-targets'] ?? recipe.knnTargets;
-  if (flags['teacher-soft'] && !(knnTargets > 0) && !teacherModelsOf(flags)) {
+  if (flags['teacher-soft'] && !(knnTargets > 0) && !teacherModels) {
     throw new UsageError(
       '--teacher-soft needs a teacher whose distributions it fits: --knn-targets above 0 or --teacher-models',
     );
@@ -151,7 +152,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     contextWeight: flags['context-weight'] ?? recipe.contextWeight,
     labelSmoothing: flags['label-smoothing'],
     knnTargets,
-    teacherTargets: flags['teacher-targets'] ?? (teacherModelsOf(flags) ? 0.5 : 0),
+    teacherTargets: flags['teacher-targets'] ?? (teacherModels ? 0.5 : 0),
     teacherSoft: flags['teacher-soft'],
     averageEpochs: flags['average-epochs'] ?? recipe.averageEpochs,
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
