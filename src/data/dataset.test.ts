@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDataset } from './dataset';
+import { SESSION_SEPARATOR } from './sessionSeparators';
 import type { Interaction, LoadedInteractions } from './interactionLoader';
 
 function loaded(rows: [string, string, number][]): LoadedInteractions {
@@ -62,6 +63,7 @@ describe('buildDataset', () => {
     expect(dataset.summary).toMatchObject({
       users: 4,
       items: 5,
+      separators: 0,
       events: 10,
       trainingEvents: 6,
       evaluationUsers: 2,
@@ -102,5 +104,70 @@ describe('buildDataset', () => {
     expect(d.train.map((t) => t.length)).toEqual([2, 2]);
     expect(d.validation).toEqual([]);
     expect(d.summary.minCounts.eventsOfRareItems).toBe(1);
+  });
+
+  describe('with sessionGap', () => {
+    // u: baskets {a b} at 1, {c} at 2, {a d} at 3, then e at 4 (validation), f at 4 (test).
+    // v: a at 1, b at 5, c at 5: one training event, then two targets.
+    const rows: [string, string, number][] = [
+      ['u', 'a', 1],
+      ['u', 'b', 1],
+      ['u', 'c', 2],
+      ['u', 'a', 3],
+      ['u', 'd', 3],
+      ['u', 'e', 4],
+      ['u', 'f', 4],
+      ['v', 'a', 1],
+      ['v', 'b', 5],
+      ['v', 'c', 5],
+    ];
+    const d = buildDataset(loaded(rows), { sessionGap: 0 });
+    const items = (ids: Int32Array) => [...ids].map((i) => d.itemIds[i]);
+    const S = SESSION_SEPARATOR;
+
+    it('separates the training sessions and counts the separator as an item', () => {
+      expect(items(d.train[0])).toEqual(['a', 'b', S, 'c', S, 'a', 'd']);
+      expect([...d.trainTimes[0]]).toEqual([1, 1, 2, 2, 3, 3, 3]);
+      expect(items(d.train[1])).toEqual(['a']);
+      // a 3, then the separator 2, then b c d 1 each.
+      expect(d.itemIds.slice(1, 3)).toEqual(['a', S]);
+      expect(d.separator).toBe(2);
+      // The summary counts the data's own items and events.
+      expect(d.summary).toMatchObject({
+        items: 6,
+        separators: 2,
+        events: 10,
+        trainingEvents: 6,
+        repeatEvents: 1,
+      });
+    });
+
+    it("separates a history only between its own events, never by its target's time", () => {
+      // u's validation target e starts a new session: its history does not say so.
+      expect(items(d.validation[0].history)).toEqual(['a', 'b', S, 'c', S, 'a', 'd']);
+      expect(d.itemIds[d.validation[0].target]).toBe('e');
+      // Once e is in the history, the boundary before it is known.
+      expect(items(d.test[0].history)).toEqual(['a', 'b', S, 'c', S, 'a', 'd', S, 'e']);
+      expect(d.itemIds[d.test[0].target]).toBe('f');
+      expect(items(d.validation[1].history)).toEqual(['a']);
+      expect(items(d.test[1].history)).toEqual(['a', S, 'b']);
+      expect([...d.validation, ...d.test].every((c) => c.target !== d.separator)).toBe(true);
+    });
+
+    it('has no separator without the option', () => {
+      const plain = buildDataset(loaded(rows));
+      expect(plain.separator).toBe(0);
+      expect(plain.itemIds).not.toContain(S);
+      expect(plain.train[0].length).toBe(5);
+    });
+
+    it('refuses a negative gap and an item with the separator id', () => {
+      expect(() => buildDataset(loaded(rows), { sessionGap: -1 })).toThrow(
+        'sessionGap must be a number >= 0, got -1',
+      );
+      expect(() => buildDataset(loaded([...rows, ['w', S, 1]]), { sessionGap: 0 })).toThrow(
+        `an item of the data has the separator's id "${S}"`,
+      );
+    });
   });
 });

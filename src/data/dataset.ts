@@ -4,6 +4,7 @@
  */
 import type { InteractionLoadSummary, LoadedInteractions } from './interactionLoader';
 import { buildItemVocabulary } from './itemVocabulary';
+import { SESSION_SEPARATOR, separateSessions } from './sessionSeparators';
 import {
   filterMinCounts,
   groupByUser,
@@ -24,8 +25,11 @@ export interface DatasetSummary {
   load: InteractionLoadSummary;
   minCounts: MinCountSummary;
   users: number;
+  /** Real items: numItems less the session separator, if any. */
   items: number;
-  /** Events after the filters (training + validation + test). */
+  /** Session separators in the training sequences (DatasetOptions.sessionGap); 0 without. */
+  separators: number;
+  /** Events after the filters (training + validation + test), separators not counted. */
   events: number;
   trainingEvents: number;
   /** Users with a validation and a test case (at least 3 events). */
@@ -41,6 +45,11 @@ export interface DatasetSummary {
 export interface Dataset {
   /** Model ids are 1..numItems; 0 is padding. */
   numItems: number;
+  /**
+   * The session separator's model id (see DatasetOptions.sessionGap), or 0 when there is none. It
+   * is one of the model ids 1..numItems, never a target, and never to be recommended.
+   */
+  separator: number;
   /** itemIds[modelId] = the data's own item id; itemIds[0] = '' (padding). */
   itemIds: string[];
   /** Training events per model id (length numItems + 1), non-increasing from id 1. */
@@ -58,6 +67,15 @@ export interface Dataset {
   summary: DatasetSummary;
 }
 
+export interface DatasetOptions extends MinCountOptions {
+  /**
+   * Mark sessions: a separator pseudo-item (`Dataset.separator`) goes before every event that
+   * comes more than this many time units after the previous one, in training sequences and
+   * evaluation histories (never as a target). Default: no separators.
+   */
+  sessionGap?: number;
+}
+
 /** Users with fewer events than this have no validation or test case. */
 export const MIN_EVALUATION_EVENTS = 3;
 
@@ -67,15 +85,33 @@ export const MIN_EVALUATION_EVENTS = 3;
  * users with fewer than 3 events are training-only) and numbers the items by training frequency
  * (see `buildItemVocabulary`).
  */
-export function buildDataset(loaded: LoadedInteractions, options: MinCountOptions = {}): Dataset {
+export function buildDataset(loaded: LoadedInteractions, options: DatasetOptions = {}): Dataset {
   const { sequences, summary: minCounts } = filterMinCounts(
     groupByUser(loaded.interactions),
     options,
   );
+  const { sessionGap } = options;
+  if (sessionGap !== undefined && !(sessionGap >= 0)) {
+    throw new RangeError(`sessionGap must be a number >= 0, got ${sessionGap}`);
+  }
   const trainLength = (n: number) => (n < MIN_EVALUATION_EVENTS ? n : n - 2);
+  // Separators only between a split's own events: a history never learns from its target's time.
+  const split = sequences.map((s) => {
+    const n = trainLength(s.items.length);
+    const part = (end: number) =>
+      sessionGap === undefined
+        ? { items: s.items.slice(0, end), times: s.timestamps.slice(0, end) }
+        : separateSessions(s.items.slice(0, end), s.timestamps.slice(0, end), sessionGap);
+    return { s, n, train: part(n), test: n < s.items.length ? part(n + 1) : null };
+  });
+  if (sessionGap !== undefined && sequences.some((s) => s.items.includes(SESSION_SEPARATOR))) {
+    throw new RangeError(
+      `sessionGap: an item of the data has the separator's id ${JSON.stringify(SESSION_SEPARATOR)}`,
+    );
+  }
   const vocabulary = buildItemVocabulary(
-    sequences.flatMap((s) => s.items.slice(0, trainLength(s.items.length))),
-    sequences.flatMap((s) => s.items.slice(trainLength(s.items.length))),
+    split.flatMap((u) => u.train.items),
+    split.flatMap((u) => u.s.items.slice(u.n)),
   );
   const toModelIds = (items: string[]) =>
     Int32Array.from(items, (item) => vocabulary.modelIds.get(item) as number);
@@ -85,25 +121,33 @@ export function buildDataset(loaded: LoadedInteractions, options: MinCountOption
   const validation: EvalCase[] = [];
   const test: EvalCase[] = [];
   let repeatEvents = 0;
-  sequences.forEach((s, user) => {
-    const ids = toModelIds(s.items);
-    const n = trainLength(ids.length);
-    train.push(ids.slice(0, n));
-    trainTimes.push(Float64Array.from(s.timestamps.slice(0, n)));
-    if (n < ids.length) {
-      validation.push({ user, history: ids.slice(0, n), target: ids[n] });
-      test.push({ user, history: ids.slice(0, n + 1), target: ids[n + 1] });
+  split.forEach(({ s, n, train: part, test: withValidation }, user) => {
+    const ids = toModelIds(part.items);
+    const times = Float64Array.from(part.times);
+    train.push(ids);
+    trainTimes.push(times);
+    if (withValidation) {
+      const target = (i: number) => vocabulary.modelIds.get(s.items[i]) as number;
+      validation.push({ user, history: ids.slice(), target: target(n) });
+      test.push({
+        user,
+        history: toModelIds(withValidation.items),
+        target: target(n + 1),
+      });
     }
-    const seen = new Set<number>();
-    for (const id of ids) {
-      if (seen.has(id)) repeatEvents++;
-      seen.add(id);
+    const seen = new Set<string>();
+    for (const item of s.items) {
+      if (seen.has(item)) repeatEvents++;
+      seen.add(item);
     }
   });
 
-  const trainingEvents = train.reduce((sum, t) => sum + t.length, 0);
+  const separator = vocabulary.modelIds.get(SESSION_SEPARATOR) ?? 0;
+  const separators = separator ? vocabulary.counts[separator] : 0;
+  const trainingEvents = train.reduce((sum, t) => sum + t.length, 0) - separators;
   return {
     numItems: vocabulary.numItems,
+    separator,
     itemIds: vocabulary.itemIds,
     itemCounts: vocabulary.counts,
     users: sequences.map((s) => s.user),
@@ -115,7 +159,8 @@ export function buildDataset(loaded: LoadedInteractions, options: MinCountOption
       load: loaded.summary,
       minCounts,
       users: sequences.length,
-      items: vocabulary.numItems,
+      items: vocabulary.numItems - (separator ? 1 : 0),
+      separators,
       events: trainingEvents + 2 * validation.length,
       trainingEvents,
       evaluationUsers: validation.length,

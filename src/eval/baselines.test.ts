@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitItemKnn, fitMarkovChain, fitPopularity } from './baselines';
+import { fitBaselines, fitItemKnn, fitMarkovChain, fitPopularity } from './baselines';
 import { topK } from '../model/ranking';
 
 // Counts: 1 five times, 2 four, 3 three, 4 and 5 once (ids follow frequency, as in a Dataset).
@@ -86,5 +86,29 @@ describe('fitItemKnn', () => {
     const score = fitItemKnn([Int32Array.of(1, 2, 3)], 3, { window: 1, shrink: 0 });
     expect(score(Int32Array.of(1))[3]).toBe(0);
     expect(score(Int32Array.of(1))[2]).toBeGreaterThan(0);
+  });
+});
+
+describe('fitBaselines', () => {
+  it('fits and scores without the session separator, as on the plain sequences', () => {
+    // Item 6 as the separator, put between some of the training events and into the history.
+    const separated = [
+      Int32Array.of(1, 6, 2, 3),
+      Int32Array.of(1, 2, 6, 1, 3),
+      Int32Array.of(2, 1, 6, 4),
+      Int32Array.of(3, 1, 2, 6, 5),
+    ];
+    const plain = fitBaselines(train, 6);
+    const withSeparator = fitBaselines(separated, 6, 6);
+    const history = Int32Array.of(3, 6, 2, 1, 6);
+    withSeparator.forEach(({ name, scorer }, i) => {
+      expect(name).toBe(plain[i].name);
+      expect([...scorer(history)]).toEqual([...plain[i].scorer(Int32Array.of(3, 2, 1))]);
+    });
+    // Read as an item, the separator changes them.
+    const asItem = fitBaselines(separated, 6);
+    expect([...asItem[1].scorer(history)]).not.toEqual([
+      ...plain[1].scorer(Int32Array.of(3, 2, 1)),
+    ]);
   });
 });

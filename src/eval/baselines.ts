@@ -6,6 +6,8 @@
  * unseen cases fall back to popularity exactly.
  */
 
+import { itemVotes, type SparseRows } from '../model/itemTable';
+
 export type BaselineScorer = (history: Int32Array) => Float32Array;
 
 function checkIds(train: readonly Int32Array[], numItems: number): void {
@@ -16,13 +18,6 @@ function checkIds(train: readonly Int32Array[], numItems: number): void {
       }
     }
   });
-}
-
-/** Sparse item-to-item weights, one row per model id (compressed sparse rows). */
-interface SparseRows {
-  offsets: Int32Array; // [numItems + 2]: row a is entries offsets[a] .. offsets[a + 1] - 1
-  columns: Int32Array;
-  values: Float32Array;
 }
 
 /**
@@ -158,23 +153,13 @@ export function fitItemKnnTable(
   return { ...similarity, options: o };
 }
 
-/**
- * Calls `vote(b, weight)` for every similarity the kNN sums for this history: sim(h_j, b) /
- * j^recencyDecay over its last `historyLength` items h_j (j = 1 most recent). A column may come
- * several times; its score is the sum.
- */
+/** Calls `vote(b, weight)` for every similarity the kNN sums for this history (see itemVotes). */
 export function itemKnnVotes(
   table: ItemKnnTable,
   history: ArrayLike<number>,
   vote: (b: number, weight: number) => void,
 ): void {
-  const { offsets, columns, values, options } = table;
-  const used = Math.min(options.historyLength, history.length);
-  for (let j = 1; j <= used; j++) {
-    const a = history[history.length - j];
-    const weight = 1 / Math.pow(j, options.recencyDecay);
-    for (let e = offsets[a]; e < offsets[a + 1]; e++) vote(columns[e], weight * values[e]);
-  }
+  itemVotes(table, table.options, history, vote);
 }
 
 /** Sequential item co-occurrence kNN: scores are the summed votes of itemKnnVotes. */
@@ -191,14 +176,23 @@ export function fitItemKnn(
   };
 }
 
-/** The three yardsticks every accuracy table carries, fitted on the same training sequences. */
+/**
+ * The three yardsticks every accuracy table carries, fitted on the same training sequences. A
+ * session separator (Dataset.separator, 0 = none) is the network's input, not theirs: they fit
+ * and score the sequences without it, as on data without sessions marked.
+ */
 export function fitBaselines(
   train: readonly Int32Array[],
   numItems: number,
+  separator = 0,
 ): { name: string; scorer: BaselineScorer }[] {
+  const plain = (s: Int32Array) => (separator ? s.filter((id) => id !== separator) : s);
+  const sequences = train.map(plain);
+  const reading = (scorer: BaselineScorer): BaselineScorer =>
+    separator ? (history) => scorer(plain(history)) : scorer;
   return [
-    { name: 'most-popular', scorer: fitPopularity(train, numItems) },
-    { name: 'markov-chain', scorer: fitMarkovChain(train, numItems) },
-    { name: 'item-knn', scorer: fitItemKnn(train, numItems) },
+    { name: 'most-popular', scorer: reading(fitPopularity(sequences, numItems)) },
+    { name: 'markov-chain', scorer: reading(fitMarkovChain(sequences, numItems)) },
+    { name: 'item-knn', scorer: reading(fitItemKnn(sequences, numItems)) },
   ];
 }

@@ -33,6 +33,16 @@ describe('evaluateScorer', () => {
     ]);
   });
 
+  it('never ranks the session separator, with or without keepSeen', async () => {
+    // Item 1 as the separator: case 1's target 2 ranks first; case 2's target 4 third with its
+    // history kept, first without it (second for a data set without a separator, test above).
+    const withSeparator = { numItems: 4, separator: 1 };
+    const kept = await evaluateScorer(withSeparator, cases, fixed, { keepSeen: true });
+    expect(kept.metrics['MRR@10']).toBeCloseTo((1 + 1 / 3) / 2, 12);
+    const masked = await evaluateScorer(withSeparator, cases, fixed);
+    expect(masked.metrics['MRR@10']).toBe(1);
+  });
+
   it('passes each case its own history', async () => {
     const seen: number[][] = [];
     await evaluateScorer(dataset, cases, (history) => {

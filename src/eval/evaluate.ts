@@ -26,12 +26,14 @@ export interface EvaluateOptions {
 
 /** Ranks each case's target among all items (full ranking) and averages HR, NDCG and MRR. */
 export async function evaluateScorer(
-  dataset: Pick<Dataset, 'numItems'>,
+  dataset: Pick<Dataset, 'numItems'> & Partial<Pick<Dataset, 'separator'>>,
   cases: readonly EvalCase[],
   scorer: Scorer | BatchScorer,
   options: EvaluateOptions = {},
 ): Promise<EvaluationResult> {
   const accumulator = new MetricsAccumulator();
+  // The session separator is no item to recommend (see DatasetOptions.sessionGap).
+  const separator = dataset.separator ?? 0;
   const { batchSize, scoreBatch }: BatchScorer =
     typeof scorer === 'function'
       ? { batchSize: 1, scoreBatch: async ([history]) => [await scorer(history)] }
@@ -45,7 +47,9 @@ export async function evaluateScorer(
           `scorer returned ${scores[i].length} scores for user ${c.user}; expected numItems + 1 = ${dataset.numItems + 1}`,
         );
       }
-      accumulator.add(rankOfTarget(scores[i], c.target, options.keepSeen ? null : c.history));
+      const excluded = options.keepSeen ? [] : [...c.history];
+      if (separator) excluded.push(separator);
+      accumulator.add(rankOfTarget(scores[i], c.target, excluded));
     });
     options.onProgress?.(from + batch.length, cases.length);
   }
@@ -54,7 +58,7 @@ export async function evaluateScorer(
 
 /** A scorer's results on both evaluation splits of a data set (validation chooses, test reports). */
 export async function evaluateSplits(
-  dataset: Pick<Dataset, 'numItems' | 'validation' | 'test'>,
+  dataset: Pick<Dataset, 'numItems' | 'validation' | 'test'> & Partial<Pick<Dataset, 'separator'>>,
   scorer: Scorer | BatchScorer,
   options: Omit<EvaluateOptions, 'onProgress'> = {},
 ): Promise<{ validation: EvaluationResult; test: EvaluationResult }> {

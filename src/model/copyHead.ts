@@ -2,8 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { gatherRows } from './gatherRows';
 import { matMul } from './matMul';
 import type { Parameters } from './parameters';
-import { before } from './ranking';
-import type { TreeTopK } from './treeTopK';
 
 /** The copy head's answer for one hidden state: g, and the copy probability per window item. */
 export interface Copied {
@@ -223,45 +221,4 @@ export function mixLogProbs(logSoftmax: tf.Tensor, copy: tf.Tensor, gate: tf.Ten
     const mixed = tf.log(tf.add(tf.exp(kept), tf.mul(gate, copy)));
     return tf.where(tf.greater(copy, 0), mixed, kept);
   });
-}
-
-/** The mixture on the host, for one item: the same formula as mixLogProbs. */
-export function mixLogProb(logSoftmax: number, copy: number, gate: number): number {
-  const kept = logSoftmax + Math.log1p(-gate);
-  return copy > 0 ? Math.log(Math.exp(kept) + gate * copy) : kept;
-}
-
-/**
- * The k best items under the mixture: the window's items (not excluded, included where `include`
- * is given) scored exactly from the softmax's log-probabilities (`logProbsOf`), every other item
- * by `rank` (the pruned tree without the window's items), shifted by the same log(1 - g).
- */
-export async function rankWithCopy(
-  { gate, copied }: Copied,
-  k: number,
-  exclude: ReadonlySet<number>,
-  include: ReadonlySet<number> | undefined,
-  rank: (excluded: ReadonlySet<number>) => Promise<TreeTopK>,
-  logProbsOf: (ids: number[]) => Promise<number[]>,
-): Promise<TreeTopK> {
-  const candidates = [...copied.keys()].filter(
-    (id) => !exclude.has(id) && (!include || include.has(id)),
-  );
-  const rest = await rank(new Set([...exclude, ...candidates]));
-  const shift = Math.log1p(-gate);
-  const logSoftmax = await logProbsOf(candidates);
-  const scored = [
-    ...rest.ids.map((id, i) => ({ id, score: rest.scores[i] + shift })),
-    ...candidates.map((id, i) => ({
-      id,
-      score: mixLogProb(logSoftmax[i], copied.get(id) as number, gate),
-    })),
-  ]
-    .sort((a, b) => (before(a.score, a.id, b.score, b.id) ? -1 : 1))
-    .slice(0, k);
-  return {
-    ids: scored.map((x) => x.id),
-    scores: scored.map((x) => x.score),
-    tailItemsScored: rest.tailItemsScored,
-  };
 }

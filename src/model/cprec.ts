@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdaptiveEmbedding } from './adaptiveEmbedding';
 import { AdaptiveSoftmax } from './adaptiveSoftmax';
 import { createConfig, itemBlocks, type CpRecConfig, type ItemBlock } from './config';
-import { CopyHead, rankWithCopy } from './copyHead';
+import { CopyHead } from './copyHead';
 import { convLayerSize, createConvLayer, dilatedBlock, type ConvLayer } from './dilatedBlock';
 import { gatherRows } from './gatherRows';
 import { Parameters } from './parameters';
 import { seenBefore } from './seenBefore';
+import { mixedRanking, type Ranking, type SparseMixture } from './sparseMixture';
 import { checkSoftTargets, type SoftTargets } from './softTargets';
 import { treeTopK, type TreeTopK } from './treeTopK';
 import { distinctLayerCount, layerSlots } from './sharing';
@@ -16,6 +17,8 @@ export interface RankOptions {
   exclude?: Iterable<number>;
   /** Only these ids, when given. */
   include?: Iterable<number>;
+  /** A sparse distribution mixed into the network's (e.g. an item table's, see itemTable.ts). */
+  table?: SparseMixture;
 }
 
 /** rankHidden's options: what it may return, and the window the hidden state was computed over. */
@@ -289,8 +292,8 @@ export class CpRec {
 
   /**
    * topK from a hidden state [1, d] computed elsewhere (e.g. by IncrementalForward). With a copy
-   * head, the window's items are scored exactly with the mixture and every other item by the
-   * pruned tree, whose log-probabilities all shift by the same log(1 - g).
+   * head, and then with a `table`, each mixture's own items are scored exactly and every other
+   * item by the pruned tree, whose log-probabilities all shift alike (see sparseMixture.ts).
    */
   async rankHidden(h: tf.Tensor2D, k: number, options: RankHiddenOptions = {}): Promise<TreeTopK> {
     const exclude =
@@ -300,18 +303,24 @@ export class CpRec {
         ? options.include
         : new Set(options.include)
       : undefined;
-    const rank = (excluded: ReadonlySet<number>) =>
-      treeTopK(this.softmax, this.blocks, h, k, {
-        exclude: excluded,
-        ...(include ? { include } : {}),
-      });
+    let ranking: Ranking = {
+      rank: (excluded) =>
+        treeTopK(this.softmax, this.blocks, h, k, {
+          exclude: excluded,
+          ...(include ? { include } : {}),
+        }),
+      logProbsOf: (ids) => this.softmax.logProbsOf(h, ids),
+    };
     const window = options.window ?? [];
-    if (!this.copy || window.length === 0) return rank(exclude);
-    const embedded = tf.tidy(() => tf.expandDims(this.embed(window), 0) as tf.Tensor3D); // [1, T, d]
-    const copied = await this.copy.copyOf(h, embedded, window).finally(() => embedded.dispose());
-    return rankWithCopy(copied, k, exclude, include, rank, (ids) =>
-      this.softmax.logProbsOf(h, ids),
-    );
+    if (this.copy && window.length > 0) {
+      const embedded = tf.tidy(() => tf.expandDims(this.embed(window), 0) as tf.Tensor3D); // [1, T, d]
+      const { gate, copied } = await this.copy
+        .copyOf(h, embedded, window)
+        .finally(() => embedded.dispose());
+      ranking = mixedRanking(ranking, { weight: gate, probs: copied }, k, include);
+    }
+    if (options.table) ranking = mixedRanking(ranking, options.table, k, include);
+    return ranking.rank(exclude);
   }
 
   get isDisposed(): boolean {

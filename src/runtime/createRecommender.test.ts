@@ -141,6 +141,20 @@ describe('createLocalRecommender', () => {
     rec.dispose();
   });
 
+  it('refuses a model trained with session separators, naming the recorded gap', async () => {
+    const files = new Map(served);
+    const modelJson = JSON.parse(files.get('model.json') as string);
+    files.set(
+      'model.json',
+      JSON.stringify({ ...modelJson, training: { data: { 'session-gap': 0 } } }),
+    );
+    const attempt = load({ fetch: server(files) });
+    await expect(attempt).rejects.toThrow(ModelLoadError);
+    await expect(load({ fetch: server(files) })).rejects.toThrow(
+      'model.json training.data.session-gap = 0: the model reads session separators',
+    );
+  });
+
   it('names a corrupted or missing weight file', async () => {
     const shard = [...served.keys()].find((k) => k.endsWith('.bin'))!;
     const corrupted: ServedFiles = new Map(served);

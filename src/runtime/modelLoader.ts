@@ -1,4 +1,5 @@
 import { parseModelJson, type ModelJson } from '../model/modelFormat';
+import { ModelFormatError } from '../model/modelFormatError';
 import type { CatalogItem } from '../model/catalogFormat';
 import { openModelFolder, type ModelCache, type ModelFolderOptions } from './modelFolder';
 import { MODEL_CACHE_NAME } from './settings';
@@ -31,6 +32,23 @@ export interface FetchModelOptions extends ModelFolderOptions {
 export { MODEL_CACHE_NAME };
 
 /**
+ * parseModelJson, refusing the one kind of model the runtime cannot serve: one that reads session
+ * separators (`cprec train --session-gap`), which a click history here does not carry. Served
+ * without them, it would read every history as one session and could recommend the separator.
+ */
+function servableModelJson(json: unknown): ModelJson {
+  const modelJson = parseModelJson(json);
+  const gap = (modelJson.training.data as { 'session-gap'?: unknown } | undefined)?.['session-gap'];
+  if (gap !== undefined) {
+    throw new ModelFormatError(
+      `model.json training.data.session-gap = ${JSON.stringify(gap)}: the model reads session ` +
+        'separators, which the runtime does not insert; train it without --session-gap',
+    );
+  }
+  return modelJson;
+}
+
+/**
  * Fetches model.json and its weight files from `baseUrl` (a directory URL): model.json network
  * first, falling back to the cache offline; a weight file from the cache while its bytes still
  * match the SHA-256 that model.json gives, else fetched and cached. Every weight file is verified.
@@ -43,7 +61,7 @@ export async function fetchModelFiles(
   const folder = await openModelFolder(baseUrl, options);
   const progress = options.onProgress ?? (() => {});
   progress({ stage: 'manifest', loadedBytes: 0, totalBytes: 0, file: 'model.json' });
-  const modelJson: ModelJson = await folder.getJson('model.json', parseModelJson);
+  const modelJson: ModelJson = await folder.getJson('model.json', servableModelJson);
   const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
   const totalBytes = paths.reduce((n, p) => n + modelJson.weightFiles[p].bytes, 0);
   let loadedBytes = 0;

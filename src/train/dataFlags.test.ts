@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATA_FLAGS, loadData, recordedDataFlags } from './dataFlags';
+import { DATA_FLAGS, loadData, recordedDataFlags, splitOptions } from './dataFlags';
+import { SESSION_SEPARATOR } from '../data/sessionSeparators';
 import { parseFlags } from './flags';
 
 describe('recordedDataFlags', () => {
@@ -68,6 +69,30 @@ describe('loadData', () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
+  });
+
+  it('marks sessions with --session-gap, and records the gap with the split', () => {
+    const argv = ['--data', 'data/online-retail-sample/interactions.csv', '--where', 'quantity>0'];
+    const plain = loadData(parseFlags(argv, { DATA_FLAGS }));
+    const flags = parseFlags([...argv, '--session-gap', '0'], { DATA_FLAGS });
+    const { dataset } = loadData(flags);
+    expect(dataset.itemIds[dataset.separator]).toBe(SESSION_SEPARATOR);
+    expect(dataset.numItems).toBe(plain.dataset.numItems + 1);
+    const events = (d: typeof dataset) => d.train.reduce((n, s) => n + s.length, 0);
+    const separators = dataset.train.reduce(
+      (n, s) => n + s.filter((id) => id === dataset.separator).length,
+      0,
+    );
+    expect(separators).toBeGreaterThan(0);
+    expect(events(dataset)).toBe(events(plain.dataset) + separators);
+    expect(dataset.validation.map((c) => dataset.itemIds[c.target])).toEqual(
+      plain.dataset.validation.map((c) => plain.dataset.itemIds[c.target]),
+    );
+    const recorded = JSON.parse(JSON.stringify({ data: splitOptions(flags) }));
+    expect(recordedDataFlags(recorded)['session-gap']).toBe(0);
+    // Without the flag, model.json's record is what it was before the flag existed.
+    const before = JSON.parse(JSON.stringify(splitOptions(parseFlags(argv, { DATA_FLAGS }))));
+    expect(before).not.toHaveProperty('session-gap');
   });
 
   it('names the filters when they leave fewer than 2 items', () => {

@@ -33,6 +33,12 @@ export const DATA_FLAGS = flagGroup({
   'item-pattern': { type: 'string', help: 'keep rows whose item id matches this regex' },
   'min-user-events': { type: 'number', default: 1, help: 'drop users with fewer events' },
   'min-item-events': { type: 'number', default: 1, help: 'drop items with fewer events' },
+  'session-gap': {
+    type: 'number',
+    help:
+      'mark sessions: a separator pseudo-item before every event more than this many time ' +
+      'units after the one before (0 = a new timestamp starts one, as one invoice of a shop)',
+  },
   catalog: {
     type: 'string',
     help:
@@ -74,6 +80,7 @@ const SPLIT_FLAGS = [
   'item-pattern',
   'min-user-events',
   'min-item-events',
+  'session-gap',
 ] as const satisfies readonly (keyof typeof DATA_FLAGS)[];
 export type SplitOptions = Pick<DataFlagValues, (typeof SPLIT_FLAGS)[number]>;
 
@@ -144,6 +151,7 @@ export function loadData(flags: DataFlagValues): LoadedData {
   const dataset = buildDataset(loaded, {
     minUserEvents: flags['min-user-events'],
     minItemEvents: flags['min-item-events'],
+    ...(flags['session-gap'] === undefined ? {} : { sessionGap: flags['session-gap'] }),
   });
   if (dataset.numItems < 2) {
     const filters = [
@@ -193,7 +201,8 @@ export function describeData({ dataset, catalog }: LoadedData): string {
       `dropped ${mc.eventsOfRareItems} events of rare items, ${mc.eventsOfShortUsers} of short users, ` +
       `${mc.droppedItems} items, ${mc.droppedUsers} users`,
     `${s.users} users (${s.evaluationUsers} evaluated, ${s.trainingOnlyUsers} training-only), ` +
-      `${s.items} items, ${s.events} events (${s.trainingEvents} training, ${s.repeatEvents} repeats)`,
+      `${s.items} items, ${s.events} events (${s.trainingEvents} training, ${s.repeatEvents} repeats)` +
+      (s.separators ? `, ${s.separators} session separators` : ''),
     catalog ? `catalog: ${catalog.size} items` : 'catalog: none',
   ].join('\n');
 }

@@ -46,7 +46,7 @@ export const command = defineCommand(
         name: `${modelJson.name} (${model.parameterCount.toLocaleString('en')} parameters)`,
         scorer: modelScorer(model),
       },
-      ...fitBaselines(dataset.train, dataset.numItems),
+      ...fitBaselines(dataset.train, dataset.numItems, dataset.separator),
     ];
     const results: Record<string, { name: string; result: EvaluationResult }[]> = {};
     for (const split of ['validation', 'test'] as const) {

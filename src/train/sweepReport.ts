@@ -3,6 +3,7 @@
  * table of mean ± sd per configuration with the chosen one marked, and the chart of NDCG@10
  * against weight bytes.
  */
+import { chooseTable, tablesMarkdown, type TableRow } from './tableChoice';
 import { sectionMarkers } from './reportSection';
 import {
   CHOICE_METRIC,
@@ -38,6 +39,8 @@ export interface SweepReport {
   unfinished?: string[];
   /** The choice rule's cap (see chooseConfiguration); absent = none. */
   maxParameters?: number;
+  /** Item tables measured beside the chosen configuration's seeds (tune --tables). */
+  tables?: { configuration: string; rows: TableRow[] };
 }
 
 const f4 = (x: number) => x.toFixed(4);
@@ -125,6 +128,7 @@ export function sweepMarkdown(report: SweepReport): string {
       : []),
     ...(report.chart ? [`![${CHOICE_METRIC} against weight bytes](${report.chart})`, ''] : []),
     choice,
+    ...(report.tables ? ['', tablesSection(report.tables, report.baselines)] : []),
     end,
   ].join('\n');
 }
@@ -155,4 +159,33 @@ export function sweepChart(report: SweepReport): string {
     };
   };
   return svgChart([panel('validation'), panel('test')]);
+}
+
+/** The item tables beside the chosen configuration, and the chosen one against the baseline. */
+function tablesSection(
+  { configuration, rows }: NonNullable<SweepReport['tables']>,
+  baselines: readonly BaselineRow[],
+): string {
+  const chosen = chooseTable(rows);
+  const strongest = [...baselines].sort(
+    (a, b) => b.validation[CHOICE_METRIC] - a.validation[CHOICE_METRIC],
+  )[0];
+  const test = chosen.test.reduce((a, b) => a + b, 0) / chosen.test.length;
+  return [
+    `### Item tables beside ${configuration}`,
+    '',
+    `Each of ${configuration}'s networks with the item kNN's table kept to each item's best k ` +
+      'entries (8-bit values, as encodeItemTable stores them), mixed into its ranking at the ' +
+      'weight given: p = (1 - w) p_network + w q, q the votes squared and normalised ' +
+      '(src/train/tableChoice.ts). NDCG@10 per network in seed order, then the mean.',
+    '',
+    tablesMarkdown(rows),
+    ...(strongest
+      ? [
+          '',
+          `With it, the networks' mean test ${CHOICE_METRIC} is ${test.toFixed(4)}, ` +
+            `${(test / strongest.test[CHOICE_METRIC]).toFixed(2)}x that of ${strongest.name}, the baseline best on validation.`,
+        ]
+      : []),
+  ].join('\n');
 }

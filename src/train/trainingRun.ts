@@ -43,10 +43,12 @@ export async function evaluateBaselines(
 ): Promise<BaselineResults[]> {
   const { dataset } = data;
   return Promise.all(
-    fitBaselines(dataset.train, dataset.numItems).map(async ({ name, scorer }) => ({
-      name,
-      ...(await evaluateSplits(dataset, scorer, { keepSeen })),
-    })),
+    fitBaselines(dataset.train, dataset.numItems, dataset.separator).map(
+      async ({ name, scorer }) => ({
+        name,
+        ...(await evaluateSplits(dataset, scorer, { keepSeen })),
+      }),
+    ),
   );
 }
 

@@ -76,7 +76,14 @@ describe('npm run tune', () => {
 
     // The chosen configuration's best seed on validation ships, re-encoded by quantize --to auto.
     const shipped = join(dir, 'shipped');
-    const ship = await run(tsx, [...args, '--report-only', '--ship', shipped, '--chart']);
+    const ship = await run(tsx, [
+      ...args,
+      '--report-only',
+      '--ship',
+      shipped,
+      '--chart',
+      '--tables',
+    ]);
     // The chart of NDCG@10 against weight bytes sits beside the report, linked by a relative path.
     expect(await readFile(join(dir, 'tuning-tiny.svg'), 'utf8')).toMatch(/^<svg/);
     expect(await readFile(report, 'utf8')).toContain(
@@ -107,6 +114,16 @@ describe('npm run tune', () => {
     expect(weights).toContain(join(runDir(chosen.configuration, bestSeed), 'model'));
     expect(weights).toMatch(/\| \*\*\w+\*\* \(ships\) \|/);
 
+    // --tables: item tables measured beside the chosen configuration's two networks, and chosen.
+    const tables = (await readFile(report, 'utf8')).split(
+      `### Item tables beside ${chosen.configuration}`,
+    )[1];
+    expect(tables).toMatch(/\| none( \(chosen\))? \| 0 \| 0 \| \d\.\d{4}, \d\.\d{4} \|/);
+    expect(tables).toMatch(/\| (\*\*)?25 per item(\*\* \(chosen\))? \| 0\.4 \| \d+ \|/);
+    expect(tables.match(/\(chosen\)/g)).toHaveLength(1);
+    expect(tables).toMatch(/^Chosen: \*\*.*\*\*, by the rule: the fewest table bytes/m);
+    expect(tables).toMatch(/x that of item-knn, the baseline best on validation/);
+
     // The run folders are lost (a fresh clone): the ledger beside the report still counts the
     // runs, so the report is the same and nothing trains again; only shipping needs weights.
     const ledgerPath = join(dir, 'runs', 'tiny.json');
@@ -115,7 +132,10 @@ describe('npm run tune', () => {
     expect(ledger.runs[0].settings).toMatchObject({ keepSeen: true, epochs: 2 });
     // The table and the choice, not the command line or the date above them.
     const figures = async () =>
-      (await readFile(report, 'utf8')).split('\n').filter((l) => /^\||^Chosen/.test(l));
+      (await readFile(report, 'utf8'))
+        .split('### Item tables')[0]
+        .split('\n')
+        .filter((l) => /^\||^Chosen/.test(l));
     const before = await figures();
     expect(before.length).toBeGreaterThan(5);
     // Each run records when and on what it trained; the report names those days, not the day

@@ -30,6 +30,7 @@ import {
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
 import { FinishedRuns, runChild, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
+import { measureTablesOf } from './tableChoice';
 
 const TUNE_FLAGS = flagGroup({
   grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
@@ -77,6 +78,10 @@ const TUNE_FLAGS = flagGroup({
   chart: {
     type: 'boolean',
     help: "also draw each configuration's NDCG@10 against its weight bytes, as <report>-<grid name>.svg, linked from the section",
+  },
+  tables: {
+    type: 'boolean',
+    help: "also measure item tables beside the chosen configuration's seeds (the kNN's best pairs mixed into their rankings, src/train/tableChoice.ts), reported under the section",
   },
 });
 const GROUPS = { Data: DATA_FLAGS, Tune: TUNE_FLAGS };
@@ -210,6 +215,20 @@ export const command = defineCommand(
     const finished = await Promise.all(runs.filter(isDone).map(outcomeOf));
     await finishedRuns.record(...finished);
     const rows = summarize(configurations, finished, seeds.length);
+    const chosen = chooseConfiguration(rows, maxParameters);
+    const tables =
+      flags.tables && chosen
+        ? {
+            configuration: chosen.configuration,
+            rows: await measureTablesOf(
+              finished
+                .filter((f) => f.configuration === chosen.configuration)
+                .map((f) => join(f.dir, 'model')),
+              data.dataset,
+              chosen.flags['keep-seen'] === true,
+            ),
+          }
+        : undefined;
     const shown = argv.map((a) => (/^[\w./=,:@+-]+$/.test(a) ? a : `'${a}'`));
     const chartPath = `${flags.report.replace(/\.md$/, '')}-${grid.name}.svg`;
     const report: SweepReport = {
@@ -227,6 +246,7 @@ export const command = defineCommand(
       ...(screening ? { screen: flags.screen } : {}),
       ...(flags.chart ? { chart: relative(dirname(flags.report), chartPath) } : {}),
       ...(maxParameters !== undefined ? { maxParameters } : {}),
+      ...(tables ? { tables } : {}),
       unfinished: configurations
         .map((c) => c.name)
         .filter((name) => !rows.some((r) => r.configuration === name)),
@@ -236,7 +256,6 @@ export const command = defineCommand(
     await mkdir(dirname(flags.report), { recursive: true });
     if (flags.chart) await writeFile(chartPath, sweepChart(report));
     await writeSection(flags.report, sweepMarkers(grid.name), section);
-    const chosen = chooseConfiguration(rows, maxParameters);
     const best = chosen && chooseRun(finished, chosen.configuration);
     const bestDir = best?.dir;
     await writeFile(

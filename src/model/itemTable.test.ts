@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeItemTable,
+  encodeItemTable,
+  itemVotes,
+  keepBest,
+  tableDistribution,
+  type SparseRows,
+} from './itemTable';
+import { mulberry32 } from '../data/random';
+
+/** Random rows over model ids 1..n (row 0, padding, empty), columns rising, values > 0. */
+function randomRows(n: number, seed: number): SparseRows {
+  const random = mulberry32(seed);
+  const offsets = new Int32Array(n + 2);
+  const columns: number[] = [];
+  const values: number[] = [];
+  for (let a = 1; a <= n; a++) {
+    for (let b = 1; b <= n; b++) {
+      if (b !== a && random() < 0.4) {
+        columns.push(b);
+        values.push(Math.exp(-6 * random()));
+      }
+    }
+    offsets[a + 1] = columns.length;
+  }
+  return { offsets, columns: Int32Array.from(columns), values: Float32Array.from(values) };
+}
+
+/** The rows as a dense matrix: dense[a][b] = the value of row a's column b, else 0. */
+function dense(rows: SparseRows): number[][] {
+  const n = rows.offsets.length - 2;
+  const m = Array.from({ length: n + 1 }, () => new Array<number>(n + 1).fill(0));
+  for (let a = 0; a <= n; a++) {
+    for (let e = rows.offsets[a]; e < rows.offsets[a + 1]; e++)
+      m[a][rows.columns[e]] = rows.values[e];
+  }
+  return m;
+}
+
+const N = 30;
+const rows = randomRows(N, 7);
+const voting = { historyLength: 4, recencyDecay: 1 };
+
+describe('itemVotes', () => {
+  it("sums each of the last historyLength items' row, weighted 1 / j^recencyDecay", () => {
+    const history = [5, 9, 2, 17, 3, 11];
+    const got = new Array<number>(N + 1).fill(0);
+    itemVotes(rows, voting, history, (b, w) => (got[b] += w));
+    const m = dense(rows);
+    const want = new Array<number>(N + 1).fill(0);
+    for (let j = 1; j <= 4; j++) {
+      for (let b = 1; b <= N; b++) want[b] += m[history[history.length - j]][b] / j;
+    }
+    got.forEach((v, b) => expect(v).toBeCloseTo(want[b], 6));
+  });
+});
+
+describe('keepBest', () => {
+  it("keeps each row's k largest values, in column order", () => {
+    const kept = keepBest(rows, 3);
+    const m = dense(rows);
+    for (let a = 1; a <= N; a++) {
+      const best = m[a]
+        .map((v, b) => ({ v, b }))
+        .filter((x) => x.v > 0)
+        .sort((x, y) => y.v - x.v || x.b - y.b)
+        .slice(0, 3)
+        .map((x) => x.b)
+        .sort((x, y) => x - y);
+      expect([...kept.columns.slice(kept.offsets[a], kept.offsets[a + 1])]).toEqual(best);
+      best.forEach((b, i) => expect(kept.values[kept.offsets[a] + i]).toBe(Math.fround(m[a][b])));
+    }
+  });
+
+  it('refuses a k below 1', () => {
+    expect(() => keepBest(rows, 0)).toThrow('keepBest: k must be >= 1, got 0');
+  });
+});
+
+describe('tableDistribution', () => {
+  it('is the votes to the power, normalised over the items not excluded', () => {
+    const history = [4, 8, 15, 16, 23];
+    const exclude = new Set([16, 23, 1]);
+    const q = tableDistribution(rows, voting, history, 2, exclude);
+    const votes = new Array<number>(N + 1).fill(0);
+    itemVotes(rows, voting, history, (b, w) => (votes[b] += w));
+    const kept = votes.map((v, b) => (exclude.has(b) ? 0 : v ** 2));
+    const total = kept.reduce((x, y) => x + y, 0);
+    for (let b = 1; b <= N; b++) expect(q.get(b) ?? 0).toBeCloseTo(kept[b] / total, 6);
+    expect([...q.values()].reduce((x, y) => x + y, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('is empty when no item gets a vote', () => {
+    expect(tableDistribution(rows, voting, [], 2).size).toBe(0);
+    expect(
+      tableDistribution(keepBest(rows, 1), voting, [1], 1, new Set([0, ...Array(N + 1).keys()]))
+        .size,
+    ).toBe(0);
+  });
+});
+
+describe('encodeItemTable / decodeItemTable', () => {
+  it('keeps every column and each value within half an 8-bit step of its log', () => {
+    const bytes = encodeItemTable(rows);
+    const back = decodeItemTable(bytes, N);
+    expect([...back.offsets]).toEqual([...rows.offsets]);
+    expect([...back.columns]).toEqual([...rows.columns]);
+    const logs = [...rows.values].map(Math.log);
+    const step = (Math.max(...logs) - Math.min(...logs)) / 255;
+    rows.values.forEach((v, e) => {
+      expect(Math.abs(Math.log(back.values[e]) - Math.log(v))).toBeLessThanOrEqual(step / 2 + 1e-6);
+    });
+    // Small gaps: 2 bytes an entry (8 in memory), 1 per row for its count, 8 for the header.
+    expect(bytes.length).toBe(rows.columns.length * 2 + 8 + N);
+  });
+
+  it('round-trips an empty table and a table of equal values', () => {
+    const empty = {
+      offsets: new Int32Array(4),
+      columns: new Int32Array(0),
+      values: new Float32Array(0),
+    };
+    expect(decodeItemTable(encodeItemTable(empty), 2)).toEqual(empty);
+    const flat = {
+      offsets: Int32Array.of(0, 0, 1, 2),
+      columns: Int32Array.of(2, 1),
+      values: Float32Array.of(0.5, 0.5),
+    };
+    expect([...decodeItemTable(encodeItemTable(flat), 2).values]).toEqual([0.5, 0.5]);
+  });
+
+  it('refuses values <= 0 and columns out of order', () => {
+    const bad = {
+      offsets: Int32Array.of(0, 0, 2),
+      columns: Int32Array.of(1, 1),
+      values: Float32Array.of(1, 1),
+    };
+    expect(() => encodeItemTable(bad)).toThrow("encodeItemTable: row 1's columns must rise, got 1");
+    expect(() =>
+      encodeItemTable({ ...bad, columns: Int32Array.of(1, 2), values: Float32Array.of(1, 0) }),
+    ).toThrow('encodeItemTable: values must be > 0, got 0');
+  });
+
+  it('names what is wrong with malformed bytes', () => {
+    const bytes = encodeItemTable(rows);
+    expect(() => decodeItemTable(bytes.slice(0, 5), N)).toThrow(
+      'item table: 5 bytes, too short for its header',
+    );
+    expect(() => decodeItemTable(bytes.slice(0, bytes.length - 1), N)).toThrow(
+      /item table: ends inside/,
+    );
+    expect(() => decodeItemTable(Uint8Array.of(...bytes, 0), N)).toThrow(
+      'item table: 1 bytes left after 30 rows',
+    );
+    expect(() => decodeItemTable(bytes, N - 5)).toThrow(
+      /item table: row \d+ names item \d+, outside 1..25/,
+    );
+  });
+});

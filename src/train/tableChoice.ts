@@ -1,0 +1,166 @@
+/**
+ * Whether an item table ships beside the network, and which: every table size and mixing weight
+ * measured on the networks' own split (each network's log-probabilities mixed with the table's
+ * distribution, p = (1 - w) p_network + w q, as the ranking mixes them), and a rule in code. The
+ * fewest table bytes whose mean validation NDCG@10 over the networks stays within 1% of the best
+ * candidate's is chosen, no table (0 bytes) among the candidates; test figures are reported beside
+ * it and never take part.
+ */
+import type { Dataset } from '../data/dataset';
+import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
+import { evaluateScorer } from '../eval/evaluate';
+import type { CpRec } from '../model/cprec';
+import {
+  decodeItemTable,
+  encodeItemTable,
+  keepBest,
+  tableDistribution,
+  type SparseRows,
+} from '../model/itemTable';
+import { mixLogProb } from '../model/sparseMixture';
+import { readModelFiles } from './modelFiles';
+import { modelScorer } from './modelScorer';
+
+/** How far below the best candidate's mean validation NDCG@10 a smaller table may fall. */
+export const TABLE_TOLERANCE = 0.01;
+
+/** The table's votes to this power: sharper votes mix better (docs/tuning.md). */
+export const TABLE_POWER = 2;
+
+/** What is measured: each row kept to k entries, mixed in at each weight (0: no table). */
+export const TABLE_GRID = Object.freeze({
+  ks: [5, 10, 25, 50, 100],
+  weights: [0.03, 0.05, 0.1, 0.15, 0.25, 0.4],
+});
+
+export interface TableRow {
+  /** Entries kept per item; null for no table. */
+  k: number | null;
+  weight: number;
+  /** Bytes of the encoded table (encodeItemTable); 0 for no table. */
+  bytes: number;
+  /** NDCG@10 per network, in the order given. */
+  validation: number[];
+  test: number[];
+}
+
+export const TABLE_RULE = `the fewest table bytes among the candidates whose mean validation NDCG@10 over the networks is within ${TABLE_TOLERANCE * 100}% of the best candidate's, no table among them (test figures are reported, not used)`;
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** The rule: the fewest bytes within TABLE_TOLERANCE of the best mean validation; ties to the better. */
+export function chooseTable(rows: readonly TableRow[]): TableRow {
+  if (rows.length === 0) throw new RangeError('chooseTable: no candidates');
+  const best = Math.max(...rows.map((r) => mean(r.validation)));
+  return rows
+    .filter((r) => mean(r.validation) >= (1 - TABLE_TOLERANCE) * best)
+    .reduce((chosen, r) =>
+      r.bytes < chosen.bytes ||
+      (r.bytes === chosen.bytes && mean(r.validation) > mean(chosen.validation))
+        ? r
+        : chosen,
+    );
+}
+
+/** The table a row names, as the model folder would hold it (8-bit values). */
+export function shippedTable(full: SparseRows, k: number): { rows: SparseRows; bytes: Uint8Array } {
+  const bytes = encodeItemTable(keepBest(full, k));
+  return { rows: decodeItemTable(bytes, full.offsets.length - 2), bytes };
+}
+
+/**
+ * Every candidate of `grid` (and no table) for each network: NDCG@10 on validation and test,
+ * seen items excluded unless `keepSeen`, as evaluation ranks them.
+ */
+export async function measureTables(
+  networks: readonly CpRec[],
+  dataset: Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>,
+  full: ItemKnnTable,
+  keepSeen: boolean,
+  grid: { ks: readonly number[]; weights: readonly number[] } = TABLE_GRID,
+): Promise<TableRow[]> {
+  const tables = grid.ks.map((k) => ({ k, ...shippedTable(full, k) }));
+  const rows: TableRow[] = [
+    { k: null, weight: 0, bytes: 0, validation: [], test: [] },
+    ...tables.flatMap(({ k, bytes }) =>
+      grid.weights.map((weight) => ({
+        k,
+        weight,
+        bytes: bytes.length,
+        validation: [] as number[],
+        test: [] as number[],
+      })),
+    ),
+  ];
+  for (const network of networks) {
+    for (const split of ['validation', 'test'] as const) {
+      const cases = dataset[split];
+      // The network scores each history once; every candidate mixes those scores.
+      const scores = new Map<Int32Array, Float32Array>();
+      const { scoreBatch } = modelScorer(network);
+      for (let i = 0; i < cases.length; i += 64) {
+        const histories = cases.slice(i, i + 64).map((c) => c.history);
+        (await scoreBatch(histories)).forEach((s, j) => scores.set(histories[j], s.slice()));
+      }
+      const ndcg = async (score: (history: Int32Array) => Float32Array) =>
+        (await evaluateScorer(dataset, cases, score, { keepSeen })).metrics['NDCG@10'];
+      rows[0][split].push(await ndcg((history) => scores.get(history) as Float32Array));
+      for (const { k, rows: table } of tables) {
+        const q = new Map<Int32Array, Map<number, number>>();
+        for (const { history } of cases) {
+          const exclude = new Set(keepSeen ? [] : history);
+          q.set(history, tableDistribution(table, full.options, history, TABLE_POWER, exclude));
+        }
+        for (const row of rows.filter((r) => r.k === k)) {
+          const w = row.weight;
+          row[split].push(
+            await ndcg((history) => {
+              const network = scores.get(history) as Float32Array;
+              const mixed = network.map((s) => s + Math.log1p(-w));
+              for (const [id, p] of q.get(history) as Map<number, number>) {
+                mixed[id] = mixLogProb(network[id], p, w);
+              }
+              return mixed;
+            }),
+          );
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+/** measureTables for the trained networks in `modelDirs`, with the kNN fitted on the data. */
+export async function measureTablesOf(
+  modelDirs: readonly string[],
+  dataset: Dataset,
+  keepSeen: boolean,
+): Promise<TableRow[]> {
+  const networks: CpRec[] = [];
+  try {
+    for (const dir of modelDirs) networks.push((await readModelFiles(dir)).model);
+    const full = fitItemKnnTable(dataset.train, dataset.numItems);
+    return await measureTables(networks, dataset, full, keepSeen);
+  } finally {
+    for (const network of networks) network.dispose();
+  }
+}
+
+/** The rows as a Markdown table, the chosen one marked, and the rule stated under it. */
+export function tablesMarkdown(rows: readonly TableRow[]): string {
+  const chosen = chooseTable(rows);
+  const f4 = (x: number) => x.toFixed(4);
+  const lines = [
+    '| item table | weight | KB | val NDCG@10 | val mean | test NDCG@10 | test mean |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => {
+      const name = r.k === null ? 'none' : `${r.k} per item`;
+      return (
+        `| ${r === chosen ? `**${name}** (chosen)` : name} | ${r.weight} | ${(r.bytes / 1000).toFixed(0)} | ` +
+        `${r.validation.map(f4).join(', ')} | ${f4(mean(r.validation))} | ` +
+        `${r.test.map(f4).join(', ')} | ${f4(mean(r.test))} |`
+      );
+    }),
+  ];
+  return `${lines.join('\n')}\n\nChosen: **${chosen.k === null ? 'no table' : `${chosen.k} per item at weight ${chosen.weight}`}**, by the rule: ${TABLE_RULE}.`;
+}
