@@ -2,12 +2,16 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeItemTable,
   encodeItemTable,
+  itemTableSpecOf,
   itemVotes,
   keepBest,
+  readItemTable,
   tableDistribution,
   type SparseRows,
 } from './itemTable';
 import { mulberry32 } from '../data/random';
+import { checksumOf } from './fileChecksum';
+import { ModelFormatError } from './modelFormatError';
 
 /** Random rows over model ids 1..n (row 0, padding, empty), columns rising, values > 0. */
 function randomRows(n: number, seed: number): SparseRows {
@@ -155,6 +159,52 @@ describe('encodeItemTable / decodeItemTable', () => {
     );
     expect(() => decodeItemTable(bytes, N - 5)).toThrow(
       /item table: row \d+ names item \d+, outside 1..25/,
+    );
+  });
+});
+
+describe('itemTableSpecOf and readItemTable', () => {
+  const bytes = encodeItemTable(rows);
+  const spec = async () => ({
+    path: 'item-table.bin',
+    ...(await checksumOf(bytes)),
+    perItem: 12,
+    weight: 0.1,
+    power: 2,
+    historyLength: 4,
+    recencyDecay: 1,
+  });
+
+  it('accepts a complete spec, and reads the file it describes', async () => {
+    const good = await spec();
+    expect(itemTableSpecOf(good)).toEqual(good);
+    expect(itemTableSpecOf(undefined)).toBeUndefined();
+    const table = await readItemTable(good, bytes, N);
+    expect([...table.rows.columns]).toEqual([...rows.columns]);
+    expect(table).toMatchObject({ weight: 0.1, power: 2, historyLength: 4, recencyDecay: 1 });
+  });
+
+  it.each([
+    ['path', '../x.bin', /path must be a file name beside model.json, got "..\/x.bin"/],
+    ['weight', 1, /weight must be in \(0, 1\), got 1/],
+    ['perItem', 0.5, /perItem must be an integer >= 1, got 0.5/],
+    ['power', 0, /power must be > 0, got 0/],
+    ['historyLength', '4', /historyLength must be an integer >= 1, got "4"/],
+    ['recencyDecay', -1, /recencyDecay must be >= 0, got -1/],
+  ])('names a bad %s', async (field, value, message) => {
+    const bad = { ...(await spec()), [field]: value };
+    expect(() => itemTableSpecOf(bad)).toThrow(ModelFormatError);
+    expect(() => itemTableSpecOf(bad)).toThrow(message);
+  });
+
+  it('refuses a file that does not match its spec or its model', async () => {
+    const good = await spec();
+    const flipped = bytes.map((b, i) => (i === 9 ? b ^ 1 : b));
+    await expect(readItemTable(good, flipped, N)).rejects.toThrow(
+      /item table item-table.bin is corrupted/,
+    );
+    await expect(readItemTable(good, bytes, N + 1)).rejects.toThrow(
+      /item table item-table.bin: item table: ends inside a number/,
     );
   });
 });

@@ -5,6 +5,8 @@
  * few hundred dimensions cannot hold every strong item pair a co-occurrence table does; a few of
  * each item's best pairs, mixed in at a small weight, add what it misses for a few hundred KB.
  */
+import { verifyChecksum, type FileChecksum } from './fileChecksum';
+import { ModelFormatError } from './modelFormatError';
 
 /** Sparse item-to-item weights, one row per model id (compressed sparse rows). */
 export interface SparseRows {
@@ -172,4 +174,79 @@ export function decodeItemTable(bytes: Uint8Array, numItems: number): SparseRows
   }
   if (at !== bytes.length) fail(`${bytes.length - at} bytes left after ${numItems} rows`);
   return { offsets, columns: Int32Array.from(columns), values: Float32Array.from(values) };
+}
+
+/** model.json `itemTable`: the table's file and how the ranking mixes it in. */
+export interface ItemTableSpec extends ItemVoting, FileChecksum {
+  /** The file beside model.json (encodeItemTable's bytes). */
+  path: string;
+  /** Entries kept per item when it was made (keepBest). */
+  perItem: number;
+  /** w in p = (1 - w) p_network + w q. */
+  weight: number;
+  /** q: the votes to this power, normalised over the items that may be recommended. */
+  power: number;
+}
+
+/** A table ready to rank with: its rows and how it mixes in. */
+export interface ItemTable extends ItemVoting {
+  rows: SparseRows;
+  weight: number;
+  power: number;
+}
+
+/** Checks model.json's `itemTable` (absent: undefined); throws ModelFormatError naming the field. */
+export function itemTableSpecOf(json: unknown): ItemTableSpec | undefined {
+  if (json === undefined) return undefined;
+  const fail = (problem: string): never => {
+    throw new ModelFormatError(`model.json itemTable: ${problem}`);
+  };
+  if (typeof json !== 'object' || json === null) return fail(`expected an object, got ${json}`);
+  const spec = json as Record<string, unknown>;
+  const number = (field: string, ok: (x: number) => boolean, range: string) => {
+    const x = spec[field];
+    if (typeof x !== 'number' || !ok(x))
+      fail(`${field} must be ${range}, got ${JSON.stringify(x)}`);
+  };
+  if (typeof spec.path !== 'string' || !/^[\w.-]+$/.test(spec.path)) {
+    fail(`path must be a file name beside model.json, got ${JSON.stringify(spec.path)}`);
+  }
+  if (typeof spec.sha256 !== 'string') fail(`sha256 missing`);
+  number('bytes', (x) => Number.isInteger(x) && x >= 8, 'an integer >= 8');
+  number('perItem', (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  number('weight', (x) => x > 0 && x < 1, 'in (0, 1)');
+  number('power', (x) => x > 0, '> 0');
+  number('historyLength', (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  number('recencyDecay', (x) => x >= 0, '>= 0');
+  return spec as unknown as ItemTableSpec;
+}
+
+/** The table file's bytes, checked against its spec, decoded for a model of numItems items. */
+export async function readItemTable(
+  spec: ItemTableSpec,
+  bytes: Uint8Array,
+  numItems: number,
+): Promise<ItemTable> {
+  await verifyChecksum(`item table ${spec.path}`, bytes, spec);
+  let rows: SparseRows;
+  try {
+    rows = decodeItemTable(bytes, numItems);
+  } catch (e) {
+    throw new ModelFormatError(`item table ${spec.path}: ${(e as Error).message}`, { cause: e });
+  }
+  const { weight, power, historyLength, recencyDecay } = spec;
+  return { rows, weight, power, historyLength, recencyDecay };
+}
+
+/**
+ * What the table mixes into the network's ranking after `history`: its distribution over the
+ * items not excluded, at its weight; null when no such item gets a vote.
+ */
+export function tableMixture(
+  table: ItemTable,
+  history: ArrayLike<number>,
+  exclude: ReadonlySet<number>,
+): { weight: number; probs: Map<number, number> } | null {
+  const probs = tableDistribution(table.rows, table, history, table.power, exclude);
+  return probs.size ? { weight: table.weight, probs } : null;
 }

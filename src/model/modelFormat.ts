@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { configFromJSON, configToJSON, type CpRecConfig } from './config';
 import { CpRec } from './cprec';
 import { catalogIndexOf, type CatalogIndex } from './catalogFormat';
+import { itemTableSpecOf, type ItemTableSpec } from './itemTable';
 import { checksumOf, sha256Hex, verifyChecksum, type FileChecksum } from './fileChecksum';
 import { ModelFormatError } from './modelFormatError';
 import {
@@ -60,6 +61,8 @@ export interface ModelJson {
   training: Record<string, unknown>;
   /** Where the items' display fields are, in shards; absent in older folders (catalog.json). */
   catalog?: CatalogIndex;
+  /** An item table the ranking mixes in (itemTable.ts); absent: the network alone. */
+  itemTable?: ItemTableSpec;
 }
 
 /** What model.json says besides the weights. */
@@ -204,12 +207,14 @@ export function parseModelJson(json: unknown): ModelJson {
   }
   recordedKeepSeen(m.training ?? {});
   const catalog = catalogIndexOf(m);
+  const itemTable = itemTableSpecOf(m.itemTable);
   return {
     ...(m as ModelJson),
     config,
     name: String(m.name ?? ''),
     training: m.training ?? {},
     ...(catalog ? { catalog } : {}),
+    ...(itemTable ? { itemTable } : {}),
   };
 }
 

@@ -66,3 +66,14 @@ export function mixedRanking(
     },
   };
 }
+
+/** Dense log-probabilities (index = model id) under the mixture: mixLogProb at every item. */
+export function mixedLogProbs(
+  logBase: Float32Array,
+  { weight, probs }: SparseMixture,
+): Float32Array {
+  const shift = Math.log1p(-weight);
+  const mixed = logBase.map((s) => s + shift);
+  for (const [id, q] of probs) mixed[id] = mixLogProb(logBase[id], q, weight);
+  return mixed;
+}

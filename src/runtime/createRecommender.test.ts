@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { topK } from '../model/ranking';
+import { checksumOf } from '../model/fileChecksum';
+import { decodeItemTable, encodeItemTable, tableDistribution } from '../model/itemTable';
 import { CpRec } from '../model/cprec';
 import { randomize, useBackend } from '../testing/backends';
 import {
@@ -139,6 +141,62 @@ describe('createLocalRecommender', () => {
     expect(events[events.length - 1].loadedBytes).toBe(rec.info.weightBytes);
     expect(events[events.length - 1].totalBytes).toBe(rec.info.weightBytes);
     rec.dispose();
+  });
+
+  it('mixes in the item table model.json names, and refuses a corrupted one', async () => {
+    // Item a's row: the 3 items after it (a + 1, a + 2, a + 3 within 1..ITEMS), weights falling.
+    const offsets = new Int32Array(ITEMS + 2);
+    const columns: number[] = [];
+    const values: number[] = [];
+    for (let a = 1; a <= ITEMS; a++) {
+      const row = [1, 2, 3].map((j) => ({ b: ((a + j * 7 - 1) % ITEMS) + 1, v: 1 / j }));
+      for (const { b, v } of row.sort((x, y) => x.b - y.b)) {
+        columns.push(b);
+        values.push(v);
+      }
+      offsets[a + 1] = columns.length;
+    }
+    const bytes = encodeItemTable({
+      offsets,
+      columns: Int32Array.from(columns),
+      values: Float32Array.from(values),
+    });
+    const spec = {
+      path: 'item-table.bin',
+      ...(await checksumOf(bytes)),
+      perItem: 3,
+      weight: 0.3,
+      power: 2,
+      historyLength: 4,
+      recencyDecay: 1,
+    };
+    const files = new Map(served);
+    const modelJson = JSON.parse(files.get('model.json') as string);
+    files.set('model.json', JSON.stringify({ ...modelJson, itemTable: spec }));
+    files.set('item-table.bin', bytes);
+    const rec = await load({ fetch: server(files) });
+    const history = ['m105', 'm131', 'm102', 'm139', 'm110'];
+    const ids = history.map((h) => itemIds.indexOf(h));
+    const network = (await reference.logProbs([ids]).data()) as Float32Array;
+    const rows = decodeItemTable(bytes, ITEMS);
+    const q = tableDistribution(rows, spec, ids, 2, new Set(ids));
+    expect(q.size).toBeGreaterThan(3);
+    const mixed = network.map((s, id) => Math.log(0.7 * Math.exp(s) + 0.3 * (q.get(id) ?? 0)));
+    const expected = topK(mixed, 10, ids);
+    const result = await rec.recommend(history, { k: 10 });
+    expect(result.items.map((r) => r.modelId)).toEqual(Array.from(expected.ids));
+    // The table moves the ranking: the network alone ranks otherwise.
+    expect(Array.from(topK(network, 10, ids).ids)).not.toEqual(Array.from(expected.ids));
+    rec.dispose();
+
+    const corrupted = new Map(files);
+    corrupted.set(
+      'item-table.bin',
+      bytes.map((b, i) => (i === 20 ? b ^ 0xff : b)),
+    );
+    const attempt = load({ fetch: server(corrupted) });
+    await expect(attempt).rejects.toThrow(ModelLoadError);
+    await expect(load({ fetch: server(corrupted) })).rejects.toThrow(/item table item-table.bin/);
   });
 
   it('refuses a model trained with session separators, naming the recorded gap', async () => {

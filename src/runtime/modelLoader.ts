@@ -1,6 +1,8 @@
+import { readItemTable, type ItemTable } from '../model/itemTable';
 import { parseModelJson, type ModelJson } from '../model/modelFormat';
 import { ModelFormatError } from '../model/modelFormatError';
 import type { CatalogItem } from '../model/catalogFormat';
+import { ModelLoadError } from './modelLoadError';
 import { openModelFolder, type ModelCache, type ModelFolderOptions } from './modelFolder';
 import { MODEL_CACHE_NAME } from './settings';
 
@@ -23,6 +25,8 @@ export interface ModelFiles {
   modelJson: ModelJson;
   /** Weight file bytes by path, each verified against its SHA-256. */
   weights: Map<string, Uint8Array>;
+  /** The item table the ranking mixes in, verified and decoded; absent when model.json has none. */
+  itemTable?: ItemTable;
 }
 
 export interface FetchModelOptions extends ModelFolderOptions {
@@ -81,5 +85,14 @@ export async function fetchModelFiles(
     weights.set(path, bytes);
     if (cached) progress({ stage: 'weights', loadedBytes, totalBytes, file: path, cached: true });
   }
-  return { baseUrl: folder.base, modelJson, weights };
+  const spec = modelJson.itemTable;
+  if (!spec) return { baseUrl: folder.base, modelJson, weights };
+  const what = `item table ${spec.path}`;
+  const { bytes } = await folder.getChecked(spec.path, what, spec);
+  try {
+    const itemTable = await readItemTable(spec, bytes, modelJson.config.numItems);
+    return { baseUrl: folder.base, modelJson, weights, itemTable };
+  } catch (e) {
+    throw new ModelLoadError(spec.path, (e as Error).message, { cause: e });
+  }
 }

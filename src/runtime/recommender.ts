@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { CatalogIndex, CatalogItem } from '../model/catalogFormat';
 import type { CpRec } from '../model/cprec';
 import { IncrementalForward } from '../model/incrementalForward';
+import { tableMixture, type ItemTable } from '../model/itemTable';
 import { recordedKeepSeen } from '../model/modelFormat';
 import type { BackendName, BackendReport } from './backends';
 import type { CatalogError } from './catalogError';
@@ -138,6 +139,8 @@ export class LocalRecommender implements Ranker {
   /** Model ids whose catalog id an earlier (more popular) model id already has: never returned. */
   private readonly repeats = new Set<number>();
   private disposed = false;
+  /** Mixed into every ranking of a history (see itemTable.ts); null for the network alone. */
+  private readonly table: ItemTable | null;
   /** The incremental path of the current model (null: its receptive field exceeds the window). */
   private incremental?: { model: CpRec; forward: IncrementalForward | null };
 
@@ -162,6 +165,7 @@ export class LocalRecommender implements Ranker {
       else this.modelIds.set(id, modelId);
     });
     this.catalog = files.modelJson.catalog ?? null;
+    this.table = files.itemTable ?? null;
   }
 
   async recommend(history: readonly ItemId[], options: RankOptions = {}): Promise<RankResult> {
@@ -238,10 +242,12 @@ export class LocalRecommender implements Ranker {
       let best: { ids: number[]; scores: number[]; tailItemsScored: number };
       try {
         this.ensureLive();
+        const mixture = this.table && tableMixture(this.table, used, excluded);
         best = await this.model.rankHidden(hidden, k, {
           exclude: excluded,
           include: allowed,
           window: used,
+          ...(mixture ? { table: mixture } : {}),
         });
       } finally {
         hidden.dispose();

@@ -35,17 +35,23 @@ export const command = defineCommand(
   USAGE,
   GROUPS,
   async (flags) => {
-    const { model, modelJson } = await readModelFiles(flags.model);
+    const { model, modelJson, itemTable } = await readModelFiles(flags.model);
     const data = loadData(flags);
     console.error(describeData(data));
     const { dataset } = data;
     checkVocabulary(modelJson.items, dataset);
     const keepSeen = keepSeenOf(flags);
+    const name = `${modelJson.name} (${model.parameterCount.toLocaleString('en')} parameters)`;
     const scorers = [
-      {
-        name: `${modelJson.name} (${model.parameterCount.toLocaleString('en')} parameters)`,
-        scorer: modelScorer(model),
-      },
+      ...(itemTable
+        ? [
+            {
+              name: `${name} with its item table`,
+              scorer: modelScorer(model, { table: itemTable, keepSeen }),
+            },
+            { name: `${name}, the network alone`, scorer: modelScorer(model) },
+          ]
+        : [{ name, scorer: modelScorer(model) }]),
       ...fitBaselines(dataset.train, dataset.numItems, dataset.separator),
     ];
     const results: Record<string, { name: string; result: EvaluationResult }[]> = {};

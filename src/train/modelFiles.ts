@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CpRec } from '../model/cprec';
+import { readItemTable, type ItemTable } from '../model/itemTable';
 import {
   decodeModel,
   encodeModel,
@@ -65,8 +66,10 @@ export async function readModelJson(dir: string): Promise<ModelJson> {
   return parseModelJson(JSON.parse(text));
 }
 
-/** Reads and verifies a model directory written by writeModelFiles. */
-export async function readModelFiles(dir: string): Promise<{ model: CpRec; modelJson: ModelJson }> {
+/** Reads and verifies a model directory written by writeModelFiles (and its item table, if any). */
+export async function readModelFiles(
+  dir: string,
+): Promise<{ model: CpRec; modelJson: ModelJson; itemTable?: ItemTable }> {
   const modelJson = await readModelJson(dir);
   const files = new Map<string, Uint8Array>();
   for (const group of modelJson.weightsManifest) {
@@ -80,5 +83,9 @@ export async function readModelFiles(dir: string): Promise<{ model: CpRec; model
       files.set(p, new Uint8Array(await readFile(join(dir, p))));
     }
   }
-  return { model: await decodeModel(modelJson, files), modelJson };
+  const model = await decodeModel(modelJson, files);
+  const spec = modelJson.itemTable;
+  if (!spec) return { model, modelJson };
+  const bytes = new Uint8Array(await readFile(join(dir, spec.path)));
+  return { model, modelJson, itemTable: await readItemTable(spec, bytes, model.config.numItems) };
 }

@@ -70,6 +70,11 @@ export const command = defineCommand(
     }
     await checkWritable(flags.out);
     const { model, modelJson } = await readModelFiles(flags.model);
+    if (modelJson.itemTable) {
+      throw new UsageError(
+        `--model ${flags.model} has an item table (${modelJson.itemTable.path}); quantize the network's own folder, before a table is added (as tune --ship does)`,
+      );
+    }
     const { validation, test, float32, history, ...training } = modelJson.training;
     let kind: WeightKind;
     let measured: WeightsRow | null = null;

@@ -17,9 +17,12 @@ import {
   tableDistribution,
   type SparseRows,
 } from '../model/itemTable';
-import { mixLogProb } from '../model/sparseMixture';
+import { mixedLogProbs } from '../model/sparseMixture';
 import { readModelFiles } from './modelFiles';
 import { modelScorer } from './modelScorer';
+
+/** The table's file in a shipped model folder (model.json `itemTable.path`). */
+export const ITEM_TABLE_FILE = 'item-table.bin';
 
 /** How far below the best candidate's mean validation NDCG@10 a smaller table may fall. */
 export const TABLE_TOLERANCE = 0.01;
@@ -112,17 +115,12 @@ export async function measureTables(
           q.set(history, tableDistribution(table, full.options, history, TABLE_POWER, exclude));
         }
         for (const row of rows.filter((r) => r.k === k)) {
-          const w = row.weight;
-          row[split].push(
-            await ndcg((history) => {
-              const network = scores.get(history) as Float32Array;
-              const mixed = network.map((s) => s + Math.log1p(-w));
-              for (const [id, p] of q.get(history) as Map<number, number>) {
-                mixed[id] = mixLogProb(network[id], p, w);
-              }
-              return mixed;
-            }),
-          );
+          const mixed = (history: Int32Array) =>
+            mixedLogProbs(scores.get(history) as Float32Array, {
+              weight: row.weight,
+              probs: q.get(history) as Map<number, number>,
+            });
+          row[split].push(await ndcg(mixed));
         }
       }
     }

@@ -238,13 +238,58 @@ describe('npm run tune', () => {
 
     // The shipped model records the screening beside the choice rule.
     const shipped = join(dir, 'screen-shipped');
-    await run(tsx, [...tune(grid, report), '--screen', '1', '--report-only', '--ship', shipped]);
+    await run(tsx, [
+      ...tune(grid, report),
+      '--screen',
+      '1',
+      '--report-only',
+      '--ship',
+      shipped,
+      '--tables',
+    ]);
     const { selection } = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8')).training;
     expect(selection).toMatchObject({
       configuration: best,
       screening: expect.stringContaining('only the 1 best'),
     });
     expect(selection.configurations).toHaveLength(3);
+
+    // The chosen table ships beside the model (none chosen: no file), and evaluate mixes it in.
+    const shippedJson = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8'));
+    const { tableChoice } = shippedJson.training;
+    expect(tableChoice).toMatchObject({ rule: expect.stringMatching(/^the fewest table bytes/) });
+    expect(tableChoice.measured).toHaveLength(31);
+    const tableFile = join(shipped, 'item-table.bin');
+    const hasTable = await stat(tableFile).then(
+      () => true,
+      () => false,
+    );
+    expect(hasTable).toBe(tableChoice.chosen.k !== null);
+    expect(shippedJson.itemTable?.perItem ?? null).toBe(tableChoice.chosen.k);
+    const evaluated = await run(tsx, [
+      'src/train/cprecCli.ts',
+      'evaluate',
+      '--model',
+      shipped,
+      '--data',
+      'data/online-retail-sample/interactions.csv',
+    ]);
+    expect(evaluated.stdout.includes('with its item table')).toBe(hasTable);
+    // Re-encoding such a folder would drop its table: quantize names it and refuses.
+    const requantized = await run(tsx, [
+      'src/train/cprecCli.ts',
+      'quantize',
+      '--model',
+      shipped,
+      '--to',
+      'fp32',
+      '--out',
+      join(dir, 'screen-requantized'),
+    ]).then(
+      () => '',
+      (e) => e.stderr as string,
+    );
+    expect(requantized.includes('has an item table (item-table.bin)')).toBe(hasTable);
 
     // A parameter cap enters the rule the model records; under it nothing is chosen or shipped.
     const params = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8')).training

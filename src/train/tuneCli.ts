@@ -6,7 +6,7 @@
  * same command continues a half-done sweep.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { defineCommand } from './cli';
@@ -30,7 +30,16 @@ import {
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
 import { FinishedRuns, runChild, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
-import { measureTablesOf } from './tableChoice';
+import { fitItemKnnTable } from '../eval/baselines';
+import { checksumOf } from '../model/fileChecksum';
+import {
+  chooseTable,
+  ITEM_TABLE_FILE,
+  measureTablesOf,
+  shippedTable,
+  TABLE_POWER,
+  TABLE_RULE,
+} from './tableChoice';
 
 const TUNE_FLAGS = flagGroup({
   grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
@@ -322,6 +331,34 @@ export const command = defineCommand(
           test,
         })),
       };
+      // The item table the rule chose, written before the model.json that names it; none: gone.
+      await rm(join(flags.ship, ITEM_TABLE_FILE), { force: true });
+      const table = tables && chooseTable(tables.rows);
+      if (tables && table) {
+        shipped.training.tableChoice = {
+          rule: TABLE_RULE,
+          configuration: tables.configuration,
+          chosen: { k: table.k, weight: table.weight, bytes: table.bytes },
+          measured: tables.rows,
+        };
+      }
+      if (table && table.k !== null) {
+        const full = fitItemKnnTable(data.dataset.train, data.dataset.numItems);
+        const { bytes } = shippedTable(full, table.k);
+        await writeFileAtomic(join(flags.ship, ITEM_TABLE_FILE), bytes);
+        shipped.itemTable = {
+          path: ITEM_TABLE_FILE,
+          ...(await checksumOf(bytes)),
+          perItem: table.k,
+          weight: table.weight,
+          power: TABLE_POWER,
+          historyLength: full.options.historyLength,
+          recencyDecay: full.options.recencyDecay,
+        };
+        console.error(
+          `item table: ${table.k} per item at weight ${table.weight}, ${bytes.length.toLocaleString('en')} bytes`,
+        );
+      }
       await writeFileAtomic(join(flags.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
       console.error(
         `shipped to ${flags.ship} (log: ${join(bestDir, 'ship.log')}; encodings: ${weightsReport})`,
