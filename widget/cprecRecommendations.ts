@@ -10,6 +10,7 @@ import {
   HISTORY_DB_NAME,
 } from '../src/runtime';
 import { parseContextItem, unknownContextItem } from './parseContextItem';
+import { parseItemTable } from './parseItemTable';
 import { parseK } from './parseK';
 import { WIDGET_CSS } from './widgetStyles';
 
@@ -37,12 +38,14 @@ function messageOf(error: unknown): string {
  * every history change (in this tab or another). Attributes: `model` (directory of model.json,
  * required), `k` (positive integer, default 6), `history-db` (IndexedDB name, default
  * 'cprec-history'), `context-item` (an item id: show what the model predicts after that one item,
- * "more like this", instead of recommendations for the history). Events (bubbling, composed):
+ * "more like this", instead of recommendations for the history), `item-table` ("off": rank with
+ * the network alone and never fetch the model's item table, a few hundred KB; default "on").
+ * Events (bubbling, composed):
  * `cprec-ready` (detail: recommender info),
  * `cprec-select` (detail: { itemId, item }), `cprec-error` (detail: { message }).
  */
 export class CprecRecommendations extends HTMLElement {
-  static readonly observedAttributes = ['model', 'k', 'history-db', 'context-item'];
+  static readonly observedAttributes = ['model', 'k', 'history-db', 'context-item', 'item-table'];
 
   readonly #content: HTMLElement;
   #recommender: Recommender | undefined;
@@ -122,8 +125,10 @@ export class CprecRecommendations extends HTMLElement {
       dbName: this.getAttribute('history-db') || HISTORY_DB_NAME,
     });
     this.#historyReady = historyReady;
+    const table = parseItemTable(this.getAttribute('item-table'));
+    if (table.error) console.error(table.error);
     const [loaded, opened] = await Promise.allSettled([
-      loadRecommender(model, { backend: 'auto', worker: true }),
+      loadRecommender(model, { backend: 'auto', worker: true, itemTable: table.itemTable }),
       historyReady,
     ]);
     if (session !== this.#session) {

@@ -186,8 +186,18 @@ describe('createLocalRecommender', () => {
     const result = await rec.recommend(history, { k: 10 });
     expect(result.items.map((r) => r.modelId)).toEqual(Array.from(expected.ids));
     // The table moves the ranking: the network alone ranks otherwise.
-    expect(Array.from(topK(network, 10, ids).ids)).not.toEqual(Array.from(expected.ids));
+    const alone = Array.from(topK(network, 10, ids).ids);
+    expect(alone).not.toEqual(Array.from(expected.ids));
     rec.dispose();
+
+    // itemTable: false ranks with the network alone, and the table's bytes never travel.
+    const requests: string[] = [];
+    const without = await load({ fetch: server(files, requests), itemTable: false });
+    expect((await without.recommend(history, { k: 10 })).items.map((r) => r.modelId)).toEqual(
+      alone,
+    );
+    expect(requests.some((r) => r.endsWith('item-table.bin'))).toBe(false);
+    without.dispose();
 
     const corrupted = new Map(files);
     corrupted.set(

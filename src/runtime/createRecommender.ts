@@ -12,10 +12,11 @@ import {
   type LoadProgress,
   type ModelCache,
   type ModelFiles,
+  type ModelSettings,
 } from './modelLoader';
 import { LocalRecommender } from './recommender';
 
-export interface LocalLoadOptions extends BackendSettings {
+export interface LocalLoadOptions extends BackendSettings, ModelSettings {
   /** The backends this thread may use (see BackendModules). */
   modules: BackendModules;
   onProgress?: (progress: LoadProgress) => void;
@@ -45,6 +46,7 @@ export async function createLocalRecommender(
     fetch: options.fetch,
     cache: options.cache,
     onProgress: progress,
+    itemTable: options.itemTable,
   });
   const weightBytes = Object.values(files.modelJson.weightFiles).reduce((n, f) => n + f.bytes, 0);
   // Decoded once (fetchModelFiles has checked every file), then built on each backend tried.

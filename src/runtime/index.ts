@@ -7,14 +7,14 @@ import type { BackendSettings } from './backends';
 import { CatalogReader } from './catalogReader';
 import { DisplayedRecommender, hostResolver } from './displayedRecommender';
 import { openModelFolder } from './modelFolder';
-import type { LoadProgress } from './modelLoader';
+import type { LoadProgress, ModelSettings } from './modelLoader';
 import type { Ranker, Recommender, ResolveItems } from './recommender';
 import { WASM_PATHS } from './wasmAssets';
 import { loadInWorker } from './workerRecommender';
 import { WorkerStartError } from './workerStartError';
 
 export type { BackendName, BackendPreference, BackendReport, BackendSettings } from './backends';
-export type { CatalogItem, LoadProgress, LoadStage } from './modelLoader';
+export type { CatalogItem, LoadProgress, LoadStage, ModelSettings } from './modelLoader';
 export { parseCatalogJson } from '../model/catalogFormat';
 export { loadCatalog } from './catalogReader';
 export { CatalogError } from './catalogError';
@@ -45,7 +45,7 @@ export type {
   ResolveItems,
 } from './recommender';
 
-export interface LoadRecommenderOptions extends BackendSettings {
+export interface LoadRecommenderOptions extends BackendSettings, ModelSettings {
   /**
    * Run the model in a module Web Worker so the page never blocks (default true). Where no worker
    * can start, it runs on the page's main thread and `info.workerFailure` says why.
@@ -77,7 +77,7 @@ export async function loadRecommender(
 async function loadRanker(
   modelUrl: string,
   worker: boolean,
-  settings: BackendSettings,
+  settings: BackendSettings & ModelSettings,
   onProgress?: (progress: LoadProgress) => void,
 ): Promise<Ranker> {
   let workerFailure: string | undefined;

@@ -29,7 +29,16 @@ export interface ModelFiles {
   itemTable?: ItemTable;
 }
 
-export interface FetchModelOptions extends ModelFolderOptions {
+/** What of a model folder to use. */
+export interface ModelSettings {
+  /**
+   * Fetch the model's item table, when its folder has one, and mix it into every ranking
+   * (default true). false: the network alone, without the table's bytes on the wire.
+   */
+  itemTable?: boolean;
+}
+
+export interface FetchModelOptions extends ModelFolderOptions, ModelSettings {
   onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -85,7 +94,7 @@ export async function fetchModelFiles(
     weights.set(path, bytes);
     if (cached) progress({ stage: 'weights', loadedBytes, totalBytes, file: path, cached: true });
   }
-  const spec = modelJson.itemTable;
+  const spec = options.itemTable === false ? undefined : modelJson.itemTable;
   if (!spec) return { baseUrl: folder.base, modelJson, weights };
   const what = `item table ${spec.path}`;
   const { bytes } = await folder.getChecked(spec.path, what, spec);

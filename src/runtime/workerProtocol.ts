@@ -1,6 +1,6 @@
 import type { CatalogIndex } from '../model/catalogFormat';
 import type { BackendSettings } from './backends';
-import type { LoadProgress } from './modelLoader';
+import type { LoadProgress, ModelSettings } from './modelLoader';
 import type { ItemId, RankResult, RecommenderInfo } from './recommender';
 
 /** Recommend options as they cross postMessage: iterables become arrays. */
@@ -29,7 +29,7 @@ export type WorkerRequest =
   | {
       type: 'load';
       modelUrl: string;
-      settings: BackendSettings;
+      settings: BackendSettings & ModelSettings;
       /**
        * The WASM binaries' URLs, as the page's bundle knows them: a bundler that copies the worker
        * script as a plain asset (an app installing the package) moves them out of its reach.

@@ -1,6 +1,6 @@
 import type { CatalogIndex } from '../model/catalogFormat';
 import type { BackendSettings } from './backends';
-import type { LoadProgress } from './modelLoader';
+import type { LoadProgress, ModelSettings } from './modelLoader';
 import type { ItemId, Ranker, RankOptions, RankResult, RecommenderInfo } from './recommender';
 import { RecommenderDisposedError } from './recommenderDisposedError';
 import { RecommenderWorkerError } from './recommenderWorkerError';
@@ -109,7 +109,7 @@ async function workerScriptFor(settings: BackendSettings): Promise<string> {
  */
 export async function loadInWorker(
   modelUrl: string,
-  settings: BackendSettings,
+  settings: BackendSettings & ModelSettings,
   onProgress?: (p: LoadProgress) => void,
 ): Promise<Ranker> {
   const script = await workerScriptFor(settings);
@@ -124,7 +124,7 @@ export async function loadInWorker(
 async function loadWith(
   script: string,
   modelUrl: string,
-  settings: BackendSettings,
+  settings: BackendSettings & ModelSettings,
   onProgress?: (p: LoadProgress) => void,
 ): Promise<Ranker> {
   let worker: Worker;
