@@ -76,14 +76,7 @@ describe('npm run tune', () => {
 
     // The chosen configuration's best seed on validation ships, re-encoded by quantize --to auto.
     const shipped = join(dir, 'shipped');
-    const ship = await run(tsx, [
-      ...args,
-      '--report-only',
-      '--ship',
-      shipped,
-      '--chart',
-      '--tables',
-    ]);
+    const ship = await run(tsx, [...args, '--report-only', '--ship', shipped, '--chart']);
     // The chart of NDCG@10 against weight bytes sits beside the report, linked by a relative path.
     expect(await readFile(join(dir, 'tuning-tiny.svg'), 'utf8')).toMatch(/^<svg/);
     expect(await readFile(report, 'utf8')).toContain(
@@ -114,16 +107,6 @@ describe('npm run tune', () => {
     expect(weights).toContain(join(runDir(chosen.configuration, bestSeed), 'model'));
     expect(weights).toMatch(/\| \*\*\w+\*\* \(ships\) \|/);
 
-    // --tables: item tables measured beside the chosen configuration's two networks, and chosen.
-    const tables = (await readFile(report, 'utf8')).split(
-      `### Item tables beside ${chosen.configuration}`,
-    )[1];
-    expect(tables).toMatch(/\| none( \(chosen\))? \| 0 \| 0 \| \d\.\d{4}, \d\.\d{4} \|/);
-    expect(tables).toMatch(/\| (\*\*)?25 per item(\*\* \(chosen\))? \| 0\.4 \| \d+ \|/);
-    expect(tables.match(/\(chosen\)/g)).toHaveLength(1);
-    expect(tables).toMatch(/^Chosen: \*\*.*\*\*, by the rule: the fewest table bytes/m);
-    expect(tables).toMatch(/x that of item-knn, the baseline best on validation/);
-
     // The run folders are lost (a fresh clone): the ledger beside the report still counts the
     // runs, so the report is the same and nothing trains again; only shipping needs weights.
     const ledgerPath = join(dir, 'runs', 'tiny.json');
@@ -132,10 +115,7 @@ describe('npm run tune', () => {
     expect(ledger.runs[0].settings).toMatchObject({ keepSeen: true, epochs: 2 });
     // The table and the choice, not the command line or the date above them.
     const figures = async () =>
-      (await readFile(report, 'utf8'))
-        .split('### Item tables')[0]
-        .split('\n')
-        .filter((l) => /^\||^Chosen/.test(l));
+      (await readFile(report, 'utf8')).split('\n').filter((l) => /^\||^Chosen/.test(l));
     const before = await figures();
     expect(before.length).toBeGreaterThan(5);
     // Each run records when and on what it trained; the report names those days, not the day
@@ -238,58 +218,13 @@ describe('npm run tune', () => {
 
     // The shipped model records the screening beside the choice rule.
     const shipped = join(dir, 'screen-shipped');
-    await run(tsx, [
-      ...tune(grid, report),
-      '--screen',
-      '1',
-      '--report-only',
-      '--ship',
-      shipped,
-      '--tables',
-    ]);
+    await run(tsx, [...tune(grid, report), '--screen', '1', '--report-only', '--ship', shipped]);
     const { selection } = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8')).training;
     expect(selection).toMatchObject({
       configuration: best,
       screening: expect.stringContaining('only the 1 best'),
     });
     expect(selection.configurations).toHaveLength(3);
-
-    // The chosen table ships beside the model (none chosen: no file), and evaluate mixes it in.
-    const shippedJson = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8'));
-    const { tableChoice } = shippedJson.training;
-    expect(tableChoice).toMatchObject({ rule: expect.stringMatching(/^the fewest table bytes/) });
-    expect(tableChoice.measured).toHaveLength(31);
-    const tableFile = join(shipped, 'item-table.bin');
-    const hasTable = await stat(tableFile).then(
-      () => true,
-      () => false,
-    );
-    expect(hasTable).toBe(tableChoice.chosen.k !== null);
-    expect(shippedJson.itemTable?.perItem ?? null).toBe(tableChoice.chosen.k);
-    const evaluated = await run(tsx, [
-      'src/train/cprecCli.ts',
-      'evaluate',
-      '--model',
-      shipped,
-      '--data',
-      'data/online-retail-sample/interactions.csv',
-    ]);
-    expect(evaluated.stdout.includes('with its item table')).toBe(hasTable);
-    // Re-encoding such a folder would drop its table: quantize names it and refuses.
-    const requantized = await run(tsx, [
-      'src/train/cprecCli.ts',
-      'quantize',
-      '--model',
-      shipped,
-      '--to',
-      'fp32',
-      '--out',
-      join(dir, 'screen-requantized'),
-    ]).then(
-      () => '',
-      (e) => e.stderr as string,
-    );
-    expect(requantized.includes('has an item table (item-table.bin)')).toBe(hasTable);
 
     // A parameter cap enters the rule the model records; under it nothing is chosen or shipped.
     const params = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8')).training
@@ -346,6 +281,57 @@ describe('npm run tune', () => {
     sweep.kill('SIGTERM');
     await ended;
     expect(() => process.kill(trainer, 0)).toThrow(/ESRCH/);
+  });
+
+  it('--tables measures item tables beside the chosen networks, and --ship ships the chosen one', async () => {
+    const grid = await writeGrid('tables', 1, [0]);
+    const report = join(dir, 'tables.md');
+    const shipped = join(dir, 'tables-shipped');
+    await run(tsx, [...tune(grid, report), '--ship', shipped, '--tables']);
+    // Measured beside the chosen configuration's two networks (seeds), one of them chosen.
+    const tables = (await readFile(report, 'utf8')).split('### Item tables beside dropout=0')[1];
+    expect(tables).toMatch(/\| none( \(chosen\))? \| 0 \| 0 \| \d\.\d{4}, \d\.\d{4} \|/);
+    expect(tables).toMatch(/\| (\*\*)?25 per item(\*\* \(chosen\))? \| 0\.4 \| \d+ \|/);
+    expect(tables.match(/\(chosen\)/g)).toHaveLength(1);
+    expect(tables).toMatch(/^Chosen: \*\*.*\*\*, by the rule: the fewest table bytes/m);
+    expect(tables).toMatch(/x that of item-knn, the baseline best on validation/);
+
+    // The chosen table ships beside the model (none chosen: no file), and evaluate mixes it in.
+    const shippedJson = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8'));
+    const { tableChoice } = shippedJson.training;
+    expect(tableChoice).toMatchObject({ rule: expect.stringMatching(/^the fewest table bytes/) });
+    expect(tableChoice.measured).toHaveLength(31);
+    const tableFile = join(shipped, 'item-table.bin');
+    const hasTable = await stat(tableFile).then(
+      () => true,
+      () => false,
+    );
+    expect(hasTable).toBe(tableChoice.chosen.k !== null);
+    expect(shippedJson.itemTable?.perItem ?? null).toBe(tableChoice.chosen.k);
+    const evaluated = await run(tsx, [
+      'src/train/cprecCli.ts',
+      'evaluate',
+      '--model',
+      shipped,
+      '--data',
+      'data/online-retail-sample/interactions.csv',
+    ]);
+    expect(evaluated.stdout.includes('with its item table')).toBe(hasTable);
+    // Re-encoding such a folder would drop its table: quantize names it and refuses.
+    const requantized = await run(tsx, [
+      'src/train/cprecCli.ts',
+      'quantize',
+      '--model',
+      shipped,
+      '--to',
+      'fp32',
+      '--out',
+      join(dir, 'tables-requantized'),
+    ]).then(
+      () => '',
+      (e) => e.stderr as string,
+    );
+    expect(requantized.includes('has an item table (item-table.bin)')).toBe(hasTable);
   });
 
   it('--only trains the named configurations and reports the others as they stand', async () => {
