@@ -4,7 +4,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { topK } from '../src/model/ranking';
+import { readItemTable, tableMixture } from '../src/model/itemTable';
 import { decodeModel, parseModelJson } from '../src/model/modelFormat';
+import { mixedLogProbs } from '../src/model/sparseMixture';
 import type { Harness } from './harness';
 
 const MODEL_DIR = join('public', 'models', 'ml-latest-small');
@@ -28,6 +30,15 @@ async function nodeExpectations(): Promise<{ history: string[]; top: string[] }[
     weights.set(path, new Uint8Array(await readFile(join(MODEL_DIR, path))));
   }
   const model = await decodeModel(modelJson, weights);
+  // The shipped folder's item table, mixed in as the runtime does (none: the network alone).
+  const spec = modelJson.itemTable;
+  const table =
+    spec &&
+    (await readItemTable(
+      spec,
+      new Uint8Array(await readFile(join(MODEL_DIR, spec.path))),
+      model.config.numItems,
+    ));
   const histories = [
     [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     Array.from({ length: 50 }, (_, i) => ((i * 37) % 500) + 1),
@@ -35,8 +46,9 @@ async function nodeExpectations(): Promise<{ history: string[]; top: string[] }[
   ];
   const out = [];
   for (const ids of histories) {
-    const scores = (await model.logProbs([ids]).data()) as Float32Array;
-    const best = topK(scores, 10, ids);
+    const network = (await model.logProbs([ids]).data()) as Float32Array;
+    const mixture = table && tableMixture(table, ids, new Set(ids));
+    const best = topK(mixture ? mixedLogProbs(network, mixture) : network, 10, ids);
     out.push({
       history: ids.map((i) => modelJson.items[i]),
       top: Array.from(best.ids, (i) => modelJson.items[i]),

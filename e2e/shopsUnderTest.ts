@@ -1,4 +1,5 @@
 import type { CpRec } from '../src/model/cprec';
+import { tableMixture, type ItemTable } from '../src/model/itemTable';
 import { useBackend } from '../src/testing/backends';
 import { readModelFiles } from '../src/train/modelFiles';
 import { GIFT_SHOP_ENTRY, giftShop } from './giftShop';
@@ -20,19 +21,23 @@ export interface ShopUnderTest {
   topK(history: readonly string[], k: number): Promise<string[]>;
 }
 
-/** What the runtime ranks for `history`, as the model alone ranks it: history items left out. */
+/**
+ * What the runtime ranks for `history`, as the model ranks it with its item table mixed in (if it
+ * has one): history items left out.
+ */
 async function topKOf(
-  { model, items }: { model: CpRec; items: readonly string[] },
+  { model, items, itemTable }: { model: CpRec; items: readonly string[]; itemTable?: ItemTable },
   history: readonly string[],
   k: number,
 ): Promise<string[]> {
   await useBackend('cpu');
   const ids = history.map((id) => items.indexOf(id)).filter((id) => id > 0);
-  const best = await model.topK(ids, k, { exclude: ids });
+  const table = itemTable && tableMixture(itemTable, ids, new Set(ids));
+  const best = await model.topK(ids, k, { exclude: ids, ...(table ? { table } : {}) });
   return best.ids.map((id) => items[id]);
 }
 
-let movieModel: Promise<{ model: CpRec; items: string[] }> | null = null;
+let movieModel: Promise<{ model: CpRec; items: string[]; itemTable?: ItemTable }> | null = null;
 
 export const MOVIE_SHOP: ShopUnderTest = {
   name: 'movies',
@@ -44,10 +49,9 @@ export const MOVIE_SHOP: ShopUnderTest = {
   searchable: async () => ({ query: 'matrix', id: '2571', title: 'The Matrix' }),
   async topK(history, k) {
     await useBackend('cpu');
-    movieModel ??= readModelFiles('public/models/ml-latest-small').then(({ model, modelJson }) => ({
-      model,
-      items: modelJson.items,
-    }));
+    movieModel ??= readModelFiles('public/models/ml-latest-small').then(
+      ({ model, modelJson, itemTable }) => ({ model, items: modelJson.items, itemTable }),
+    );
     return topKOf(await movieModel, history, k);
   },
 };
