@@ -174,7 +174,15 @@ describe('createLocalRecommender', () => {
     const modelJson = JSON.parse(files.get('model.json') as string);
     files.set('model.json', JSON.stringify({ ...modelJson, itemTable: spec }));
     files.set('item-table.bin', bytes);
-    const rec = await load({ fetch: server(files) });
+    const events: LoadProgress[] = [];
+    const rec = await load({ fetch: server(files), onProgress: (p) => events.push(p) });
+    // The table's bytes count in the progress, after the weights'.
+    const total = rec.info.weightBytes + bytes.length;
+    expect(events.at(-1)).toMatchObject({ stage: 'ready', loadedBytes: total, totalBytes: total });
+    expect(events.filter((e) => e.stage === 'weights').at(-1)).toMatchObject({
+      file: 'item-table.bin',
+      loadedBytes: total,
+    });
     const history = ['m105', 'm131', 'm102', 'm139', 'm110'];
     const ids = history.map((h) => itemIds.indexOf(h));
     const network = (await reference.logProbs([ids]).data()) as Float32Array;

@@ -49,6 +49,8 @@ export async function createLocalRecommender(
     itemTable: options.itemTable,
   });
   const weightBytes = Object.values(files.modelJson.weightFiles).reduce((n, f) => n + f.bytes, 0);
+  // What the progress counted: the weights, and the item table when it was fetched.
+  const fileBytes = weightBytes + (files.itemTable ? (files.modelJson.itemTable?.bytes ?? 0) : 0);
   // Decoded once (fetchModelFiles has checked every file), then built on each backend tried.
   // Frozen: the runtime never trains, and a tied softmax then scores without re-deriving kernels.
   const decoded = await decodeWeightFiles(files.modelJson, files.weights, { verified: true });
@@ -59,7 +61,7 @@ export async function createLocalRecommender(
   };
   const memoryKey = `${files.modelJson.name}:${weightBytes}`;
   const remember = (options.rememberBackend ?? true) && (options.backend ?? 'auto') === 'auto';
-  progress({ stage: 'backend', loadedBytes: weightBytes, totalBytes: weightBytes });
+  progress({ stage: 'backend', loadedBytes: fileBytes, totalBytes: fileBytes });
   const { name, reports } = await selectBackend(options.backend ?? 'auto', {
     modules: options.modules,
     wasmPaths: options.wasmPaths,
@@ -79,7 +81,7 @@ export async function createLocalRecommender(
   });
   if (remember) await backendMemory.set(memoryKey, name);
   const model = await build();
-  progress({ stage: 'warmup', loadedBytes: weightBytes, totalBytes: weightBytes });
+  progress({ stage: 'warmup', loadedBytes: fileBytes, totalBytes: fileBytes });
   await warmForward(model);
   const recommender = new LocalRecommender(
     model,
@@ -104,6 +106,6 @@ export async function createLocalRecommender(
         }
       : undefined,
   );
-  progress({ stage: 'ready', loadedBytes: weightBytes, totalBytes: weightBytes });
+  progress({ stage: 'ready', loadedBytes: fileBytes, totalBytes: fileBytes });
   return recommender;
 }

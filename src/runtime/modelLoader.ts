@@ -1,5 +1,6 @@
 import { readItemTable, type ItemTable } from '../model/itemTable';
 import { parseModelJson, type ModelJson } from '../model/modelFormat';
+import type { FileChecksum } from '../model/fileChecksum';
 import { ModelFormatError } from '../model/modelFormatError';
 import type { CatalogItem } from '../model/catalogFormat';
 import { ModelLoadError } from './modelLoadError';
@@ -10,7 +11,10 @@ export type { CatalogItem, ModelCache };
 
 export type LoadStage = 'manifest' | 'weights' | 'backend' | 'warmup' | 'ready';
 
-/** A loading step; bytes count weight files only, the files whose sizes model.json lists. */
+/**
+ * A loading step; bytes count the files whose sizes model.json lists: the weight files and, when
+ * it is used, the item table.
+ */
 export interface LoadProgress {
   stage: LoadStage;
   loadedBytes: number;
@@ -75,29 +79,27 @@ export async function fetchModelFiles(
   const progress = options.onProgress ?? (() => {});
   progress({ stage: 'manifest', loadedBytes: 0, totalBytes: 0, file: 'model.json' });
   const modelJson: ModelJson = await folder.getJson('model.json', servableModelJson);
+  const spec = options.itemTable === false ? undefined : modelJson.itemTable;
   const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
-  const totalBytes = paths.reduce((n, p) => n + modelJson.weightFiles[p].bytes, 0);
+  const totalBytes =
+    paths.reduce((n, p) => n + modelJson.weightFiles[p].bytes, 0) + (spec?.bytes ?? 0);
   let loadedBytes = 0;
+  const fetchChecked = async (path: string, what: string, checksum: FileChecksum) => {
+    const before = loadedBytes;
+    const { bytes, cached } = await folder.getChecked(path, what, checksum, (n) => {
+      loadedBytes += n;
+      progress({ stage: 'weights', loadedBytes, totalBytes, file: path, cached: false });
+    });
+    loadedBytes = before + bytes.byteLength;
+    if (cached) progress({ stage: 'weights', loadedBytes, totalBytes, file: path, cached: true });
+    return bytes;
+  };
   const weights = new Map<string, Uint8Array>();
   for (const path of paths) {
-    const before = loadedBytes;
-    const { bytes, cached } = await folder.getChecked(
-      path,
-      `weight file ${path}`,
-      modelJson.weightFiles[path],
-      (n) => {
-        loadedBytes += n;
-        progress({ stage: 'weights', loadedBytes, totalBytes, file: path, cached: false });
-      },
-    );
-    loadedBytes = before + bytes.byteLength;
-    weights.set(path, bytes);
-    if (cached) progress({ stage: 'weights', loadedBytes, totalBytes, file: path, cached: true });
+    weights.set(path, await fetchChecked(path, `weight file ${path}`, modelJson.weightFiles[path]));
   }
-  const spec = options.itemTable === false ? undefined : modelJson.itemTable;
   if (!spec) return { baseUrl: folder.base, modelJson, weights };
-  const what = `item table ${spec.path}`;
-  const { bytes } = await folder.getChecked(spec.path, what, spec);
+  const bytes = await fetchChecked(spec.path, `item table ${spec.path}`, spec);
   try {
     const itemTable = await readItemTable(spec, bytes, modelJson.config.numItems);
     return { baseUrl: folder.base, modelJson, weights, itemTable };
