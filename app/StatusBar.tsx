@@ -40,7 +40,9 @@ export function StatusBar({ model, last, storage }: Props) {
           ) : null}
         </span>
         <span>
-          Model: {formatBytes(info.weightBytes)}, {formatCompact(info.parameters)} parameters
+          Model: {formatBytes(info.weightBytes)}
+          {info.itemTableBytes > 0 ? ` + item table ${formatBytes(info.itemTableBytes)}` : ''},{' '}
+          {formatCompact(info.parameters)} parameters
         </span>
         <span>
           Last recommendation:{' '}

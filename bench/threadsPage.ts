@@ -50,6 +50,7 @@ async function measureThreads(url: string, calls: number) {
     itemCount: items.length - 1,
     parameters: model.parameterCount,
     weightBytes: 0,
+    itemTableBytes: 0,
     window: model.config.maxLength,
     worker: false,
   });

@@ -370,6 +370,10 @@ test('while the model loads, a progress line and placeholders hold the space of 
   await recommendedFor(page, []);
   await expect(progress).toHaveCount(0);
   expect(await boxes()).toEqual(loading);
+  // The shipped movie model ranks with its item table, and the status bar says what it weighs.
+  await expect(page.getByTestId('status-bar')).toContainText(
+    /Model: [\d.]+ kB \+ item table [\d.]+ kB, /,
+  );
 });
 
 test('when IndexedDB never answers, the shop recommends and says the history is in memory', async ({

@@ -177,6 +177,7 @@ describe('createLocalRecommender', () => {
     const events: LoadProgress[] = [];
     const rec = await load({ fetch: server(files), onProgress: (p) => events.push(p) });
     // The table's bytes count in the progress, after the weights'.
+    expect(rec.info.itemTableBytes).toBe(bytes.length);
     const total = rec.info.weightBytes + bytes.length;
     expect(events.at(-1)).toMatchObject({ stage: 'ready', loadedBytes: total, totalBytes: total });
     expect(events.filter((e) => e.stage === 'weights').at(-1)).toMatchObject({
@@ -205,6 +206,7 @@ describe('createLocalRecommender', () => {
       alone,
     );
     expect(requests.some((r) => r.endsWith('item-table.bin'))).toBe(false);
+    expect(without.info.itemTableBytes).toBe(0);
     without.dispose();
 
     const corrupted = new Map(files);

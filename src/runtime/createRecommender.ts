@@ -49,8 +49,9 @@ export async function createLocalRecommender(
     itemTable: options.itemTable,
   });
   const weightBytes = Object.values(files.modelJson.weightFiles).reduce((n, f) => n + f.bytes, 0);
+  const itemTableBytes = files.itemTable ? (files.modelJson.itemTable?.bytes ?? 0) : 0;
   // What the progress counted: the weights, and the item table when it was fetched.
-  const fileBytes = weightBytes + (files.itemTable ? (files.modelJson.itemTable?.bytes ?? 0) : 0);
+  const fileBytes = weightBytes + itemTableBytes;
   // Decoded once (fetchModelFiles has checked every file), then built on each backend tried.
   // Frozen: the runtime never trains, and a tied softmax then scores without re-deriving kernels.
   const decoded = await decodeWeightFiles(files.modelJson, files.weights, { verified: true });
@@ -93,6 +94,7 @@ export async function createLocalRecommender(
       itemCount: files.modelJson.config.numItems,
       parameters: model.parameterCount,
       weightBytes,
+      itemTableBytes,
       window: files.modelJson.config.maxLength,
       worker: false,
     },

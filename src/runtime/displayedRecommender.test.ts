@@ -68,6 +68,7 @@ const info: RecommenderInfo = {
   itemCount: 3,
   parameters: 0,
   weightBytes: 0,
+  itemTableBytes: 0,
   window: 4,
   excludesHistory: true,
   worker: true,

@@ -23,6 +23,7 @@ const info = (): Omit<RecommenderInfo, 'excludesHistory'> => ({
   itemCount: 12,
   parameters: 0,
   weightBytes: 0,
+  itemTableBytes: 0,
   window: 4,
   worker: false,
 });

@@ -88,6 +88,8 @@ export interface RecommenderInfo {
   itemCount: number;
   parameters: number;
   weightBytes: number;
+  /** Bytes of the item table mixed into every ranking (itemTable.ts); 0 for the network alone. */
+  itemTableBytes: number;
   /** Longest history the model reads. */
   window: number;
   /**
