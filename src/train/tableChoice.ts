@@ -33,7 +33,7 @@ export const TABLE_POWER = 2;
 /** What is measured: each row kept to k entries, mixed in at each weight (0: no table). */
 export const TABLE_GRID = Object.freeze({
   ks: [5, 10, 25, 50, 100],
-  weights: [0.03, 0.05, 0.1, 0.15, 0.25, 0.4],
+  weights: [0.01, 0.02, 0.03, 0.05, 0.1, 0.15, 0.25, 0.4],
 });
 
 export interface TableRow {

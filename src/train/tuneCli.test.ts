@@ -300,7 +300,7 @@ describe('npm run tune', () => {
     const shippedJson = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8'));
     const { tableChoice } = shippedJson.training;
     expect(tableChoice).toMatchObject({ rule: expect.stringMatching(/^the fewest table bytes/) });
-    expect(tableChoice.measured).toHaveLength(31);
+    expect(tableChoice.measured).toHaveLength(41);
     const tableFile = join(shipped, 'item-table.bin');
     const hasTable = await stat(tableFile).then(
       () => true,
