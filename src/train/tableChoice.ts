@@ -9,7 +9,11 @@
 import type { Dataset } from '../data/dataset';
 import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
 import { evaluateScorer } from '../eval/evaluate';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CpRec } from '../model/cprec';
+import { checksumOf } from '../model/fileChecksum';
+import type { ModelJson } from '../model/modelFormat';
 import {
   decodeItemTable,
   encodeItemTable,
@@ -18,7 +22,7 @@ import {
   type SparseRows,
 } from '../model/itemTable';
 import { mixedLogProbs } from '../model/sparseMixture';
-import { readModelFiles } from './modelFiles';
+import { readModelFiles, writeFileAtomic } from './modelFiles';
 import { modelScorer } from './modelScorer';
 
 /** The table's file in a shipped model folder (model.json `itemTable.path`). */
@@ -133,15 +137,49 @@ export async function measureTablesOf(
   modelDirs: readonly string[],
   dataset: Dataset,
   keepSeen: boolean,
-): Promise<TableRow[]> {
+): Promise<{ rows: TableRow[]; full: ItemKnnTable }> {
   const networks: CpRec[] = [];
   try {
     for (const dir of modelDirs) networks.push((await readModelFiles(dir)).model);
     const full = fitItemKnnTable(dataset.train, dataset.numItems);
-    return await measureTables(networks, dataset, full, keepSeen);
+    return { rows: await measureTables(networks, dataset, full, keepSeen), full };
   } finally {
     for (const network of networks) network.dispose();
   }
+}
+
+/**
+ * Into a shipped model folder: the table the rule chooses from `rows` (measured beside
+ * `configuration`), as ITEM_TABLE_FILE and model.json's `itemTable`, and the choice in
+ * `training.tableChoice`; none chosen, no file. model.json itself is the caller's to write,
+ * after this. Returns a line that says what shipped.
+ */
+export async function shipTable(
+  dir: string,
+  modelJson: ModelJson,
+  { configuration, rows, full }: { configuration: string; rows: TableRow[]; full: ItemKnnTable },
+): Promise<string> {
+  await rm(join(dir, ITEM_TABLE_FILE), { force: true });
+  const chosen = chooseTable(rows);
+  modelJson.training.tableChoice = {
+    rule: TABLE_RULE,
+    configuration,
+    chosen: { k: chosen.k, weight: chosen.weight, bytes: chosen.bytes },
+    measured: rows,
+  };
+  if (chosen.k === null) return 'item table: none, by the rule';
+  const { bytes } = shippedTable(full, chosen.k);
+  await writeFileAtomic(join(dir, ITEM_TABLE_FILE), bytes);
+  modelJson.itemTable = {
+    path: ITEM_TABLE_FILE,
+    ...(await checksumOf(bytes)),
+    perItem: chosen.k,
+    weight: chosen.weight,
+    power: TABLE_POWER,
+    historyLength: full.options.historyLength,
+    recencyDecay: full.options.recencyDecay,
+  };
+  return `item table: ${chosen.k} per item at weight ${chosen.weight}, ${bytes.length.toLocaleString('en')} bytes`;
 }
 
 /** The rows as a Markdown table, the chosen one marked, and the rule stated under it. */

@@ -30,16 +30,7 @@ import {
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
 import { FinishedRuns, runChild, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
-import { fitItemKnnTable } from '../eval/baselines';
-import { checksumOf } from '../model/fileChecksum';
-import {
-  chooseTable,
-  ITEM_TABLE_FILE,
-  measureTablesOf,
-  shippedTable,
-  TABLE_POWER,
-  TABLE_RULE,
-} from './tableChoice';
+import { ITEM_TABLE_FILE, measureTablesOf, shipTable } from './tableChoice';
 
 const TUNE_FLAGS = flagGroup({
   grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
@@ -229,13 +220,13 @@ export const command = defineCommand(
       flags.tables && chosen
         ? {
             configuration: chosen.configuration,
-            rows: await measureTablesOf(
+            ...(await measureTablesOf(
               finished
                 .filter((f) => f.configuration === chosen.configuration)
                 .map((f) => join(f.dir, 'model')),
               data.dataset,
               chosen.flags['keep-seen'] === true,
-            ),
+            )),
           }
         : undefined;
     const shown = argv.map((a) => (/^[\w./=,:@+-]+$/.test(a) ? a : `'${a}'`));
@@ -255,7 +246,7 @@ export const command = defineCommand(
       ...(screening ? { screen: flags.screen } : {}),
       ...(flags.chart ? { chart: relative(dirname(flags.report), chartPath) } : {}),
       ...(maxParameters !== undefined ? { maxParameters } : {}),
-      ...(tables ? { tables } : {}),
+      ...(tables ? { tables: { configuration: tables.configuration, rows: tables.rows } } : {}),
       unfinished: configurations
         .map((c) => c.name)
         .filter((name) => !rows.some((r) => r.configuration === name)),
@@ -331,34 +322,9 @@ export const command = defineCommand(
           test,
         })),
       };
-      // The item table the rule chose, written before the model.json that names it; none: gone.
-      await rm(join(flags.ship, ITEM_TABLE_FILE), { force: true });
-      const table = tables && chooseTable(tables.rows);
-      if (tables && table) {
-        shipped.training.tableChoice = {
-          rule: TABLE_RULE,
-          configuration: tables.configuration,
-          chosen: { k: table.k, weight: table.weight, bytes: table.bytes },
-          measured: tables.rows,
-        };
-      }
-      if (table && table.k !== null) {
-        const full = fitItemKnnTable(data.dataset.train, data.dataset.numItems);
-        const { bytes } = shippedTable(full, table.k);
-        await writeFileAtomic(join(flags.ship, ITEM_TABLE_FILE), bytes);
-        shipped.itemTable = {
-          path: ITEM_TABLE_FILE,
-          ...(await checksumOf(bytes)),
-          perItem: table.k,
-          weight: table.weight,
-          power: TABLE_POWER,
-          historyLength: full.options.historyLength,
-          recencyDecay: full.options.recencyDecay,
-        };
-        console.error(
-          `item table: ${table.k} per item at weight ${table.weight}, ${bytes.length.toLocaleString('en')} bytes`,
-        );
-      }
+      // The item table the rule chose, written before the model.json that names it.
+      if (tables) console.error(await shipTable(flags.ship, shipped, tables));
+      else await rm(join(flags.ship, ITEM_TABLE_FILE), { force: true });
       await writeFileAtomic(join(flags.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
       console.error(
         `shipped to ${flags.ship} (log: ${join(bestDir, 'ship.log')}; encodings: ${weightsReport})`,
