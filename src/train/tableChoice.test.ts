@@ -1,3 +1,6 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../data/dataset';
 import { fitItemKnnTable } from '../eval/baselines';
@@ -5,11 +8,14 @@ import { evaluateScorer } from '../eval/evaluate';
 import { CpRec } from '../model/cprec';
 import { tableDistribution } from '../model/itemTable';
 import { randomize, useBackend } from '../testing/backends';
+import { readModelFiles, writeFileAtomic, writeModelFiles } from './modelFiles';
 import { modelScorer } from './modelScorer';
 import {
   chooseTable,
+  ITEM_TABLE_FILE,
   measureTables,
   shippedTable,
+  shipTable,
   TABLE_POWER,
   type TableRow,
 } from './tableChoice';
@@ -118,4 +124,70 @@ describe('measureTables', () => {
       );
     },
   );
+
+  it("ships the chosen table, and records the folder's network with it as the runtime ranks", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-table-'));
+    try {
+      const keepSeen = false;
+      const modelJson = await writeModelFiles(dir, networks[0], {
+        name: 'm',
+        items: dataset.itemIds,
+        training: {},
+      });
+      const measured = await measureTables([networks[0]], dataset, full, keepSeen, grid);
+      // Whatever the network scored, the rule here takes 6 per item at 0.5.
+      const rows = measured.map((r) => ({
+        ...r,
+        validation: [r.k === 6 && r.weight === 0.5 ? 1 : 0],
+      }));
+      const line = await shipTable(
+        dir,
+        modelJson,
+        { configuration: 'c', rows, full },
+        { dataset, keepSeen },
+      );
+      expect(line).toMatch(
+        /^item table: 6 per item at weight 0\.5, [\d,]+ bytes; the shipped network with it: validation NDCG@10 \d\.\d{4}, test \d\.\d{4}$/,
+      );
+      await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(modelJson));
+      const { tableChoice } = modelJson.training as {
+        tableChoice: {
+          chosen: unknown;
+          shipped: Record<'validation' | 'test', Record<string, number>>;
+        };
+      };
+      expect(tableChoice.chosen).toEqual({
+        k: 6,
+        weight: 0.5,
+        bytes: shippedTable(full, 6).bytes.length,
+      });
+      const served = measured.find((r) => r.k === 6 && r.weight === 0.5) as TableRow;
+      // The folder as a reader loads it (the table checked against model.json), evaluated afresh.
+      const { model, itemTable } = await readModelFiles(dir);
+      try {
+        expect(itemTable).toMatchObject({ weight: 0.5, power: TABLE_POWER });
+        for (const split of ['validation', 'test'] as const) {
+          const scorer = modelScorer(model, { table: itemTable, keepSeen });
+          const { metrics } = await evaluateScorer(dataset, dataset[split], scorer, { keepSeen });
+          expect(tableChoice.shipped[split]).toEqual(metrics);
+          expect(metrics['NDCG@10']).toBeCloseTo(served[split][0], 6);
+        }
+      } finally {
+        model.dispose();
+      }
+
+      // No table chosen: no file, no itemTable, nothing served to record.
+      const none = rows.map((r) => ({ ...r, validation: [r.k === null ? 1 : 0] }));
+      const json = { ...modelJson, itemTable: undefined, training: {} };
+      expect(
+        await shipTable(dir, json, { configuration: 'c', rows: none, full }, { dataset, keepSeen }),
+      ).toBe('item table: none, by the rule');
+      await expect(stat(join(dir, ITEM_TABLE_FILE))).rejects.toThrow(/ENOENT/);
+      expect(json.itemTable).toBeUndefined();
+      expect(json.training).toMatchObject({ tableChoice: { chosen: { k: null } } });
+      expect(json.training).not.toHaveProperty('tableChoice.shipped');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -9,6 +9,7 @@
 import type { Dataset } from '../data/dataset';
 import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
 import { evaluateScorer } from '../eval/evaluate';
+import type { MetricName } from '../eval/metrics';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CpRec } from '../model/cprec';
@@ -19,6 +20,7 @@ import {
   encodeItemTable,
   keepBest,
   tableDistribution,
+  type ItemTable,
   type SparseRows,
 } from '../model/itemTable';
 import { mixedLogProbs } from '../model/sparseMixture';
@@ -151,35 +153,72 @@ export async function measureTablesOf(
 /**
  * Into a shipped model folder: the table the rule chooses from `rows` (measured beside
  * `configuration`), as ITEM_TABLE_FILE and model.json's `itemTable`, and the choice in
- * `training.tableChoice`; none chosen, no file. model.json itself is the caller's to write,
+ * `training.tableChoice`; none chosen, no file. With a table, the folder's own network (the
+ * shipped encoding, where `rows` measured the training's float32 networks) is evaluated with it
+ * as the runtime ranks, into `tableChoice.shipped`. model.json itself is the caller's to write,
  * after this. Returns a line that says what shipped.
  */
 export async function shipTable(
   dir: string,
   modelJson: ModelJson,
   { configuration, rows, full }: { configuration: string; rows: TableRow[]; full: ItemKnnTable },
+  {
+    dataset,
+    keepSeen,
+  }: {
+    dataset: Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>;
+    keepSeen: boolean;
+  },
 ): Promise<string> {
   await rm(join(dir, ITEM_TABLE_FILE), { force: true });
   const chosen = chooseTable(rows);
-  modelJson.training.tableChoice = {
+  const tableChoice = {
     rule: TABLE_RULE,
     configuration,
     chosen: { k: chosen.k, weight: chosen.weight, bytes: chosen.bytes },
     measured: rows,
   };
+  modelJson.training.tableChoice = tableChoice;
   if (chosen.k === null) return 'item table: none, by the rule';
-  const { bytes } = shippedTable(full, chosen.k);
+  const { rows: table, bytes } = shippedTable(full, chosen.k);
   await writeFileAtomic(join(dir, ITEM_TABLE_FILE), bytes);
-  modelJson.itemTable = {
-    path: ITEM_TABLE_FILE,
-    ...(await checksumOf(bytes)),
-    perItem: chosen.k,
+  const voting = {
     weight: chosen.weight,
     power: TABLE_POWER,
     historyLength: full.options.historyLength,
     recencyDecay: full.options.recencyDecay,
   };
-  return `item table: ${chosen.k} per item at weight ${chosen.weight}, ${bytes.length.toLocaleString('en')} bytes`;
+  modelJson.itemTable = {
+    path: ITEM_TABLE_FILE,
+    ...(await checksumOf(bytes)),
+    perItem: chosen.k,
+    ...voting,
+  };
+  const shipped = await servedFigures(dir, { rows: table, ...voting }, dataset, keepSeen);
+  modelJson.training.tableChoice = { ...tableChoice, shipped };
+  const f4 = (x: number) => x.toFixed(4);
+  return (
+    `item table: ${chosen.k} per item at weight ${chosen.weight}, ${bytes.length.toLocaleString('en')} bytes; ` +
+    `the shipped network with it: validation NDCG@10 ${f4(shipped.validation['NDCG@10'])}, test ${f4(shipped.test['NDCG@10'])}`
+  );
+}
+
+/** The folder's network with `table`, on validation and test, as the runtime ranks. */
+async function servedFigures(
+  dir: string,
+  table: ItemTable,
+  dataset: Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>,
+  keepSeen: boolean,
+): Promise<Record<'validation' | 'test', Record<MetricName, number>>> {
+  const { model } = await readModelFiles(dir);
+  try {
+    const scorer = modelScorer(model, { table, keepSeen });
+    const served = async (split: 'validation' | 'test') =>
+      (await evaluateScorer(dataset, dataset[split], scorer, { keepSeen })).metrics;
+    return { validation: await served('validation'), test: await served('test') };
+  } finally {
+    model.dispose();
+  }
 }
 
 /** The rows as a Markdown table, the chosen one marked, and the rule stated under it. */

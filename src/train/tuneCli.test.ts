@@ -315,8 +315,17 @@ describe('npm run tune', () => {
       shipped,
       '--data',
       'data/online-retail-sample/interactions.csv',
+      '--json',
+      join(dir, 'tables-evaluated.json'),
     ]);
     expect(evaluated.stdout.includes('with its item table')).toBe(hasTable);
+    // What ships records what evaluate finds for the folder as served.
+    const results = JSON.parse(await readFile(join(dir, 'tables-evaluated.json'), 'utf8'));
+    const served = Object.entries(results.test as Record<string, { metrics: unknown }>).find(
+      ([name]) => name.endsWith('with its item table'),
+    );
+    expect(served !== undefined).toBe(hasTable);
+    expect(served?.[1].metrics).toEqual(tableChoice.shipped?.test);
     // Re-encoding such a folder would drop its table: quantize names it and refuses.
     const requantized = await run(tsx, [
       'src/train/cprecCli.ts',

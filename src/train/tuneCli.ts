@@ -323,8 +323,12 @@ export const command = defineCommand(
         })),
       };
       // The item table the rule chose, written before the model.json that names it.
-      if (tables) console.error(await shipTable(flags.ship, shipped, tables));
-      else await rm(join(flags.ship, ITEM_TABLE_FILE), { force: true });
+      if (tables) {
+        const keepSeen = chosen.flags['keep-seen'] === true;
+        console.error(
+          await shipTable(flags.ship, shipped, tables, { dataset: data.dataset, keepSeen }),
+        );
+      } else await rm(join(flags.ship, ITEM_TABLE_FILE), { force: true });
       await writeFileAtomic(join(flags.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
       console.error(
         `shipped to ${flags.ship} (log: ${join(bestDir, 'ship.log')}; encodings: ${weightsReport})`,
