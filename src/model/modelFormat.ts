@@ -71,6 +71,8 @@ export interface ModelMeta {
   items: string[];
   training: Record<string, unknown>;
   catalog?: CatalogIndex;
+  /** The item table beside the weights; its file is the caller's to write. */
+  itemTable?: ItemTableSpec;
 }
 
 export interface EncodeOptions {
@@ -127,6 +129,7 @@ export async function encodeModel(
     items: meta.items,
     training: meta.training,
     ...(meta.catalog ? { catalog: meta.catalog } : {}),
+    ...(meta.itemTable ? { itemTable: meta.itemTable } : {}),
   };
   return { modelJson, files };
 }

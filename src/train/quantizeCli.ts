@@ -6,8 +6,10 @@
  *
  * model.json keeps its training record and says which encoding the weights have; the float32
  * figures move under `float32`, and `validation`/`test` are the stored weights' own when they
- * were measured here (otherwise: npm run evaluate). The catalog is written as shards (an older
- * model's catalog.json too); learning-curve.svg and training.json are copied.
+ * were measured here (otherwise: npm run evaluate). An item table goes along unchanged, and its
+ * figures with the new weights (`tableChoice.shipped`) are measured with --to auto, dropped
+ * otherwise. The catalog is written as shards (an older model's catalog.json too);
+ * learning-curve.svg and training.json are copied.
  */
 import { copyFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -29,6 +31,7 @@ import { checkVocabulary } from './checkVocabulary';
 import { flagGroup, UsageError } from './flags';
 import { checkWritable, readModelFiles, readModelJson, writeModelFiles } from './modelFiles';
 import { sectionMarkers, writeSection } from './reportSection';
+import { servedFigures } from './tableChoice';
 import { TRAINING_HISTORY_FILE } from './trainingRun';
 import { WEIGHTS_FLAG } from './trainFlags';
 import {
@@ -69,15 +72,12 @@ export const command = defineCommand(
       );
     }
     await checkWritable(flags.out);
-    const { model, modelJson } = await readModelFiles(flags.model);
-    if (modelJson.itemTable) {
-      throw new UsageError(
-        `--model ${flags.model} has an item table (${modelJson.itemTable.path}); quantize the network's own folder, before a table is added (as tune --ship does)`,
-      );
-    }
-    const { validation, test, float32, history, ...training } = modelJson.training;
+    const { model, modelJson, itemTable } = await readModelFiles(flags.model);
+    const { validation, test, float32, history, tableChoice, ...training } = modelJson.training;
     let kind: WeightKind;
     let measured: WeightsRow | null = null;
+    // The table's figures with the new weights, where they are measured here.
+    let served: Awaited<ReturnType<typeof servedFigures>> | undefined;
     const rows: WeightsRow[] = [];
     if (flags.to === 'auto') {
       if (flags.data === undefined)
@@ -116,6 +116,11 @@ export const command = defineCommand(
       }
       measured = chooseWeights(rows);
       kind = measured.kind;
+      if (itemTable) {
+        const stored = await storedAs(model, modelJson.items, kind);
+        served = await servedFigures(stored.model, itemTable, data.dataset, keepSeen);
+        stored.model.dispose();
+      }
     } else {
       kind = flags.to;
     }
@@ -126,6 +131,11 @@ export const command = defineCommand(
         `${JSON.stringify({ history }, null, 1)}\n`,
       );
       training.historyFile = TRAINING_HISTORY_FILE;
+    }
+    if (modelJson.itemTable) {
+      // The table goes along unchanged; the weights' rule measured the network alone.
+      const { path } = modelJson.itemTable;
+      await copyFile(join(flags.model, path), join(flags.out, path));
     }
     const entries = await readCatalog(flags.model, modelJson);
     const catalog =
@@ -140,8 +150,12 @@ export const command = defineCommand(
         name: modelJson.name,
         items: modelJson.items,
         ...(catalog ? { catalog } : {}),
+        ...(modelJson.itemTable ? { itemTable: modelJson.itemTable } : {}),
         training: {
           ...training,
+          ...(tableChoice !== undefined
+            ? { tableChoice: { ...(tableChoice as object), shipped: served } }
+            : {}),
           weights: kind,
           float32: float32 ?? { validation, test },
           ...(measured

@@ -224,6 +224,8 @@ export function train(run: Run, dataArgv: string[], say: (line: string) => void)
     modelDir(run),
     '--checkpoint',
     join(run.dir, 'checkpoint'),
+    // tune --tables measures the tables beside the chosen configuration's seeds together.
+    '--no-item-table',
   ];
   return runChild(args, join(run.dir, 'train.log'), /^(epoch \d+: loss|resuming)/, say);
 }

@@ -8,7 +8,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
-import { evaluateScorer } from '../eval/evaluate';
+import { evaluateScorer, evaluateSplits } from '../eval/evaluate';
 import type { MetricName } from '../eval/metrics';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,6 +35,9 @@ export const TABLE_TOLERANCE = 0.01;
 
 /** The table's votes to this power: sharper votes mix better (docs/tuning.md). */
 export const TABLE_POWER = 2;
+
+/** The parts of a dataset that measuring reads. */
+type Split = Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>;
 
 /** What is measured: each row kept to k entries, mixed in at each weight (0: no table). */
 export const TABLE_GRID = Object.freeze({
@@ -83,7 +86,7 @@ export function shippedTable(full: SparseRows, k: number): { rows: SparseRows; b
  */
 export async function measureTables(
   networks: readonly CpRec[],
-  dataset: Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>,
+  dataset: Split,
   full: ItemKnnTable,
   keepSeen: boolean,
   grid: { ks: readonly number[]; weights: readonly number[] } = TABLE_GRID,
@@ -151,26 +154,20 @@ export async function measureTablesOf(
 }
 
 /**
- * Into a shipped model folder: the table the rule chooses from `rows` (measured beside
- * `configuration`), as ITEM_TABLE_FILE and model.json's `itemTable`, and the choice in
- * `training.tableChoice`; none chosen, no file. With a table, the folder's own network (the
- * shipped encoding, where `rows` measured the training's float32 networks) is evaluated with it
- * as the runtime ranks, into `tableChoice.shipped`. model.json itself is the caller's to write,
- * after this. Returns a line that says what shipped.
+ * Into a model folder: the table the rule chooses from `rows` (measured beside `configuration`),
+ * as ITEM_TABLE_FILE and model.json's `itemTable`, and the choice in `training.tableChoice`;
+ * none chosen, no file. With a table, the folder's own network (its stored encoding, where `rows`
+ * may have measured other networks) is evaluated with it as the runtime ranks, into
+ * `tableChoice.shipped`. model.json is written last, from `modelJson` as the caller left it.
+ * Returns a line that says what shipped.
  */
 export async function shipTable(
   dir: string,
   modelJson: ModelJson,
   { configuration, rows, full }: { configuration: string; rows: TableRow[]; full: ItemKnnTable },
-  {
-    dataset,
-    keepSeen,
-  }: {
-    dataset: Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>;
-    keepSeen: boolean;
-  },
+  { dataset, keepSeen }: { dataset: Split; keepSeen: boolean },
 ): Promise<string> {
-  await rm(join(dir, ITEM_TABLE_FILE), { force: true });
+  delete modelJson.itemTable;
   const chosen = chooseTable(rows);
   const tableChoice = {
     rule: TABLE_RULE,
@@ -178,47 +175,52 @@ export async function shipTable(
     chosen: { k: chosen.k, weight: chosen.weight, bytes: chosen.bytes },
     measured: rows,
   };
-  modelJson.training.tableChoice = tableChoice;
-  if (chosen.k === null) return 'item table: none, by the rule';
-  const { rows: table, bytes } = shippedTable(full, chosen.k);
-  await writeFileAtomic(join(dir, ITEM_TABLE_FILE), bytes);
-  const voting = {
-    weight: chosen.weight,
-    power: TABLE_POWER,
-    historyLength: full.options.historyLength,
-    recencyDecay: full.options.recencyDecay,
-  };
-  modelJson.itemTable = {
-    path: ITEM_TABLE_FILE,
-    ...(await checksumOf(bytes)),
-    perItem: chosen.k,
-    ...voting,
-  };
-  const shipped = await servedFigures(dir, { rows: table, ...voting }, dataset, keepSeen);
-  modelJson.training.tableChoice = { ...tableChoice, shipped };
-  const f4 = (x: number) => x.toFixed(4);
-  return (
-    `item table: ${chosen.k} per item at weight ${chosen.weight}, ${bytes.length.toLocaleString('en')} bytes; ` +
-    `the shipped network with it: validation NDCG@10 ${f4(shipped.validation['NDCG@10'])}, test ${f4(shipped.test['NDCG@10'])}`
-  );
+  let line = 'item table: none, by the rule';
+  if (chosen.k === null) {
+    modelJson.training.tableChoice = tableChoice;
+  } else {
+    const { rows: table, bytes } = shippedTable(full, chosen.k);
+    const voting = {
+      weight: chosen.weight,
+      power: TABLE_POWER,
+      historyLength: full.options.historyLength,
+      recencyDecay: full.options.recencyDecay,
+    };
+    const { model } = await readModelFiles(dir);
+    const shipped = await servedFigures(model, { rows: table, ...voting }, dataset, keepSeen);
+    model.dispose();
+    await writeFileAtomic(join(dir, ITEM_TABLE_FILE), bytes);
+    modelJson.itemTable = {
+      path: ITEM_TABLE_FILE,
+      ...(await checksumOf(bytes)),
+      perItem: chosen.k,
+      ...voting,
+    };
+    modelJson.training.tableChoice = { ...tableChoice, shipped };
+    const f4 = (x: number) => x.toFixed(4);
+    line =
+      `item table: ${chosen.k} per item at weight ${chosen.weight}, ${bytes.length.toLocaleString('en')} bytes; ` +
+      `the network with it: validation NDCG@10 ${f4(shipped.validation['NDCG@10'])}, test ${f4(shipped.test['NDCG@10'])}`;
+  }
+  await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(modelJson)}\n`);
+  // Once no model.json names it.
+  if (chosen.k === null) await rm(join(dir, ITEM_TABLE_FILE), { force: true });
+  return line;
 }
 
-/** The folder's network with `table`, on validation and test, as the runtime ranks. */
-async function servedFigures(
-  dir: string,
+/** `model` with `table` on validation and test, ranked as the runtime ranks (test only reported). */
+export async function servedFigures(
+  model: CpRec,
   table: ItemTable,
-  dataset: Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>,
+  dataset: Split,
   keepSeen: boolean,
 ): Promise<Record<'validation' | 'test', Record<MetricName, number>>> {
-  const { model } = await readModelFiles(dir);
-  try {
-    const scorer = modelScorer(model, { table, keepSeen });
-    const served = async (split: 'validation' | 'test') =>
-      (await evaluateScorer(dataset, dataset[split], scorer, { keepSeen })).metrics;
-    return { validation: await served('validation'), test: await served('test') };
-  } finally {
-    model.dispose();
-  }
+  const { validation, test } = await evaluateSplits(
+    dataset,
+    modelScorer(model, { table, keepSeen }),
+    { keepSeen },
+  );
+  return { validation: validation.metrics, test: test.metrics };
 }
 
 /** The rows as a Markdown table, the chosen one marked, and the rule stated under it. */

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +109,7 @@ describe('npm run train / evaluate', () => {
     ]);
     expect(trained.stderr).toMatch(/where quantity>0/);
     expect(trained.stderr).toMatch(/epoch 2: loss/);
+    expect(trained.stderr).toMatch(/^item table: (none, by the rule|\d+ per item at weight)/m);
 
     const { model, modelJson } = await readModelFiles(out);
     expect(modelJson.training).toMatchObject({ epochs: 2, dataset: 'online-retail-sample' });
@@ -152,7 +154,24 @@ describe('npm run train / evaluate', () => {
     const results = JSON.parse(await readFile(json, 'utf8'));
     expect(results.keepSeen).toBe(true);
     const ndcg = (modelJson.training.validation as Record<string, number>)['NDCG@10'];
-    expect(Object.values(results.validation)[0]).toMatchObject({ metrics: { 'NDCG@10': ndcg } });
+    // The rule's item table beside the weights (or none): evaluate ranks with it as recorded, and
+    // shows the network alone with the network's own figures.
+    const { tableChoice } = modelJson.training as {
+      tableChoice: { chosen: { k: number | null }; shipped?: Record<string, unknown> };
+    };
+    const hasTable = tableChoice.chosen.k !== null;
+    expect(existsSync(join(out, 'item-table.bin'))).toBe(hasTable);
+    expect(modelJson.itemTable?.perItem ?? null).toBe(tableChoice.chosen.k);
+    const row = (split: Record<string, unknown>, suffix: string) =>
+      Object.entries(split).find(([name]) => name.endsWith(suffix))?.[1];
+    expect(row(results.validation, hasTable ? 'the network alone' : 'parameters)')).toMatchObject({
+      metrics: { 'NDCG@10': ndcg },
+    });
+    expect(row(results.validation, 'with its item table')).toEqual(
+      hasTable
+        ? { cases: expect.any(Number), metrics: tableChoice.shipped?.validation }
+        : undefined,
+    );
 
     // Other data into the same output and checkpoint: refused, named, and --fresh starts over.
     const other = [...args.slice(0, 3), 'quantity>1', ...args.slice(4)];
@@ -182,6 +201,7 @@ describe('npm run train / evaluate', () => {
       '--fresh',
       '--weights',
       'int8',
+      '--no-item-table',
     ]);
     expect(fresh.stderr).toMatch(/--fresh: starting over in/);
     expect(fresh.stderr).toMatch(/epoch 2: loss/);
@@ -190,6 +210,8 @@ describe('npm run train / evaluate', () => {
     int8.model.dispose();
     expect(int8.modelJson.weightsManifest[0].weights.map((w) => w.dtype)).toContain('int8');
     expect(int8.modelJson.training).toMatchObject({ weights: 'int8', float32: { validation: {} } });
+    expect(int8.modelJson.training.tableChoice).toBeUndefined();
+    expect(existsSync(join(dir, 'fresh', 'item-table.bin'))).toBe(false);
     const reEvaluated = await run(tsx, [
       'src/train/cprecCli.ts',
       'evaluate',
@@ -231,6 +253,10 @@ describe('npm run train / evaluate', () => {
       test: modelJson.training.test,
     });
     expect(mixed.modelJson.catalog).toEqual(modelJson.catalog);
+    // The table goes along; its figures were the float32 network's, so they are not kept.
+    expect(mixed.modelJson.itemTable).toEqual(modelJson.itemTable);
+    expect(mixed.itemTable?.rows).toEqual((await readModelFiles(out)).itemTable?.rows);
+    expect(mixed.modelJson.training.tableChoice).toEqual({ ...tableChoice, shipped: undefined });
     expect(await readCatalog(join(dir, 'mixed'), mixed.modelJson)).toEqual(catalog);
 
     // auto: every encoding measured on the model's recorded split, the rule's choice written.
@@ -269,11 +295,15 @@ describe('npm run train / evaluate', () => {
       join(dir, 'auto.json'),
     ]);
     expect(autoEval.stderr).not.toMatch(/overrides/);
-    expect(
-      Object.values(JSON.parse(await readFile(join(dir, 'auto.json'), 'utf8')).test)[0],
-    ).toMatchObject({
+    const autoResults = JSON.parse(await readFile(join(dir, 'auto.json'), 'utf8'));
+    expect(row(autoResults.test, hasTable ? 'the network alone' : 'parameters)')).toMatchObject({
       metrics: { 'NDCG@10': (chosen.modelJson.training.test as Record<string, number>)['NDCG@10'] },
     });
+    // With the table: its figures measured again with the shipped encoding.
+    const autoChoice = chosen.modelJson.training.tableChoice as typeof tableChoice;
+    expect(row(autoResults.test, 'with its item table')).toEqual(
+      hasTable ? { cases: expect.any(Number), metrics: autoChoice.shipped?.test } : undefined,
+    );
 
     const excluded = await run(tsx, [
       'src/train/cprecCli.ts',

@@ -1,12 +1,16 @@
 /**
  * cprec train (npm run train --) --data <file> [flags]: trains a CpRec (or NextItNet) model on the wasm backend
- * and writes model.json, weight shards, catalog shards and learning-curve.svg to --out.
+ * and writes model.json, weight shards, catalog shards and learning-curve.svg to --out, and the
+ * item table the rule chooses on validation (src/train/tableChoice.ts) unless --no-item-table.
  */
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { defineCommand } from './cli';
 import { flagGroup, UsageError } from './flags';
 import { configFromFlags, MODEL_FLAGS, presetOf } from './presets';
-import { checkWritable } from './modelFiles';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkWritable, readModelJson } from './modelFiles';
+import { ITEM_TABLE_FILE, measureTablesOf, shipTable } from './tableChoice';
 import { ProgressBar } from './progressBar';
 import {
   defaultCheckpointDir,
@@ -36,6 +40,11 @@ const OUTPUT_FLAGS = flagGroup({
     help: 'delete the checkpoint directory first and train from the start',
   },
   weights: WEIGHTS_FLAG,
+  'item-table': {
+    type: 'boolean',
+    default: true,
+    help: 'measure item tables beside the trained network on this split and write the one the rule chooses on validation (src/train/tableChoice.ts), or none; --no-item-table: the network alone',
+  },
 });
 const GROUPS = {
   Data: DATA_FLAGS,
@@ -83,6 +92,22 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
   );
   const label = `${name} (epoch ${run.result.bestEpoch})`;
   bar.log(`\n${resultTables([{ name: label, ...run }], baselines)}`);
-  bar.log(`\nwrote ${out}/model.json, weights, catalog shards and learning-curve.svg`);
   run.model.dispose();
+  if (flags['item-table']) {
+    bar.log(
+      '\nitem tables: measuring every size and weight beside the network (--no-item-table skips)',
+    );
+    const tables = await measureTablesOf([out], data.dataset, settings.keepSeen);
+    bar.log(
+      await shipTable(
+        out,
+        await readModelJson(out),
+        { configuration: name, ...tables },
+        { dataset: data.dataset, keepSeen: settings.keepSeen },
+      ),
+    );
+  } else {
+    await rm(join(out, ITEM_TABLE_FILE), { force: true });
+  }
+  bar.log(`\nwrote ${out}/model.json, weights, catalog shards and learning-curve.svg`);
 });

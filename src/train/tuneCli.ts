@@ -322,14 +322,17 @@ export const command = defineCommand(
           test,
         })),
       };
-      // The item table the rule chose, written before the model.json that names it.
+      // The item table the rule chose, and model.json, which names it, after it.
       if (tables) {
         const keepSeen = chosen.flags['keep-seen'] === true;
         console.error(
           await shipTable(flags.ship, shipped, tables, { dataset: data.dataset, keepSeen }),
         );
-      } else await rm(join(flags.ship, ITEM_TABLE_FILE), { force: true });
-      await writeFileAtomic(join(flags.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
+      } else {
+        delete shipped.itemTable;
+        await writeFileAtomic(join(flags.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
+        await rm(join(flags.ship, ITEM_TABLE_FILE), { force: true });
+      }
       console.error(
         `shipped to ${flags.ship} (log: ${join(bestDir, 'ship.log')}; encodings: ${weightsReport})`,
       );
