@@ -129,6 +129,16 @@ describe.each(['cpu', 'wasm'] as const)('copy head on %s', (backend) => {
       const want =
         -targets.reduce((sum, y, row) => sum + logProbs[row * (n + 1) + y], 0) / targets.length;
       expect(loss[0]).toBeCloseTo(want, 4);
+      // With a prior mixed in too: (1 - w) times the copy head's mixture, plus w q.
+      const probs = Float32Array.from(targetGrid, (y, i) => (y ? 0.1 * (i % 3) : 0));
+      const prior = { weight: 0.25, probs };
+      const mixed = await host(model.loss(inputs, targetGrid, histories.length, { prior }));
+      const wantMixed =
+        -targets.reduce((sum, y, row) => {
+          const q = probs[(row + 1) * t - 1];
+          return sum + Math.log(0.75 * Math.exp(logProbs[row * (n + 1) + y]) + 0.25 * q);
+        }, 0) / targets.length;
+      expect(mixed[0]).toBeCloseTo(wantMixed, 4);
     },
   );
 

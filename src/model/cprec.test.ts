@@ -234,6 +234,40 @@ describe.each(['cpu', 'wasm'] as const)('CpRec on %s', (backend) => {
     expect(maxAbsDiff(table[23].slice(1), last[1].slice(1))).toBeLessThan(1e-5);
   });
 
+  it("mixes a prior into each target's likelihood, as the ranking mixes an item table", async () => {
+    await useBackend(backend);
+    model = new CpRec(small);
+    randomize(model.params, 12);
+    const { inputs, targets } = TWO_ROWS;
+    const scores = tf.tidy(() =>
+      model!.nextItemLogProbs(
+        tf.reshape(model!.hidden(tf.tensor2d(inputs, [2, 6], 'int32')), [12, 16]) as tf.Tensor2D,
+      ),
+    );
+    const table = (await scores.array()) as number[][];
+    scores.dispose();
+    // Some positions' targets have the prior's mass, some none (0), one all of it.
+    const probs = Float32Array.from(targets, (_, i) => [0.3, 0, 0.05, 1][i % 4]);
+    const weight = 0.2;
+    let sum = 0;
+    let count = 0;
+    targets.forEach((y, i) => {
+      if (y === 0) return;
+      sum -= Math.log((1 - weight) * Math.exp(table[i][y]) + weight * probs[i]);
+      count++;
+    });
+    const loss = (await model.loss(inputs, targets, 2, { prior: { weight, probs } }).data())[0];
+    expect(loss).toBeCloseTo(sum / count, 4);
+    const plain = (await model.loss(inputs, targets, 2).data())[0];
+    expect(loss).toBeLessThan(plain);
+    expect(() => model!.loss(inputs, targets, 2, { prior: { weight: 1, probs } })).toThrow(
+      'loss: a prior of 12 probabilities at weight 1 for 12 inputs (weight in (0, 1))',
+    );
+    expect(() =>
+      model!.loss(inputs, targets, 2, { prior: { weight, probs }, labelSmoothing: 0.1 }),
+    ).toThrow(/not with label smoothing 0.1/);
+  });
+
   it('fits soft targets beside id targets, each a target of the mean, seen items masked', async () => {
     await useBackend(backend);
     model = new CpRec(small);

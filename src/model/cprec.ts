@@ -45,6 +45,13 @@ export interface TrainingOptions {
   labelSmoothing?: number;
   /** Positions whose next-item target is a distribution instead of an id (see SoftTargets). */
   soft?: SoftTargets;
+  /**
+   * A fixed distribution the ranking will mix in (an item table): position i's loss becomes
+   * -log((1 - weight) p(target_i) + weight probs[i]), probs [B, T] row-major holding that
+   * distribution's probability of each position's target (0 = none), so that the network is
+   * trained for the mixture it will rank with.
+   */
+  prior?: { weight: number; probs: Float32Array };
 }
 
 /** Trainable scalars of a config, computed from the config alone. */
@@ -137,7 +144,8 @@ export class CpRec {
   /**
    * Training loss: mean next-item NLL over every position with a non-zero target (with a copy
    * head, of the mixture: -log((1 - g) p_softmax + g copy); with `training.labelSmoothing`, the
-   * smoothed cross-entropy at each level of the softmax tree) and every `training.soft` position,
+   * smoothed cross-entropy at each level of the softmax tree; with `training.prior`, of its
+   * mixture) and every `training.soft` position,
    * plus, with `training.context`, its weight times the mean NLL of the context targets given
    * each input item's embedding. inputs and targets are [B, T] row-major host arrays of model ids
    * (0 = padding / no target).
@@ -175,6 +183,19 @@ export class CpRec {
     if (this.copy && softCount > 0) {
       throw new RangeError('loss: soft targets with a copy head, whose mixture needs id targets');
     }
+    const prior = training?.prior;
+    if (prior) {
+      if (prior.probs.length !== inputs.length || !(prior.weight > 0 && prior.weight < 1)) {
+        throw new RangeError(
+          `loss: a prior of ${prior.probs.length} probabilities at weight ${prior.weight} for ${inputs.length} inputs (weight in (0, 1))`,
+        );
+      }
+      if (smoothing > 0 || softCount > 0) {
+        throw new RangeError(
+          `loss: a prior mixes into the exact likelihood of id targets, not with label smoothing ${smoothing} or ${softCount} soft targets`,
+        );
+      }
+    }
     return tf.tidy(() => {
       const ids = tf.tensor2d(inputs, [batchSize, t], 'int32');
       const h = this.hidden(ids, training); // [B, T, d]
@@ -187,8 +208,17 @@ export class CpRec {
       const withContext = context !== undefined && context.weight > 0;
       const embedded = this.copy || withContext ? this.embedding.apply(ids) : null; // [B, T, d]
       let next: tf.Scalar;
-      if (this.copy && embedded && hard) {
-        next = tf.mean(this.copy.mixedLosses(h, embedded, inputs, targets, hard.rows, hard.nll));
+      if (hard && (this.copy || prior)) {
+        let rows =
+          this.copy && embedded
+            ? this.copy.mixedLosses(h, embedded, inputs, targets, hard.rows, hard.nll)
+            : hard.nll; // [M]
+        if (prior) {
+          const q = tf.tensor1d(Float32Array.from(hard.rows, (at) => prior.probs[at])); // [M]
+          const p = tf.mul(1 - prior.weight, tf.exp(tf.neg(rows)));
+          rows = tf.neg(tf.log(tf.add(p, tf.mul(prior.weight, q)))) as tf.Tensor1D;
+        }
+        next = tf.mean(rows);
       } else {
         const losses = hard ? [hard.nll] : [];
         if (soft && softCount > 0) {

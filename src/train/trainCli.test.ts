@@ -469,6 +469,18 @@ describe('npm run train / evaluate', () => {
     );
   });
 
+  it('trains for the mixture with an item table with --table-prior, and names what it cannot mix with', async () => {
+    const out = join(dir, 'prior');
+    await trainRun(out, '--table-prior', '0.1', '--no-item-table');
+    expect((await readModelJson(out)).training.settings).toMatchObject({ tablePrior: 0.1 });
+    expect(await failedRun('--table-prior', '0.1', '--label-smoothing', '0.1')).toContain(
+      "--table-prior 0.1 mixes into each target's exact likelihood: not with --teacher-soft or --label-smoothing 0.1",
+    );
+    expect(await failedRun('--table-prior', '1')).toContain(
+      'training option tablePrior must be in [0, 1), got 1',
+    );
+  });
+
   it('lists its commands and names an unknown one', async () => {
     const help = await run(tsx, ['src/train/cprecCli.ts', '--help']);
     for (const name of ['train', 'evaluate', 'compare', 'tune', 'quantize']) {

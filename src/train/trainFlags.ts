@@ -4,6 +4,7 @@ import type { CpRecConfig } from '../model/config';
 import { flagGroup, UsageError, type FlagValues } from './flags';
 import { configFromFlags, MODEL_FLAGS, presetOf } from './presets';
 import { recipeDefault, recipeFor, SHARED_RECIPE } from './recipes';
+import { TABLE_PRIOR_SIZE } from './tablePrior';
 import { DEFAULT_TRAIN_OPTIONS, validateTrainOptions, type TrainOptions } from './trainOptions';
 
 const d = DEFAULT_TRAIN_OPTIONS;
@@ -71,6 +72,11 @@ export const TRAIN_FLAGS = flagGroup({
     default: false,
     help: "at the teachers' share of the positions (--knn-targets, --teacher-targets), fit the teacher's whole distribution instead of an item drawn from it: the same objective in expectation, without the draw's variance, at the cost of a softmax over every item there (not with --copy-head)",
   },
+  'table-prior': {
+    type: 'number',
+    default: d.tablePrior,
+    help: `train for the ranking mixed with an item table (the kNN's, ${TABLE_PRIOR_SIZE} entries per item) at this weight: each target's likelihood is the mixture's, and validation ranks with it, so the network learns what the table leaves (0 = the network alone; not with --teacher-soft or --label-smoothing)`,
+  },
   'average-epochs': {
     type: 'number',
     help: `validate and keep a running average of the weights over about this many epochs (0 = the weights as trained) ${recipeDefault('averageEpochs')}`,
@@ -137,6 +143,11 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
       '--teacher-soft needs a teacher whose distributions it fits: --knn-targets above 0 or --teacher-models',
     );
   }
+  if (flags['table-prior'] > 0 && (flags['teacher-soft'] || flags['label-smoothing'] > 0)) {
+    throw new UsageError(
+      `--table-prior ${flags['table-prior']} mixes into each target's exact likelihood: not with --teacher-soft or --label-smoothing ${flags['label-smoothing']}`,
+    );
+  }
   const epochs = flags.epochs ?? recipe.epochs;
   return validateTrainOptions({
     epochs,
@@ -154,6 +165,7 @@ export function trainOptionsFromFlags(flags: TrainFlagValues, checkpointDir: str
     knnTargets,
     teacherTargets: flags['teacher-targets'] ?? (teacherModels ? 0.5 : 0),
     teacherSoft: flags['teacher-soft'],
+    tablePrior: flags['table-prior'],
     averageEpochs: flags['average-epochs'] ?? recipe.averageEpochs,
     // Train the softmax like the evaluation ranks: without seen items, unless repeats count.
     maskSeen: !flags['keep-seen'],

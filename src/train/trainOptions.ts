@@ -28,6 +28,11 @@ export interface TrainOptions {
   /** The teachers' shares fit their distributions themselves, not drawn items (see targetTeacher). */
   teacherSoft: boolean;
   /**
+   * Train and validate for the ranking mixed with an item table at this weight (see tablePrior;
+   * 0 = the network alone).
+   */
+  tablePrior: number;
+  /**
    * Validate and keep a running average of the weights over about this many epochs of steps
    * (Adam's averageDecay = 1 - 1 / (averageEpochs x steps per epoch)); 0 = the weights as trained.
    */
@@ -60,6 +65,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   knnTargets: 0,
   teacherTargets: 0,
   teacherSoft: false,
+  tablePrior: 0,
   averageEpochs: 0,
   maskSeen: false,
   seed: 42,
@@ -93,6 +99,7 @@ export function validateTrainOptions(options: TrainOptions): TrainOptions {
     ['labelSmoothing', options.labelSmoothing >= 0 && options.labelSmoothing < 1, 'in [0, 1)'],
     ['knnTargets', options.knnTargets >= 0 && options.knnTargets <= 1, 'in [0, 1]'],
     ['teacherTargets', options.teacherTargets >= 0 && options.teacherTargets <= 1, 'in [0, 1]'],
+    ['tablePrior', options.tablePrior >= 0 && options.tablePrior < 1, 'in [0, 1)'],
     ['averageEpochs', options.averageEpochs >= 0, '>= 0'],
   ];
   for (const [name, ok, rule] of checks) {

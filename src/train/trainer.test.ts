@@ -7,6 +7,7 @@ import { fitItemKnnTable } from '../eval/baselines';
 import { CpRec } from '../model/cprec';
 import { knnTeacher } from './knnTeacher';
 import { modelTeacher } from './modelTeacher';
+import { priorTable, tablePrior } from './tablePrior';
 import { maxAbsDiff, randomize, useBackend } from '../testing/backends';
 import { train, type Validate } from './trainer';
 import {
@@ -165,6 +166,33 @@ describe('train', () => {
     await expect(
       train(model(), windows, scripted([1], []), options, {}, teacher()),
     ).rejects.toThrow('train: knnTargets 0 and teacherTargets 0 with a teacher to draw them');
+  });
+
+  it('tablePrior trains for the mixture with the table, the same way again for the same seed', async () => {
+    const rows = Array.from({ length: count }, (_, r) => windows.inputs.slice(r * 6, r * 6 + 6));
+    const prior = () => tablePrior(priorTable(fitItemKnnTable(rows, config.numItems), 0.3), true);
+    const trained = async (tablePriorWeight: number) => {
+      const m = model();
+      await train(
+        m,
+        windows,
+        scripted([1, 2], []),
+        { ...options, epochs: 2, tablePrior: tablePriorWeight },
+        {},
+        undefined,
+        tablePriorWeight > 0 ? prior() : undefined,
+      );
+      return weights(m);
+    };
+    const mixed = await trained(0.3);
+    expect(maxAbsDiff(mixed, await trained(0))).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(await trained(0.3), mixed)).toBe(0);
+    await expect(
+      train(model(), windows, scripted([1], []), { ...options, tablePrior: 0.3 }),
+    ).rejects.toThrow('train: tablePrior 0.3 without a table to mix in');
+    await expect(
+      train(model(), windows, scripted([1], []), options, {}, undefined, prior()),
+    ).rejects.toThrow('train: tablePrior 0 with a table to mix in');
   });
 
   it('teacherTargets trains on targets a teacher network draws, the same way again for the same seed', async () => {

@@ -19,6 +19,7 @@ import {
 } from './checkpoint';
 import { lockCheckpoint } from './checkpointLock';
 import type { TargetTeacher } from './targetTeacher';
+import type { TargetPrior } from './tablePrior';
 import type { ProgressState } from './progressBar';
 import { learningRateAt, validateTrainOptions, type TrainOptions } from './trainOptions';
 
@@ -59,7 +60,8 @@ export type EpochWindows = (epoch: number) => TrainingWindows;
  * epoch, keeping the best epoch's weights (restored at the end) and stopping early. With a
  * checkpoint directory the run resumes where it stopped and is deterministic for a seed.
  * `teacher` draws the shares `options.knnTargets` and `options.teacherTargets` of the targets, or
- * gives soft targets there (required when either is above 0).
+ * gives soft targets there (required when either is above 0); `prior` gives the item table's
+ * probability of each target, mixed in at `options.tablePrior` (required when that is above 0).
  */
 export async function train(
   model: CpRec,
@@ -68,6 +70,7 @@ export async function train(
   options: TrainOptions,
   events: TrainEvents = {},
   teacher?: TargetTeacher,
+  prior?: TargetPrior,
 ): Promise<TrainResult> {
   const { epochs, batchSize, learningRate, schedule, weightDecay, patience, seed, checkpointDir } =
     validateTrainOptions(options);
@@ -95,6 +98,11 @@ export async function train(
     throw new RangeError(
       `train: knnTargets ${options.knnTargets} and teacherTargets ${options.teacherTargets} ` +
         `${teacher ? 'with' : 'without'} a teacher to draw them`,
+    );
+  }
+  if (options.tablePrior > 0 !== (prior !== undefined)) {
+    throw new RangeError(
+      `train: tablePrior ${options.tablePrior} ${prior ? 'with' : 'without'} a table to mix in`,
     );
   }
   if (windows.maxLength !== model.config.maxLength) {
@@ -181,6 +189,7 @@ export async function train(
               mulberry32(seed * 6007 + globalStep),
             )
           : { targets: nextItems, soft: undefined };
+        const priorProbs = prior?.(batch.inputs, targets, windows.maxLength);
         const lr = learningRateAt(globalStep, stepsPerEpoch, options);
         const loss = adam.minimize(
           () =>
@@ -193,6 +202,7 @@ export async function train(
                 maskSeen: options.maskSeen,
                 labelSmoothing: options.labelSmoothing,
                 soft,
+                ...(priorProbs ? { prior: { weight: options.tablePrior, probs: priorProbs } } : {}),
                 ...(options.contextWeight > 0
                   ? {
                       context: {

@@ -18,6 +18,7 @@ import type { RunSettings } from './trainFlags';
 import { learningCurveSvg } from './learningCurve';
 import { machineDescription } from './measurement';
 import { readModelFiles, writeModelFiles } from './modelFiles';
+import { priorTable, tablePrior } from './tablePrior';
 import type { ModelJson } from '../model/modelFormat';
 import { modelScorer } from './modelScorer';
 import type { EpochRecord } from './checkpoint';
@@ -146,10 +147,16 @@ export async function trainAndEvaluate(
   const identityHash = createHash('sha256').update(dataset.itemIds.join('\n'));
   for (const { modelJson } of teachers) identityHash.update(JSON.stringify(modelJson.weightFiles));
   const dataId = identityHash.digest('hex');
+  const knn =
+    options.knnTargets > 0 || options.tablePrior > 0
+      ? fitItemKnnTable(dataset.train, dataset.numItems)
+      : null;
+  // Trained for the mixture with this table, and validated with it, as it would rank.
+  const table = knn && options.tablePrior > 0 ? priorTable(knn, options.tablePrior) : undefined;
   const teacher = composeTeachers([
-    ...(options.knnTargets > 0
+    ...(knn && options.knnTargets > 0
       ? [
-          knnTeacher(fitItemKnnTable(dataset.train, dataset.numItems), {
+          knnTeacher(knn, {
             share: options.knnTargets,
             excludeSeen: options.maskSeen,
             soft: options.teacherSoft,
@@ -173,9 +180,9 @@ export async function trainAndEvaluate(
     model,
     windowsOf ?? windows,
     async (m) => {
-      const r = await evaluateScorer(dataset, dataset.validation, modelScorer(m), {
-        keepSeen: options.keepSeen,
-      });
+      const { keepSeen } = options;
+      const scorer = modelScorer(m, { table, keepSeen });
+      const r = await evaluateScorer(dataset, dataset.validation, scorer, { keepSeen });
       return { score: r.metrics['NDCG@10'], metrics: r.metrics };
     },
     { ...options, dataId },
@@ -192,6 +199,7 @@ export async function trainAndEvaluate(
         ),
     },
     teacher,
+    table && tablePrior(table, options.maskSeen),
   ).finally(() => teachers.forEach((t) => t.model.dispose()));
   return {
     model,
