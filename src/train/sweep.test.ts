@@ -5,6 +5,7 @@ import {
   chooseConfiguration,
   chooseRun,
   gridConfigurations,
+  rowTable,
   screenConfigurations,
   summarize,
   type RunOutcome,
@@ -199,6 +200,85 @@ describe('the choice rule', () => {
     expect(chooseRun(runs, 'b')?.seed).toBe(2);
     expect(chooseRun(runs, 'a')?.seed).toBe(1);
     expect(chooseRun(runs, 'c')).toBeNull();
+  });
+});
+
+describe('the choice rule as the models would ship (with their item tables)', () => {
+  /** A run with its table candidates: no table (its own figures) and two tables. */
+  const withTables = (
+    o: RunOutcome,
+    small: [number, number],
+    large: [number, number],
+  ): RunOutcome => ({
+    ...o,
+    tables: [
+      {
+        k: null,
+        weight: 0,
+        bytes: 0,
+        validation: o.validation['NDCG@10'],
+        test: o.test['NDCG@10'],
+      },
+      { k: 5, weight: 0.1, bytes: 100, validation: small[0], test: small[1] },
+      { k: 50, weight: 0.1, bytes: 1000, validation: large[0], test: large[1] },
+    ],
+  });
+
+  it('compares each configuration with the table the table rule chooses for it, never reading test', () => {
+    const runs = [
+      // a: the best network alone, which no table lifts.
+      withTables(outcome('a', 1, 0.2, 0.2), [0.15, 0.3], [0.15, 0.3]),
+      withTables(outcome('a', 2, 0.2, 0.2), [0.15, 0.3], [0.15, 0.3]),
+      // b: behind alone, ahead with its small table (the large one is within 1% of it).
+      withTables(outcome('b', 1, 0.1, 0.1), [0.25, 0.1], [0.251, 0.1]),
+      withTables(outcome('b', 2, 0.1, 0.1), [0.23, 0.1], [0.231, 0.1]),
+      // c: the best test figures with a table, behind on validation.
+      withTables(outcome('c', 1, 0.1, 0.1), [0.2, 0.9], [0.2, 0.9]),
+      withTables(outcome('c', 2, 0.1, 0.1), [0.2, 0.9], [0.2, 0.9]),
+    ];
+    const rows = summarize(configurations, runs, 2);
+    expect(rows[1].tables?.map((t) => [t.k, t.validation])).toEqual([
+      [null, [0.1, 0.1]],
+      [5, [0.25, 0.23]],
+      [50, [0.251, 0.231]],
+    ]);
+    expect(chooseConfiguration(rows)?.configuration).toBe('a');
+    const chosen = chooseConfiguration(rows, Infinity, true);
+    expect(chosen?.configuration).toBe('b');
+    expect(rowTable(chosen!)).toMatchObject({ k: 5, weight: 0.1 });
+    expect(rowTable(rows[0])).toMatchObject({ k: null });
+    // Its seed that ships: the better with that table.
+    expect(chooseRun(runs, 'b', rowTable(chosen!))?.seed).toBe(1);
+
+    const markdown = sweepMarkdown({ ...plainReport(rows), asShipped: true });
+    expect(markdown).toContain(
+      '| **b** (chosen) | 2 | 1,000 | 4 | 10 | 5.0 ± 0.0 | 0.1000 ± 0.0000 | 0.2000 ± 0.0000 | 0.1000 ± 0.0000 | 0.2000 ± 0.0000 | 5 per item, w = 0.1 | 0.2400 ± 0.0141 | 0.1000 ± 0.0000 |',
+    );
+    expect(markdown).toContain(
+      '| a | 2 | 1,000 | 4 | 10 | 5.0 ± 0.0 | 0.2000 ± 0.0000 | 0.4000 ± 0.0000 | 0.2000 ± 0.0000 | 0.4000 ± 0.0000 | none |',
+    );
+    expect(markdown).toContain(
+      'with the item table the table rule chooses for the configuration over configurations with every seed finished and its tables measured): **b** with 5 per item at weight 0.1, validation 0.2400 ± 0.0141, test 0.1000 ± 0.0000',
+    );
+  });
+
+  it('passes over configurations whose runs lack tables, or measured other candidates', () => {
+    const runs = [
+      outcome('a', 1, 0.5, 0.5),
+      withTables(outcome('b', 1, 0.1, 0.1), [0.2, 0.1], [0.2, 0.1]),
+      withTables(outcome('c', 1, 0.1, 0.1), [0.3, 0.1], [0.3, 0.1]),
+      { ...withTables(outcome('c', 2, 0.1, 0.1), [0.3, 0.1], [0.3, 0.1]), tables: [] },
+    ];
+    const rows = summarize(configurations, runs, 1);
+    expect(rows.map((r) => r.tables !== undefined)).toEqual([false, true, false]);
+    expect(chooseConfiguration(rows, Infinity, true)?.configuration).toBe('b');
+    expect(sweepMarkdown({ ...plainReport(rows), asShipped: true })).toContain(
+      '| 0.5000 | 1.0000 | not measured |  |  |',
+    );
+    expect(chooseConfiguration(rows.slice(0, 1), Infinity, true)).toBeNull();
+    expect(sweepMarkdown({ ...plainReport(rows.slice(0, 1)), asShipped: true })).toContain(
+      'No configuration has every seed finished and its tables measured yet',
+    );
   });
 });
 

@@ -1,12 +1,15 @@
 /**
  * A tuning sweep: every configuration of a grid trained with several seeds, summarised as mean ±
- * sd, and one configuration chosen by a rule in code: the best mean validation NDCG@10. Test
- * figures are reported beside it and never take part in the choice.
+ * sd, and one configuration chosen by a rule in code: the best mean validation NDCG@10, of the
+ * networks alone or, with their item tables measured, as they would ship (each configuration with
+ * the table the table rule chooses for it). Test figures are reported beside it and never take
+ * part in the choice.
  */
 import type { MetricName } from '../eval/metrics';
 import { parseFlags, toArgv, UsageError, type AnyFlagValue } from './flags';
 import type { Measurement } from './measurement';
 import { MODEL_FLAGS } from './presets';
+import { chooseTable, type TableRow } from './tableChoice';
 import { TRAIN_FLAGS } from './trainFlags';
 
 type FlagMap = Record<string, AnyFlagValue>;
@@ -108,6 +111,20 @@ export interface RunOutcome {
   test: Record<string, number>;
   /** When and on what it trained (absent in records older than 2026-12-04). */
   measured?: Measurement;
+  /**
+   * Its network's NDCG@10 with every item table candidate (its model.json's
+   * training.tableChoice.measured); absent where they were not measured.
+   */
+  tables?: RunTable[];
+}
+
+/** One table candidate beside one network (a TableRow of one network). */
+export interface RunTable {
+  k: number | null;
+  weight: number;
+  bytes: number;
+  validation: number;
+  test: number;
 }
 
 export interface Spread {
@@ -128,20 +145,28 @@ export interface SweepRow {
   bestEpoch: Spread;
   validation: Record<string, Spread>;
   test: Record<string, Spread>;
+  /** Every table candidate beside each run (seed order); absent unless every run measured them. */
+  tables?: TableRow[];
 }
 
 export const SWEEP_METRICS: MetricName[] = ['NDCG@10', 'HR@10'];
 /** What the choice maximises. */
 export const CHOICE_METRIC: MetricName = 'NDCG@10';
 /** chooseConfiguration in words, for the report. */
-export const configurationRule = (maxParameters = Infinity) =>
-  `the best mean validation ${CHOICE_METRIC} over configurations with every seed finished` +
+export const configurationRule = (maxParameters = Infinity, asShipped = false) =>
+  `the best mean validation ${CHOICE_METRIC}` +
+  (asShipped ? ' with the item table the table rule chooses for the configuration' : '') +
+  ' over configurations with every seed finished' +
+  (asShipped ? ' and its tables measured' : '') +
   (maxParameters < Infinity ? ` and at most ${maxParameters.toLocaleString('en')} parameters` : '');
 /** chooseConfiguration and chooseRun in words, for the shipped model's record. */
-export const choiceRule = (maxParameters = Infinity) =>
-  `${configurationRule(maxParameters)}, then that configuration's seed with the best validation ${CHOICE_METRIC}; test figures are not read`;
+export const choiceRule = (maxParameters = Infinity, asShipped = false) =>
+  `${configurationRule(maxParameters, asShipped)}, then that configuration's seed with the best validation ${CHOICE_METRIC}` +
+  (asShipped ? ' with that table' : '') +
+  '; test figures are not read';
 
-function spread(values: number[]): Spread {
+/** Mean and sample sd of per-seed figures. */
+export function spreadOf(values: readonly number[]): Spread {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
   const variance =
     values.length > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1) : 0;
@@ -158,7 +183,8 @@ export function summarize(
     const runs = outcomes.filter((o) => o.configuration === c.name);
     if (runs.length === 0) return [];
     const per = (split: 'validation' | 'test') =>
-      Object.fromEntries(SWEEP_METRICS.map((m) => [m, spread(runs.map((r) => r[split][m]))]));
+      Object.fromEntries(SWEEP_METRICS.map((m) => [m, spreadOf(runs.map((r) => r[split][m]))]));
+    const tables = mergedTables([...runs].sort((a, b) => a.seed - b.seed));
     return [
       {
         configuration: c.name,
@@ -167,31 +193,68 @@ export function summarize(
         seedsWanted,
         parameters: runs[0].parameters,
         weightBytes: runs[0].weightBytes,
-        secondsPerEpoch: spread(runs.map((r) => r.secondsPerEpoch)).mean,
-        bestEpoch: spread(runs.map((r) => r.bestEpoch)),
+        secondsPerEpoch: spreadOf(runs.map((r) => r.secondsPerEpoch)).mean,
+        bestEpoch: spreadOf(runs.map((r) => r.bestEpoch)),
         validation: per('validation'),
         test: per('test'),
+        ...(tables ? { tables } : {}),
       },
     ];
   });
 }
 
+const key = (t: { k: number | null; weight: number }) => `${t.k} ${t.weight}`;
+
+/** The runs' table candidates as TableRows (one figure per run); null unless all measured alike. */
+function mergedTables(runs: readonly RunOutcome[]): TableRow[] | null {
+  const first = runs[0].tables;
+  if (!first || runs.some((r) => r.tables?.map(key).join() !== first.map(key).join())) return null;
+  return first.map((t, i) => ({
+    k: t.k,
+    weight: t.weight,
+    bytes: t.bytes,
+    validation: runs.map((r) => r.tables![i].validation),
+    test: runs.map((r) => r.tables![i].test),
+  }));
+}
+
+/** The table the table rule chooses for a configuration's runs; null when they lack tables. */
+export function rowTable(row: SweepRow): TableRow | null {
+  return row.tables ? chooseTable(row.tables) : null;
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * What the choice compares: the mean validation NDCG@10 of the networks alone, or as shipped
+ * (with the configuration's table, none among its candidates); null where that is not measured.
+ */
+export function choiceScore(row: SweepRow, asShipped = false): number | null {
+  if (!asShipped) return row.validation[CHOICE_METRIC].mean;
+  const table = rowTable(row);
+  return table && mean(table.validation);
+}
+
 /**
  * The choice rule: among configurations with every seed finished, the best mean validation
- * NDCG@10 (ties: fewer parameters, then grid order). Test figures are not read. A byte budget
- * enters as `maxParameters`: larger configurations are reported, never chosen.
+ * NDCG@10 (ties: fewer parameters, then grid order); `asShipped`, with each configuration's item
+ * table (see choiceScore), among those whose tables were measured. Test figures are not read. A
+ * byte budget enters as `maxParameters`: larger configurations are reported, never chosen.
  */
 export function chooseConfiguration(
   rows: readonly SweepRow[],
   maxParameters = Infinity,
+  asShipped = false,
 ): SweepRow | null {
   let best: SweepRow | null = null;
+  let bestScore = -Infinity;
   for (const row of rows) {
     if (row.seeds < row.seedsWanted || row.parameters > maxParameters) continue;
-    const score = row.validation[CHOICE_METRIC].mean;
-    const bestScore = best ? best.validation[CHOICE_METRIC].mean : -Infinity;
+    const score = choiceScore(row, asShipped);
+    if (score === null) continue;
     if (score > bestScore || (best && score === bestScore && row.parameters < best.parameters)) {
       best = row;
+      bestScore = score;
     }
   }
   return best;
@@ -199,22 +262,25 @@ export function chooseConfiguration(
 
 /**
  * Screening: the `keep` configurations whose first seed scored the best validation NDCG@10 (ties:
- * grid order), the only ones a screened sweep trains with its other seeds. Test figures are not
- * read; a configuration whose first seed has not finished, or that the choice's `maxParameters`
- * rules out, is not kept.
+ * grid order; `asShipped`, with its item table, see choiceScore), the only ones a screened sweep
+ * trains with its other seeds. Test figures are not read; a configuration whose first seed has not
+ * finished (or measured its tables, `asShipped`), or that the choice's `maxParameters` rules out,
+ * is not kept.
  */
 export function screenConfigurations(
   outcomes: readonly RunOutcome[],
   configurations: readonly SweepConfiguration[],
   keep: number,
   maxParameters = Infinity,
+  asShipped = false,
 ): SweepConfiguration[] {
   return configurations
     .flatMap((c, order) => {
       const first = outcomes.find((o) => o.configuration === c.name && o.seed === 1);
-      return first && first.parameters <= maxParameters
-        ? [{ c, order, score: first.validation[CHOICE_METRIC] }]
-        : [];
+      if (!first || first.parameters > maxParameters) return [];
+      const row = summarize([c], [first], 1)[0];
+      const score = choiceScore(row, asShipped);
+      return score === null ? [] : [{ c, order, score }];
     })
     .sort((a, b) => b.score - a.score || a.order - b.order)
     .slice(0, keep)
@@ -223,24 +289,31 @@ export function screenConfigurations(
 }
 
 /** screenConfigurations in words, for the report. */
-export const screenRule = (keep: number, maxParameters = Infinity) =>
+export const screenRule = (keep: number, maxParameters = Infinity, asShipped = false) =>
   `every configuration is trained with seed 1 first; only the ${keep} best on that seed's validation ${CHOICE_METRIC}` +
+  (asShipped ? ' with its item table' : '') +
   (maxParameters < Infinity ? ` among those the choice allows` : '') +
   ' go on to the other seeds';
 
 /**
  * The run that ships for a chosen configuration: its seed with the best validation NDCG@10 (the
- * lower seed on a tie); null when none of its runs finished.
+ * lower seed on a tie), with `table` (the configuration's, see rowTable) where given; null when
+ * none of its runs finished.
  */
 export function chooseRun<Run extends RunOutcome>(
   outcomes: readonly Run[],
   configuration: string,
+  table?: { k: number | null; weight: number } | null,
 ): Run | null {
+  const scoreOf = (run: Run) =>
+    table
+      ? (run.tables?.find((t) => key(t) === key(table))?.validation ?? -Infinity)
+      : run.validation[CHOICE_METRIC];
   let best: Run | null = null;
   for (const run of outcomes) {
     if (run.configuration !== configuration) continue;
-    const score = run.validation[CHOICE_METRIC];
-    const bestScore = best ? best.validation[CHOICE_METRIC] : -Infinity;
+    const score = scoreOf(run);
+    const bestScore = best ? scoreOf(best) : -Infinity;
     if (score > bestScore || (best && score === bestScore && run.seed < best.seed)) best = run;
   }
   return best;

@@ -9,7 +9,9 @@ import {
   CHOICE_METRIC,
   chooseConfiguration,
   configurationRule,
+  rowTable,
   screenRule,
+  spreadOf,
   SWEEP_METRICS,
   type Spread,
   type SweepRow,
@@ -39,6 +41,8 @@ export interface SweepReport {
   unfinished?: string[];
   /** The choice rule's cap (see chooseConfiguration); absent = none. */
   maxParameters?: number;
+  /** Configurations compared with their item tables (tune --tables; see chooseConfiguration). */
+  asShipped?: boolean;
   /** Item tables measured beside the chosen configuration's seeds (tune --tables). */
   tables?: { configuration: string; rows: TableRow[] };
 }
@@ -53,7 +57,8 @@ export function sweepMarkers(name: string): [string, string] {
 
 /** The sweep's Markdown section: rows by mean validation NDCG@10, the chosen one marked. */
 export function sweepMarkdown(report: SweepReport): string {
-  const chosen = chooseConfiguration(report.rows, report.maxParameters);
+  const { asShipped = false } = report;
+  const chosen = chooseConfiguration(report.rows, report.maxParameters, asShipped);
   const rows = [...report.rows].sort(
     (a, b) => b.validation[CHOICE_METRIC].mean - a.validation[CHOICE_METRIC].mean,
   );
@@ -66,7 +71,21 @@ export function sweepMarkdown(report: SweepReport): string {
     'best epoch',
     ...SWEEP_METRICS.map((m) => `val ${m}`),
     ...SWEEP_METRICS.map((m) => `test ${m}`),
+    ...(asShipped
+      ? ['item table', `val ${CHOICE_METRIC} with it`, `test ${CHOICE_METRIC} with it`]
+      : []),
   ];
+  // The configuration's table (the table rule's choice over its seeds) and its figures with it.
+  const shipped = (r: SweepRow) => {
+    const table = rowTable(r);
+    if (!table) return ['not measured', '', ''];
+    const with_ = (xs: number[]) => pm(spreadOf(xs), xs.length);
+    return [
+      table.k === null ? 'none' : `${table.k} per item, w = ${table.weight}`,
+      with_(table.validation),
+      with_(table.test),
+    ];
+  };
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const body = rows.map((r) =>
     line([
@@ -80,6 +99,7 @@ export function sweepMarkdown(report: SweepReport): string {
         : r.bestEpoch.mean.toFixed(0),
       ...SWEEP_METRICS.map((m) => pm(r.validation[m], r.seeds)),
       ...SWEEP_METRICS.map((m) => pm(r.test[m], r.seeds)),
+      ...(asShipped ? shipped(r) : []),
     ]),
   );
   const baselineRows = report.baselines.map((b) =>
@@ -92,19 +112,29 @@ export function sweepMarkdown(report: SweepReport): string {
       '',
       ...SWEEP_METRICS.map((m) => f4(b.validation[m])),
       ...SWEEP_METRICS.map((m) => f4(b.test[m])),
+      ...(asShipped ? ['', '', ''] : []),
     ]),
   );
   const [start, end] = sweepMarkers(report.name);
   const strongest = [...report.baselines].sort(
     (a, b) => b.validation[CHOICE_METRIC] - a.validation[CHOICE_METRIC],
   )[0];
-  const choice = chosen
-    ? `Chosen by the rule (${configurationRule(report.maxParameters)}): **${chosen.configuration}**, validation ${pm(chosen.validation[CHOICE_METRIC], chosen.seeds)}, ` +
-      `test ${pm(chosen.test[CHOICE_METRIC], chosen.seeds)}` +
-      (strongest
-        ? ` (${(chosen.test[CHOICE_METRIC].mean / strongest.test[CHOICE_METRIC]).toFixed(2)}x the test ${CHOICE_METRIC} of ${strongest.name}, the baseline best on validation).`
-        : '.')
-    : 'No configuration has every seed finished yet, so none is chosen.';
+  // The chosen configuration's figures as it ships: with its table when the rule compared those.
+  const chosenTable = chosen && asShipped ? rowTable(chosen) : null;
+  const [validation, test] = chosenTable
+    ? [spreadOf(chosenTable.validation), spreadOf(chosenTable.test)]
+    : [chosen?.validation[CHOICE_METRIC], chosen?.test[CHOICE_METRIC]];
+  const choice =
+    chosen && validation && test
+      ? `Chosen by the rule (${configurationRule(report.maxParameters, asShipped)}): **${chosen.configuration}**` +
+        (chosenTable
+          ? ` with ${chosenTable.k === null ? 'no item table' : `${chosenTable.k} per item at weight ${chosenTable.weight}`}`
+          : '') +
+        `, validation ${pm(validation, chosen.seeds)}, test ${pm(test, chosen.seeds)}` +
+        (strongest
+          ? ` (${(test.mean / strongest.test[CHOICE_METRIC]).toFixed(2)}x the test ${CHOICE_METRIC} of ${strongest.name}, the baseline best on validation).`
+          : '.')
+      : `No configuration has every seed finished${asShipped ? ' and its tables measured' : ''} yet, so none is chosen.`;
   return [
     start,
     `## Sweep: ${report.name}`,
@@ -116,7 +146,9 @@ export function sweepMarkdown(report: SweepReport): string {
     '',
     `${report.dataSummary}. Measured ${report.date} on ${report.machine}; seconds per epoch are wall-clock with other runs sharing the cores. ` +
       "Mean ± sample sd over the seeds; validation picks each run's epoch and the configuration, test is only reported." +
-      (report.screen ? ` Screened: ${screenRule(report.screen, report.maxParameters)}.` : ''),
+      (report.screen
+        ? ` Screened: ${screenRule(report.screen, report.maxParameters, asShipped)}.`
+        : ''),
     '',
     line(header),
     line(header.map((_, j) => (j === 0 ? '---' : '---:'))),

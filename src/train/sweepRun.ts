@@ -13,6 +13,7 @@ import { MODEL_FLAGS } from './presets';
 import { settingsDifferences } from './settingsDiff';
 import type { BaselineRow } from './sweepReport';
 import type { RunOutcome, SweepConfiguration } from './sweep';
+import type { TableRow } from './tableChoice';
 import { readTrainingHistory } from './trainingRun';
 import { runFromFlags, TRAIN_FLAGS } from './trainFlags';
 
@@ -52,8 +53,17 @@ async function outcome(run: Run): Promise<FinishedRun> {
     settings: Record<string, unknown>;
     date: string;
     machine?: string;
+    tableChoice?: { measured: TableRow[] };
   };
   const history = await readTrainingHistory(modelDir(run), training);
+  // The run's own table candidates, beside its one network (see tableChoice.shipTable).
+  const tables = t.tableChoice?.measured.map(({ k, weight, bytes, validation, test }) => ({
+    k,
+    weight,
+    bytes,
+    validation: validation[0],
+    test: test[0],
+  }));
   return {
     configuration: run.configuration.name,
     seed: run.seed,
@@ -65,6 +75,7 @@ async function outcome(run: Run): Promise<FinishedRun> {
     validation: t.validation,
     test: t.test,
     ...(t.machine ? { measured: { date: t.date.slice(0, 10), machine: t.machine } } : {}),
+    ...(tables ? { tables } : {}),
     config,
     settings: t.settings,
     baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),
@@ -117,6 +128,11 @@ export class FinishedRuns {
       this.outcomes.set(run.dir, read);
     }
     return read;
+  }
+
+  /** Reads the run's outcome again next time (its folder changed: tables measured beside it). */
+  forget(run: Run): void {
+    this.outcomes.delete(run.dir);
   }
 
   /** Puts finished runs into the ledger (one write, after the writes before it). */
@@ -212,8 +228,16 @@ export function runChild(
   });
 }
 
-/** Trains one run; its output goes to <run>/train.log, epochs to `say`. */
-export function train(run: Run, dataArgv: string[], say: (line: string) => void): Promise<void> {
+/**
+ * Trains one run; its output goes to <run>/train.log, epochs to `say`. Without `tables` it skips
+ * train's item tables (--no-item-table), which only a sweep that compares them needs.
+ */
+export function train(
+  run: Run,
+  dataArgv: string[],
+  say: (line: string) => void,
+  tables = false,
+): Promise<void> {
   const args = [
     'train',
     ...dataArgv,
@@ -224,8 +248,7 @@ export function train(run: Run, dataArgv: string[], say: (line: string) => void)
     modelDir(run),
     '--checkpoint',
     join(run.dir, 'checkpoint'),
-    // tune --tables measures the tables beside the chosen configuration's seeds together.
-    '--no-item-table',
+    ...(tables ? [] : ['--no-item-table']),
   ];
   return runChild(args, join(run.dir, 'train.log'), /^(epoch \d+: loss|resuming)/, say);
 }

@@ -24,7 +24,7 @@ import {
   type SparseRows,
 } from '../model/itemTable';
 import { mixedLogProbs } from '../model/sparseMixture';
-import { readModelFiles, writeFileAtomic } from './modelFiles';
+import { readModelFiles, readModelJson, writeFileAtomic } from './modelFiles';
 import { modelScorer } from './modelScorer';
 
 /** The table's file in a shipped model folder (model.json `itemTable.path`). */
@@ -142,15 +142,31 @@ export async function measureTablesOf(
   modelDirs: readonly string[],
   dataset: Dataset,
   keepSeen: boolean,
+  full = fitItemKnnTable(dataset.train, dataset.numItems),
 ): Promise<{ rows: TableRow[]; full: ItemKnnTable }> {
   const networks: CpRec[] = [];
   try {
     for (const dir of modelDirs) networks.push((await readModelFiles(dir)).model);
-    const full = fitItemKnnTable(dataset.train, dataset.numItems);
     return { rows: await measureTables(networks, dataset, full, keepSeen), full };
   } finally {
     for (const network of networks) network.dispose();
   }
+}
+
+/**
+ * What `npm run train` does after training: every table measured beside the folder's network,
+ * and the one the rule chooses written in (shipTable). Returns shipTable's line.
+ */
+export async function tableBeside(
+  dir: string,
+  name: string,
+  dataset: Dataset,
+  keepSeen: boolean,
+  full?: ItemKnnTable,
+): Promise<string> {
+  const tables = await measureTablesOf([dir], dataset, keepSeen, full);
+  const modelJson = await readModelJson(dir);
+  return shipTable(dir, modelJson, { configuration: name, ...tables }, { dataset, keepSeen });
 }
 
 /**

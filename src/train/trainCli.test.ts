@@ -45,7 +45,7 @@ const TINY = [
   '--no-reversed',
 ];
 
-/** One epoch of `train` on the sample into `out` (its checkpoint beside it). */
+/** One epoch of `train` on the sample into `out` (its checkpoint beside it), no item table. */
 const trainRun = (out: string, ...flags: string[]) =>
   run(tsx, [
     'src/train/cprecCli.ts',
@@ -54,6 +54,7 @@ const trainRun = (out: string, ...flags: string[]) =>
     ...TINY,
     '--epochs',
     '1',
+    '--no-item-table',
     ...flags,
     '--out',
     out,
@@ -471,7 +472,7 @@ describe('npm run train / evaluate', () => {
 
   it('trains for the mixture with an item table with --table-prior, and names what it cannot mix with', async () => {
     const out = join(dir, 'prior');
-    await trainRun(out, '--table-prior', '0.1', '--no-item-table');
+    await trainRun(out, '--table-prior', '0.1');
     expect((await readModelJson(out)).training.settings).toMatchObject({ tablePrior: 0.1 });
     expect(await failedRun('--table-prior', '0.1', '--label-smoothing', '0.1')).toContain(
       "--table-prior 0.1 mixes into each target's exact likelihood: not with --teacher-soft or --label-smoothing 0.1",

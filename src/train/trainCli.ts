@@ -9,8 +9,8 @@ import { flagGroup, UsageError } from './flags';
 import { configFromFlags, MODEL_FLAGS, presetOf } from './presets';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkWritable, readModelJson } from './modelFiles';
-import { ITEM_TABLE_FILE, measureTablesOf, shipTable } from './tableChoice';
+import { checkWritable } from './modelFiles';
+import { ITEM_TABLE_FILE, tableBeside } from './tableChoice';
 import { ProgressBar } from './progressBar';
 import {
   defaultCheckpointDir,
@@ -97,15 +97,7 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
     bar.log(
       '\nitem tables: measuring every size and weight beside the network (--no-item-table skips)',
     );
-    const tables = await measureTablesOf([out], data.dataset, settings.keepSeen);
-    bar.log(
-      await shipTable(
-        out,
-        await readModelJson(out),
-        { configuration: name, ...tables },
-        { dataset: data.dataset, keepSeen: settings.keepSeen },
-      ),
-    );
+    bar.log(await tableBeside(out, name, data.dataset, settings.keepSeen));
   } else {
     await rm(join(out, ITEM_TABLE_FILE), { force: true });
   }

@@ -284,13 +284,28 @@ describe('npm run tune', () => {
     expect(() => process.kill(trainer, 0)).toThrow(/ESRCH/);
   });
 
-  it('--tables measures item tables beside the chosen networks, and --ship ships the chosen one', async () => {
+  it('--tables compares configurations with their item tables, measured beside each run, and --ship ships the chosen one', async () => {
     const grid = await writeGrid('tables', 1, [0]);
     const report = join(dir, 'tables.md');
     const shipped = join(dir, 'tables-shipped');
-    await run(tsx, [...tune(grid, report), '--ship', shipped, '--tables']);
+    // Trained without tables, as runs of a sweep without --tables are; --tables then measures
+    // them beside each run's network, as train does, and keeps them in the ledger.
+    await run(tsx, tune(grid, report));
+    expect(await readFile(report, 'utf8')).not.toContain('item table');
+    const { stderr } = await run(tsx, [...tune(grid, report), '--ship', shipped, '--tables']);
+    expect(stderr).toMatch(/^dropout=0, seed 1: item table: /m);
+    expect(stderr).toMatch(/^dropout=0, seed 2: item table: /m);
+    const ledger = JSON.parse(await readFile(join(dir, 'runs', 'tables.json'), 'utf8'));
+    expect(ledger.runs.map((r: { tables: unknown[] }) => r.tables.length)).toEqual([41, 41]);
+    const section = await readFile(report, 'utf8');
+    expect(section).toMatch(
+      /\| item table \| val NDCG@10 with it \| test NDCG@10 with it \|\n[\s\S]*\| \*\*dropout=0\*\* \(chosen\) \|.*\| (none|\d+ per item, w = [\d.]+) \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \|/,
+    );
+    expect(section).toContain(
+      'Chosen by the rule (the best mean validation NDCG@10 with the item table the table rule chooses for the configuration',
+    );
     // Measured beside the chosen configuration's two networks (seeds), one of them chosen.
-    const tables = (await readFile(report, 'utf8')).split('### Item tables beside dropout=0')[1];
+    const tables = section.split('### Item tables beside dropout=0')[1];
     expect(tables).toMatch(/\| none( \(chosen\))? \| 0 \| 0 \| \d\.\d{4}, \d\.\d{4} \|/);
     expect(tables).toMatch(/\| (\*\*)?25 per item(\*\* \(chosen\))? \| 0\.4 \| \d+ \|/);
     expect(tables.match(/\(chosen\)/g)).toHaveLength(1);

@@ -20,6 +20,7 @@ import {
   chooseRun,
   choiceRule,
   gridConfigurations,
+  rowTable,
   runFolder,
   screenConfigurations,
   screenRule,
@@ -30,7 +31,8 @@ import {
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
 import { FinishedRuns, runChild, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
-import { ITEM_TABLE_FILE, measureTablesOf, shipTable } from './tableChoice';
+import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
+import { ITEM_TABLE_FILE, shipTable, tableBeside } from './tableChoice';
 
 const TUNE_FLAGS = flagGroup({
   grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
@@ -81,7 +83,7 @@ const TUNE_FLAGS = flagGroup({
   },
   tables: {
     type: 'boolean',
-    help: "also measure item tables beside the chosen configuration's seeds (the kNN's best pairs mixed into their rankings, src/train/tableChoice.ts), reported under the section",
+    help: "choose as the models would ship: each configuration's networks with item tables (the kNN's best pairs mixed into their rankings, src/train/tableChoice.ts; measured here for runs without them), compared with the table the table rule chooses for each; the chosen configuration's tables are reported under the section, and --ship ships its table",
   },
 });
 const GROUPS = { Data: DATA_FLAGS, Tune: TUNE_FLAGS };
@@ -158,7 +160,7 @@ export const command = defineCommand(
     console.error(
       `${describeData(data)}\nsweep ${grid.name}: ${configurations.length} configurations x ${seeds.length} seeds = ` +
         `${runs.length} runs, ${runs.filter(isDone).length} finished` +
-        (screening ? `; ${screenRule(flags.screen, maxParameters)}` : '') +
+        (screening ? `; ${screenRule(flags.screen, maxParameters, flags.tables)}` : '') +
         ' (logs: <run>/train.log)',
     );
 
@@ -186,7 +188,12 @@ export const command = defineCommand(
             console.error(`${label}: training in ${run.dir}`);
             const began = performance.now();
             try {
-              await train(run, dataArgv, (line) => console.error(`${label}: ${line}`));
+              await train(
+                run,
+                dataArgv,
+                (line) => console.error(`${label}: ${line}`),
+                flags.tables,
+              );
               await finishedRuns.record(await outcomeOf(run));
               const minutes = (performance.now() - began) / 60_000;
               console.error(`${label}: done in ${minutes.toFixed(0)} min`);
@@ -198,10 +205,39 @@ export const command = defineCommand(
         }),
       );
     };
+    const asShipped = flags.tables;
+    // Fitted once, for the tables measured here and the one shipped.
+    let knn: ItemKnnTable | undefined;
+    const fullKnn = () => (knn ??= fitItemKnnTable(data.dataset.train, data.dataset.numItems));
+    /**
+     * Each run as it would ship: tables measured beside every finished network that has not had
+     * them yet (runs trained without train's table step), as train measures them.
+     */
+    const measureRunTables = async (of: Run[]) => {
+      for (const run of of.filter(isDone)) {
+        if ((await outcomeOf(run)).tables) continue;
+        if (!existsSync(join(run.dir, 'model', 'model.json'))) continue;
+        const { name, flags: runFlags } = run.configuration;
+        const keepSeen = runFlags['keep-seen'] === true;
+        const model = join(run.dir, 'model');
+        const line = await tableBeside(model, name, data.dataset, keepSeen, fullKnn());
+        console.error(`${name}, seed ${run.seed}: ${line}`);
+        finishedRuns.forget(run);
+        await finishedRuns.record(await outcomeOf(run));
+      }
+    };
     if (screening) {
-      await trainAll(todoOf(runsOf(configurations, [1])));
-      const firsts = await Promise.all(runsOf(configurations, [1]).filter(isDone).map(outcomeOf));
-      const kept = screenConfigurations(firsts, configurations, flags.screen, maxParameters);
+      const firstRuns = runsOf(configurations, [1]);
+      await trainAll(todoOf(firstRuns));
+      if (asShipped) await measureRunTables(firstRuns);
+      const firsts = await Promise.all(firstRuns.filter(isDone).map(outcomeOf));
+      const kept = screenConfigurations(
+        firsts,
+        configurations,
+        flags.screen,
+        maxParameters,
+        asShipped,
+      );
       console.error(
         kept.length
           ? `screened: ${kept.map((c) => c.name).join(', ')} go on to the other seeds`
@@ -212,22 +248,14 @@ export const command = defineCommand(
       await trainAll(todoOf(runs));
     }
 
+    if (asShipped) await measureRunTables(runs);
     const finished = await Promise.all(runs.filter(isDone).map(outcomeOf));
     await finishedRuns.record(...finished);
     const rows = summarize(configurations, finished, seeds.length);
-    const chosen = chooseConfiguration(rows, maxParameters);
+    const chosen = chooseConfiguration(rows, maxParameters, asShipped);
     const tables =
-      flags.tables && chosen
-        ? {
-            configuration: chosen.configuration,
-            ...(await measureTablesOf(
-              finished
-                .filter((f) => f.configuration === chosen.configuration)
-                .map((f) => join(f.dir, 'model')),
-              data.dataset,
-              chosen.flags['keep-seen'] === true,
-            )),
-          }
+      asShipped && chosen?.tables
+        ? { configuration: chosen.configuration, rows: chosen.tables }
         : undefined;
     const shown = argv.map((a) => (/^[\w./=,:@+-]+$/.test(a) ? a : `'${a}'`));
     const chartPath = `${flags.report.replace(/\.md$/, '')}-${grid.name}.svg`;
@@ -246,7 +274,8 @@ export const command = defineCommand(
       ...(screening ? { screen: flags.screen } : {}),
       ...(flags.chart ? { chart: relative(dirname(flags.report), chartPath) } : {}),
       ...(maxParameters !== undefined ? { maxParameters } : {}),
-      ...(tables ? { tables: { configuration: tables.configuration, rows: tables.rows } } : {}),
+      ...(asShipped ? { asShipped } : {}),
+      ...(tables ? { tables } : {}),
       unfinished: configurations
         .map((c) => c.name)
         .filter((name) => !rows.some((r) => r.configuration === name)),
@@ -256,7 +285,8 @@ export const command = defineCommand(
     await mkdir(dirname(flags.report), { recursive: true });
     if (flags.chart) await writeFile(chartPath, sweepChart(report));
     await writeSection(flags.report, sweepMarkers(grid.name), section);
-    const best = chosen && chooseRun(finished, chosen.configuration);
+    const best =
+      chosen && chooseRun(finished, chosen.configuration, asShipped ? rowTable(chosen) : undefined);
     const bestDir = best?.dir;
     await writeFile(
       join(flags.runs, grid.name, 'chosen.json'),
@@ -310,8 +340,8 @@ export const command = defineCommand(
       // How it was chosen, beside the validation and test figures the run already recorded.
       const shipped = await readModelJson(flags.ship);
       shipped.training.selection = {
-        rule: choiceRule(maxParameters),
-        ...(screening ? { screening: screenRule(flags.screen, maxParameters) } : {}),
+        rule: choiceRule(maxParameters, asShipped),
+        ...(screening ? { screening: screenRule(flags.screen, maxParameters, asShipped) } : {}),
         grid: grid.name,
         configuration: chosen.configuration,
         seed: best.seed,
@@ -326,7 +356,12 @@ export const command = defineCommand(
       if (tables) {
         const keepSeen = chosen.flags['keep-seen'] === true;
         console.error(
-          await shipTable(flags.ship, shipped, tables, { dataset: data.dataset, keepSeen }),
+          await shipTable(
+            flags.ship,
+            shipped,
+            { ...tables, full: fullKnn() },
+            { dataset: data.dataset, keepSeen },
+          ),
         );
       } else {
         delete shipped.itemTable;
