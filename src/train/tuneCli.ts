@@ -316,7 +316,7 @@ export const command = defineCommand(
         );
       }
       console.error(
-        `shipping ${chosen.configuration}, seed ${best.seed} (the best of its seeds on validation) to ${flags.ship}`,
+        `shipping ${chosen.configuration}, seed ${best.seed} (the best of its seeds on validation${asShipped ? ' with its item table' : ''}) to ${flags.ship}`,
       );
       const weightsReport = join(dirname(flags.report), 'weights.md');
       await runChild(
