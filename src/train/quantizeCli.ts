@@ -6,9 +6,10 @@
  *
  * model.json keeps its training record and says which encoding the weights have; the float32
  * figures move under `float32`, and `validation`/`test` are the stored weights' own when they
- * were measured here (otherwise: npm run evaluate). An item table goes along unchanged, and its
- * figures with the new weights (`tableChoice.shipped`) are measured with --to auto, dropped
- * otherwise. The catalog is written as shards (an older model's catalog.json too);
+ * were measured here (otherwise: npm run evaluate). An item table goes along unchanged; --to auto
+ * measures the encodings with it, as they ship (its figures with the chosen weights go to
+ * `tableChoice.shipped`, the network's own to `validation`/`test`), and without --to auto
+ * `tableChoice.shipped` is dropped. The catalog is written as shards (an older model's catalog.json too);
  * learning-curve.svg and training.json are copied.
  */
 import { copyFile, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
 import { evaluateSplits } from '../eval/evaluate';
+import type { MetricName } from '../eval/metrics';
 import { defineCommand } from './cli';
 import { modelScorer } from './modelScorer';
 import {
@@ -31,7 +33,6 @@ import { checkVocabulary } from './checkVocabulary';
 import { flagGroup, UsageError } from './flags';
 import { checkWritable, readModelFiles, readModelJson, writeModelFiles } from './modelFiles';
 import { sectionMarkers, writeSection } from './reportSection';
-import { servedFigures } from './tableChoice';
 import { TRAINING_HISTORY_FILE } from './trainingRun';
 import { WEIGHTS_FLAG } from './trainFlags';
 import {
@@ -41,6 +42,8 @@ import {
   WEIGHTS_RULE,
   type WeightsRow,
 } from './weightsChoice';
+
+type Figures = Record<'validation' | 'test', Record<MetricName, number>>;
 
 const QUANTIZE_FLAGS = flagGroup({
   model: { type: 'string', required: true, help: 'model directory (holds model.json)' },
@@ -76,8 +79,10 @@ export const command = defineCommand(
     const { validation, test, float32, history, tableChoice, ...training } = modelJson.training;
     let kind: WeightKind;
     let measured: WeightsRow | null = null;
-    // The table's figures with the new weights, where they are measured here.
-    let served: Awaited<ReturnType<typeof servedFigures>> | undefined;
+    // With a table the encodings are measured as they ship, with it: those are the table's
+    // figures (tableChoice.shipped), and the chosen encoding's network alone is measured apart.
+    let served: Figures | undefined;
+    let alone: Figures | undefined;
     const rows: WeightsRow[] = [];
     if (flags.to === 'auto') {
       if (flags.data === undefined)
@@ -90,7 +95,7 @@ export const command = defineCommand(
         const stored = await storedAs(model, modelJson.items, k);
         const { validation: v, test: t } = await evaluateSplits(
           data.dataset,
-          modelScorer(stored.model),
+          modelScorer(stored.model, { table: itemTable, keepSeen }),
           { keepSeen },
         );
         stored.model.dispose();
@@ -107,7 +112,7 @@ export const command = defineCommand(
         const markers = sectionMarkers(`weights ${modelJson.name}`, 'cprec quantize');
         const section =
           `${markers[0]}\n## ${modelJson.name}\n\n` +
-          `Every encoding of the model in ${flags.model}, measured on its own split of ` +
+          `Every encoding of the model in ${flags.model}${itemTable ? ', with its item table as it ships' : ''}, measured on its own split of ` +
           `${data.name} (${data.dataset.validation.length} users, full ranking, ${split}) by ` +
           `\`cprec quantize --to auto\` on ${new Date().toISOString().slice(0, 10)}. ` +
           'Bytes are the weight files; "vs fp32" compares them with the same model in float32.\n\n' +
@@ -117,9 +122,11 @@ export const command = defineCommand(
       measured = chooseWeights(rows);
       kind = measured.kind;
       if (itemTable) {
+        served = { validation: measured.validation, test: measured.test };
         const stored = await storedAs(model, modelJson.items, kind);
-        served = await servedFigures(stored.model, itemTable, data.dataset, keepSeen);
+        const figures = await evaluateSplits(data.dataset, modelScorer(stored.model), { keepSeen });
         stored.model.dispose();
+        alone = { validation: figures.validation.metrics, test: figures.test.metrics };
       }
     } else {
       kind = flags.to;
@@ -160,8 +167,8 @@ export const command = defineCommand(
           float32: float32 ?? { validation, test },
           ...(measured
             ? {
-                validation: measured.validation,
-                test: measured.test,
+                validation: (alone ?? measured).validation,
+                test: (alone ?? measured).test,
                 weightsChoice: { rule: WEIGHTS_RULE, measured: rows },
               }
             : {}),

@@ -105,7 +105,7 @@ describe('npm run tune', () => {
     expect(shippedJson.training.data).toMatchObject({ where: ['quantity>0'] });
     // The encodings measured for the shipped model, in weights.md beside the report.
     const weights = await readFile(join(dir, 'weights.md'), 'utf8');
-    expect(weights).toContain(join(runDir(chosen.configuration, bestSeed), 'model'));
+    expect(weights).toContain(join(runDir(chosen.configuration, bestSeed), 'as-shipped'));
     expect(weights).toMatch(/\| \*\*\w+\*\* \(ships\) \|/);
 
     // The run folders are lost (a fresh clone): the ledger beside the report still counts the

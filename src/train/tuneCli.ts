@@ -319,24 +319,43 @@ export const command = defineCommand(
         `shipping ${chosen.configuration}, seed ${best.seed} (the best of its seeds on validation${asShipped ? ' with its item table' : ''}) to ${flags.ship}`,
       );
       const weightsReport = join(dirname(flags.report), 'weights.md');
-      await runChild(
-        [
-          'quantize',
-          '--model',
-          join(bestDir, 'model'),
-          '--to',
-          'auto',
-          '--out',
-          flags.ship,
-          // The encodings' table, beside the sweep's report (docs/weights.md beside docs/tuning.md).
-          '--report',
-          weightsReport,
-          ...dataArgv,
-        ],
-        join(bestDir, 'ship.log'),
-        /^\w+: [\d,]+ bytes/,
-        (line) => console.error(line),
-      );
+      const log = join(bestDir, 'ship.log');
+      const quantize = (args: string[]) =>
+        runChild(['quantize', ...args], log, /^\w+: [\d,]+ bytes/, (line) => console.error(line));
+      // The run's network beside the configuration's table (or none), in the run's folder, so
+      // that the encodings are measured as they ship (weights.md names it).
+      const staged = join(bestDir, 'as-shipped');
+      await rm(staged, { recursive: true, force: true });
+      await quantize(['--model', join(bestDir, 'model'), '--to', 'fp32', '--out', staged]);
+      const stagedJson = await readModelJson(staged);
+      const keepSeen = chosen.flags['keep-seen'] === true;
+      if (tables) {
+        const full = fullKnn();
+        console.error(
+          await shipTable(
+            staged,
+            stagedJson,
+            { ...tables, full },
+            { dataset: data.dataset, keepSeen },
+          ),
+        );
+      } else {
+        delete stagedJson.itemTable;
+        await writeFileAtomic(join(staged, 'model.json'), `${JSON.stringify(stagedJson)}\n`);
+        await rm(join(staged, ITEM_TABLE_FILE), { force: true });
+      }
+      // The encodings' table goes beside the sweep's report (docs/weights.md beside docs/tuning.md).
+      await quantize([
+        '--model',
+        staged,
+        '--to',
+        'auto',
+        '--out',
+        flags.ship,
+        '--report',
+        weightsReport,
+        ...dataArgv,
+      ]);
       // How it was chosen, beside the validation and test figures the run already recorded.
       const shipped = await readModelJson(flags.ship);
       shipped.training.selection = {
@@ -352,25 +371,10 @@ export const command = defineCommand(
           test,
         })),
       };
-      // The item table the rule chose, and model.json, which names it, after it.
-      if (tables) {
-        const keepSeen = chosen.flags['keep-seen'] === true;
-        console.error(
-          await shipTable(
-            flags.ship,
-            shipped,
-            { ...tables, full: fullKnn() },
-            { dataset: data.dataset, keepSeen },
-          ),
-        );
-      } else {
-        delete shipped.itemTable;
-        await writeFileAtomic(join(flags.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
-        await rm(join(flags.ship, ITEM_TABLE_FILE), { force: true });
-      }
-      console.error(
-        `shipped to ${flags.ship} (log: ${join(bestDir, 'ship.log')}; encodings: ${weightsReport})`,
-      );
+      await writeFileAtomic(join(flags.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
+      // A table an earlier model left there, once no model.json names it.
+      if (!shipped.itemTable) await rm(join(flags.ship, ITEM_TABLE_FILE), { force: true });
+      console.error(`shipped to ${flags.ship} (log: ${log}; encodings: ${weightsReport})`);
     }
   },
 );

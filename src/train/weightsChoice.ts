@@ -36,7 +36,7 @@ export async function storedAs(
 }
 
 /** The rule, as model.json and the table state it. */
-export const WEIGHTS_RULE = `the fewest weight bytes among the encodings whose validation NDCG@10 is within ${WEIGHTS_TOLERANCE * 100}% of float32's (test figures are reported, not used)`;
+export const WEIGHTS_RULE = `the fewest weight bytes among the encodings whose validation NDCG@10 is within ${WEIGHTS_TOLERANCE * 100}% of float32's, each ranking as it ships (with the model's item table, where it has one; test figures are reported, not used)`;
 
 /** The rule: the fewest bytes among the encodings within WEIGHTS_TOLERANCE of float32 on validation. */
 export function chooseWeights(rows: readonly WeightsRow[]): WeightsRow {
