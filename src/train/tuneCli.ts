@@ -6,14 +6,13 @@
  * same command continues a half-done sweep.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { defineCommand } from './cli';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { flagGroup, toArgv, UsageError } from './flags';
 import { checkpointHolder } from './checkpointLock';
-import { readModelJson, writeFileAtomic } from './modelFiles';
 import { writeSection } from './reportSection';
 import {
   chooseConfiguration,
@@ -29,10 +28,11 @@ import {
   type SweepConfiguration,
 } from './sweep';
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
-import { FinishedRuns, runChild, train, trainedOtherwise, type Run } from './sweepRun';
+import { FinishedRuns, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
 import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
-import { ITEM_TABLE_FILE, shipTable, tableBeside } from './tableChoice';
+import { shipRun } from './shipRun';
+import { tableBeside } from './tableChoice';
 
 const TUNE_FLAGS = flagGroup({
   grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
@@ -318,63 +318,29 @@ export const command = defineCommand(
       console.error(
         `shipping ${chosen.configuration}, seed ${best.seed} (the best of its seeds on validation${asShipped ? ' with its item table' : ''}) to ${flags.ship}`,
       );
-      const weightsReport = join(dirname(flags.report), 'weights.md');
-      const log = join(bestDir, 'ship.log');
-      const quantize = (args: string[]) =>
-        runChild(['quantize', ...args], log, /^\w+: [\d,]+ bytes/, (line) => console.error(line));
-      // The run's network beside the configuration's table (or none), in the run's folder, so
-      // that the encodings are measured as they ship (weights.md names it).
-      const staged = join(bestDir, 'as-shipped');
-      await rm(staged, { recursive: true, force: true });
-      await quantize(['--model', join(bestDir, 'model'), '--to', 'fp32', '--out', staged]);
-      const stagedJson = await readModelJson(staged);
-      const keepSeen = chosen.flags['keep-seen'] === true;
-      if (tables) {
-        const full = fullKnn();
-        console.error(
-          await shipTable(
-            staged,
-            stagedJson,
-            { ...tables, full },
-            { dataset: data.dataset, keepSeen },
-          ),
-        );
-      } else {
-        delete stagedJson.itemTable;
-        await writeFileAtomic(join(staged, 'model.json'), `${JSON.stringify(stagedJson)}\n`);
-        await rm(join(staged, ITEM_TABLE_FILE), { force: true });
-      }
-      // The encodings' table goes beside the sweep's report (docs/weights.md beside docs/tuning.md).
-      await quantize([
-        '--model',
-        staged,
-        '--to',
-        'auto',
-        '--out',
-        flags.ship,
-        '--report',
-        weightsReport,
-        ...dataArgv,
-      ]);
-      // How it was chosen, beside the validation and test figures the run already recorded.
-      const shipped = await readModelJson(flags.ship);
-      shipped.training.selection = {
-        rule: choiceRule(maxParameters, asShipped),
-        ...(screening ? { screening: screenRule(flags.screen, maxParameters, asShipped) } : {}),
-        grid: grid.name,
-        configuration: chosen.configuration,
-        seed: best.seed,
-        configurations: rows.map(({ configuration, seeds, validation, test }) => ({
-          configuration,
-          seeds,
-          validation,
-          test,
-        })),
-      };
-      await writeFileAtomic(join(flags.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
-      // A table an earlier model left there, once no model.json names it.
-      if (!shipped.itemTable) await rm(join(flags.ship, ITEM_TABLE_FILE), { force: true });
-      console.error(`shipped to ${flags.ship} (log: ${log}; encodings: ${weightsReport})`);
+      await shipRun({
+        runDir: bestDir,
+        ship: flags.ship,
+        // The encodings' table, beside the sweep's report (docs/weights.md beside docs/tuning.md).
+        weightsReport: join(dirname(flags.report), 'weights.md'),
+        dataArgv,
+        table: tables ? { ...tables, full: fullKnn() } : null,
+        dataset: data.dataset,
+        keepSeen: chosen.flags['keep-seen'] === true,
+        selection: {
+          rule: choiceRule(maxParameters, asShipped),
+          ...(screening ? { screening: screenRule(flags.screen, maxParameters, asShipped) } : {}),
+          grid: grid.name,
+          configuration: chosen.configuration,
+          seed: best.seed,
+          configurations: rows.map(({ configuration, seeds, validation, test }) => ({
+            configuration,
+            seeds,
+            validation,
+            test,
+          })),
+        },
+      });
     }
   },
 );

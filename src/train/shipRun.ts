@@ -1,0 +1,65 @@
+/**
+ * Shipping a sweep's chosen run (`tune --ship`): the run's network beside its configuration's
+ * item table (or none), staged in the run's folder (`<run>/as-shipped`, which weights.md names)
+ * so that `quantize --to auto` measures the encodings as they ship, then re-encoded into the ship
+ * folder, with how it was chosen in model.json's `training.selection`.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Dataset } from '../data/dataset';
+import type { ItemKnnTable } from '../eval/baselines';
+import { readModelJson, writeFileAtomic } from './modelFiles';
+import { runChild } from './sweepRun';
+import { ITEM_TABLE_FILE, shipTable, type TableRow } from './tableChoice';
+
+export interface ShipOptions {
+  /** The chosen run's folder (its network in `model/`). */
+  runDir: string;
+  ship: string;
+  /** Where quantize writes the encodings' table. */
+  weightsReport: string;
+  /** The data flags of the sweep, which quantize measures on. */
+  dataArgv: string[];
+  /** The configuration's table candidates (the table rule picks from them); null: no table. */
+  table: { configuration: string; rows: TableRow[]; full: ItemKnnTable } | null;
+  dataset: Dataset;
+  keepSeen: boolean;
+  /** model.json's `training.selection`. */
+  selection: Record<string, unknown>;
+}
+
+export async function shipRun(o: ShipOptions): Promise<void> {
+  const log = join(o.runDir, 'ship.log');
+  const quantize = (args: string[]) =>
+    runChild(['quantize', ...args], log, /^\w+: [\d,]+ bytes/, (line) => console.error(line));
+  const staged = join(o.runDir, 'as-shipped');
+  await rm(staged, { recursive: true, force: true });
+  await quantize(['--model', join(o.runDir, 'model'), '--to', 'fp32', '--out', staged]);
+  const stagedJson = await readModelJson(staged);
+  if (o.table) {
+    const split = { dataset: o.dataset, keepSeen: o.keepSeen };
+    console.error(await shipTable(staged, stagedJson, o.table, split));
+  } else {
+    delete stagedJson.itemTable;
+    await writeFileAtomic(join(staged, 'model.json'), `${JSON.stringify(stagedJson)}\n`);
+    await rm(join(staged, ITEM_TABLE_FILE), { force: true });
+  }
+  await quantize([
+    '--model',
+    staged,
+    '--to',
+    'auto',
+    '--out',
+    o.ship,
+    '--report',
+    o.weightsReport,
+    ...o.dataArgv,
+  ]);
+  // How it was chosen, beside the validation and test figures the run already recorded.
+  const shipped = await readModelJson(o.ship);
+  shipped.training.selection = o.selection;
+  await writeFileAtomic(join(o.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
+  // A table an earlier model left there, once no model.json names it.
+  if (!shipped.itemTable) await rm(join(o.ship, ITEM_TABLE_FILE), { force: true });
+  console.error(`shipped to ${o.ship} (log: ${log}; encodings: ${o.weightsReport})`);
+}
