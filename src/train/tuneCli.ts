@@ -146,6 +146,8 @@ export const command = defineCommand(
       );
     }
     const screening = flags.screen > 0 && flags.screen < configurations.length && seeds.length > 1;
+    // Configurations compared as they would ship, with their item tables.
+    const asShipped = flags.tables;
     const only = flags.only?.split(',').map((name) => name.trim());
     const unknown = only?.filter((name) => !configurations.some((c) => c.name === name)) ?? [];
     if (unknown.length) {
@@ -160,7 +162,7 @@ export const command = defineCommand(
     console.error(
       `${describeData(data)}\nsweep ${grid.name}: ${configurations.length} configurations x ${seeds.length} seeds = ` +
         `${runs.length} runs, ${runs.filter(isDone).length} finished` +
-        (screening ? `; ${screenRule(flags.screen, maxParameters, flags.tables)}` : '') +
+        (screening ? `; ${screenRule(flags.screen, maxParameters, asShipped)}` : '') +
         ' (logs: <run>/train.log)',
     );
 
@@ -188,12 +190,7 @@ export const command = defineCommand(
             console.error(`${label}: training in ${run.dir}`);
             const began = performance.now();
             try {
-              await train(
-                run,
-                dataArgv,
-                (line) => console.error(`${label}: ${line}`),
-                flags.tables,
-              );
+              await train(run, dataArgv, (line) => console.error(`${label}: ${line}`), asShipped);
               await finishedRuns.record(await outcomeOf(run));
               const minutes = (performance.now() - began) / 60_000;
               console.error(`${label}: done in ${minutes.toFixed(0)} min`);
@@ -205,7 +202,6 @@ export const command = defineCommand(
         }),
       );
     };
-    const asShipped = flags.tables;
     // Fitted once, for the tables measured here and the one shipped.
     let knn: ItemKnnTable | undefined;
     const fullKnn = () => (knn ??= fitItemKnnTable(data.dataset.train, data.dataset.numItems));
