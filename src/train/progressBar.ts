@@ -1,4 +1,4 @@
-/** A one-line training progress display: a redrawn bar on a terminal, periodic lines otherwise. */
+/** A one-line progress display (training, or other long work): a redrawn bar on a terminal, periodic lines otherwise. */
 export interface ProgressState {
   epoch: number;
   epochs: number;
@@ -21,18 +21,33 @@ export class ProgressBar {
   }
 
   update(s: ProgressState): void {
+    this.draw(
+      `epoch ${s.epoch}/${s.epochs}`,
+      s.step,
+      s.steps,
+      `loss ${s.loss.toFixed(4)} `,
+      'steps',
+    );
+  }
+
+  /** Other long work after startEpoch: `label [####....] done/total ... ETA`. */
+  progress(label: string, done: number, total: number): void {
+    this.draw(label, done, total, '', 'parts');
+  }
+
+  private draw(label: string, step: number, steps: number, extra: string, unit: string): void {
     const elapsed = (performance.now() - this.started) / 1000;
-    const speed = s.step / Math.max(elapsed, 1e-9);
-    const eta = (s.steps - s.step) / Math.max(speed, 1e-9);
+    const speed = step / Math.max(elapsed, 1e-9);
+    const eta = (steps - step) / Math.max(speed, 1e-9);
     const width = 24;
-    const filled = Math.round((width * s.step) / s.steps);
+    const filled = Math.round((width * step) / steps);
     const text =
-      `epoch ${s.epoch}/${s.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` +
-      `step ${s.step}/${s.steps} loss ${s.loss.toFixed(4)} ${speed.toFixed(2)} steps/s ` +
+      `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` +
+      `step ${step}/${steps} ${extra}${speed.toFixed(2)} ${unit}/s ` +
       `ETA ${formatDuration(eta)}`;
     if (this.out.isTTY) {
       this.out.write(`\r${text}\x1b[K`);
-    } else if (s.step === s.steps || performance.now() - this.lastLine >= this.lineEveryMs) {
+    } else if (step === steps || performance.now() - this.lastLine >= this.lineEveryMs) {
       this.out.write(`${text}\n`);
       this.lastLine = performance.now();
     }

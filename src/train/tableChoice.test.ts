@@ -80,7 +80,12 @@ describe('measureTables', () => {
   it.each([false, true])(
     'scores each candidate as the ranking mixes it (keepSeen: %s)',
     async (keepSeen) => {
-      const measured = await measureTables(networks, dataset, full, keepSeen, grid);
+      const progress: [number, number][] = [];
+      const measured = await measureTables(networks, dataset, full, keepSeen, grid, (...p) =>
+        progress.push(p),
+      );
+      // A table size on one split of one network each: 2 networks x 2 splits x 2 sizes.
+      expect(progress).toEqual(Array.from({ length: 8 }, (_, i) => [i + 1, 8]));
       expect(measured.map((r) => [r.k, r.weight])).toEqual([
         [null, 0],
         [2, 0.1],

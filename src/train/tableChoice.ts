@@ -36,6 +36,9 @@ export const TABLE_TOLERANCE = 0.01;
 /** The table's votes to this power: sharper votes mix better (docs/tuning.md). */
 export const TABLE_POWER = 2;
 
+/** Parts of a measurement done, of `total` (a table size on one split of one network each). */
+export type Progress = (done: number, total: number) => void;
+
 /** The parts of a dataset that measuring reads. */
 type Split = Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>;
 
@@ -90,7 +93,10 @@ export async function measureTables(
   full: ItemKnnTable,
   keepSeen: boolean,
   grid: { ks: readonly number[]; weights: readonly number[] } = TABLE_GRID,
+  onProgress?: Progress,
 ): Promise<TableRow[]> {
+  const total = networks.length * 2 * grid.ks.length;
+  let done = 0;
   const tables = grid.ks.map((k) => ({ k, ...shippedTable(full, k) }));
   const rows: TableRow[] = [
     { k: null, weight: 0, bytes: 0, validation: [], test: [] },
@@ -131,6 +137,7 @@ export async function measureTables(
             });
           row[split].push(await ndcg(mixed));
         }
+        onProgress?.(++done, total);
       }
     }
   }
@@ -143,11 +150,13 @@ export async function measureTablesOf(
   dataset: Dataset,
   keepSeen: boolean,
   full = fitItemKnnTable(dataset.train, dataset.numItems),
+  onProgress?: Progress,
 ): Promise<{ rows: TableRow[]; full: ItemKnnTable }> {
   const networks: CpRec[] = [];
   try {
     for (const dir of modelDirs) networks.push((await readModelFiles(dir)).model);
-    return { rows: await measureTables(networks, dataset, full, keepSeen), full };
+    const rows = await measureTables(networks, dataset, full, keepSeen, TABLE_GRID, onProgress);
+    return { rows, full };
   } finally {
     for (const network of networks) network.dispose();
   }
@@ -163,8 +172,9 @@ export async function tableBeside(
   dataset: Dataset,
   keepSeen: boolean,
   full?: ItemKnnTable,
+  onProgress?: Progress,
 ): Promise<string> {
-  const tables = await measureTablesOf([dir], dataset, keepSeen, full);
+  const tables = await measureTablesOf([dir], dataset, keepSeen, full, onProgress);
   const modelJson = await readModelJson(dir);
   return shipTable(dir, modelJson, { configuration: name, ...tables }, { dataset, keepSeen });
 }

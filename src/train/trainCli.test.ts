@@ -111,6 +111,7 @@ describe('npm run train / evaluate', () => {
     expect(trained.stderr).toMatch(/where quantity>0/);
     expect(trained.stderr).toMatch(/epoch 2: loss/);
     expect(trained.stderr).toMatch(/^item table: (none, by the rule|\d+ per item at weight)/m);
+    expect(trained.stderr).toMatch(/^item tables \[#{24}\] step 10\/10 /m);
 
     const { model, modelJson } = await readModelFiles(out);
     expect(modelJson.training).toMatchObject({ epochs: 2, dataset: 'online-retail-sample' });

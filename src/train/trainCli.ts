@@ -97,7 +97,9 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
     bar.log(
       '\nitem tables: measuring every size and weight beside the network (--no-item-table skips)',
     );
-    bar.log(await tableBeside(out, name, data.dataset, settings.keepSeen));
+    bar.startEpoch();
+    const progress = (done: number, total: number) => bar.progress('item tables', done, total);
+    bar.log(await tableBeside(out, name, data.dataset, settings.keepSeen, undefined, progress));
   } else {
     await rm(join(out, ITEM_TABLE_FILE), { force: true });
   }
