@@ -8,8 +8,10 @@ import { gatherRows } from './gatherRows';
 import { Parameters } from './parameters';
 import { seenBefore } from './seenBefore';
 import { mixedRanking, type Ranking, type SparseMixture } from './sparseMixture';
-import { checkSoftTargets, type SoftTargets } from './softTargets';
 import { treeTopK, type TreeTopK } from './treeTopK';
+import { checkTraining, type TrainingOptions } from './trainingOptions';
+
+export type { TrainingOptions } from './trainingOptions';
 import { distinctLayerCount, layerSlots } from './sharing';
 
 /** Which model ids a ranking may return. */
@@ -25,33 +27,6 @@ export interface RankOptions {
 export interface RankHiddenOptions extends RankOptions {
   /** The model ids the hidden state read (the history's last maxLength); a copy head needs them. */
   window?: readonly number[];
-}
-
-export interface TrainingOptions {
-  /** Seed of this step's dropout masks; vary it per step. */
-  dropoutSeed?: number;
-  /**
-   * Leave the items already in a row's window out of each position's softmax, as evaluation on
-   * data without repeats does (MovieLens). Off for repeat-purchase data.
-   */
-  maskSeen?: boolean;
-  /**
-   * The co-occurrence loss: each input item's embedding, through the same softmax, predicts
-   * `targets` [B, T] (another item of its window, see contextTargets; 0 = none), weighted by
-   * `weight` beside the next-item loss.
-   */
-  context?: { targets: Int32Array; weight: number };
-  /** Label smoothing of the next-item loss, in [0, 1) (see AdaptiveSoftmax.rowLosses). */
-  labelSmoothing?: number;
-  /** Positions whose next-item target is a distribution instead of an id (see SoftTargets). */
-  soft?: SoftTargets;
-  /**
-   * A fixed distribution the ranking will mix in (an item table): position i's loss becomes
-   * -log((1 - weight) p(target_i) + weight probs[i]), probs [B, T] row-major holding that
-   * distribution's probability of each position's target (0 = none), so that the network is
-   * trained for the mixture it will rank with.
-   */
-  prior?: { weight: number; probs: Float32Array };
 }
 
 /** Trainable scalars of a config, computed from the config alone. */
@@ -156,46 +131,13 @@ export class CpRec {
     batchSize: number,
     training?: TrainingOptions,
   ): tf.Scalar {
-    const t = inputs.length / batchSize;
-    if (!Number.isInteger(t) || targets.length !== inputs.length) {
-      throw new RangeError(
-        `loss: ${inputs.length} inputs and ${targets.length} targets do not form ${batchSize} rows`,
-      );
-    }
-    if (this.copy && training?.maskSeen) {
-      throw new RangeError('loss: a copy head copies seen items; it cannot train with maskSeen');
-    }
+    const t = checkTraining(inputs, targets, batchSize, training, {
+      numItems: this.config.numItems,
+      copyHead: this.copy !== null,
+    });
     const smoothing = training?.labelSmoothing ?? 0;
-    if (this.copy && smoothing > 0) {
-      throw new RangeError(
-        `loss: label smoothing ${smoothing} with a copy head: its mixture needs the softmax's exact likelihood`,
-      );
-    }
-    const context = training?.context;
-    if (context && (context.targets.length !== inputs.length || !(context.weight >= 0))) {
-      throw new RangeError(
-        `loss: ${context.targets.length} context targets of weight ${context.weight} for ${inputs.length} inputs`,
-      );
-    }
-    const soft = training?.soft;
-    if (soft) checkSoftTargets(soft, targets, this.config.numItems);
+    const { context, soft, prior } = training ?? {};
     const softCount = soft?.positions.length ?? 0;
-    if (this.copy && softCount > 0) {
-      throw new RangeError('loss: soft targets with a copy head, whose mixture needs id targets');
-    }
-    const prior = training?.prior;
-    if (prior) {
-      if (prior.probs.length !== inputs.length || !(prior.weight > 0 && prior.weight < 1)) {
-        throw new RangeError(
-          `loss: a prior of ${prior.probs.length} probabilities at weight ${prior.weight} for ${inputs.length} inputs (weight in (0, 1))`,
-        );
-      }
-      if (smoothing > 0 || softCount > 0) {
-        throw new RangeError(
-          `loss: a prior mixes into the exact likelihood of id targets, not with label smoothing ${smoothing} or ${softCount} soft targets`,
-        );
-      }
-    }
     return tf.tidy(() => {
       const ids = tf.tensor2d(inputs, [batchSize, t], 'int32');
       const h = this.hidden(ids, training); // [B, T, d]

@@ -223,8 +223,6 @@ export function rowTable(row: SweepRow): TableRow | null {
   return row.tables ? chooseTable(row.tables) : null;
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
 /**
  * What the choice compares: the mean validation NDCG@10 of the networks alone, or as shipped
  * (with the configuration's table, none among its candidates); null where that is not measured.
@@ -232,7 +230,7 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 export function choiceScore(row: SweepRow, asShipped = false): number | null {
   if (!asShipped) return row.validation[CHOICE_METRIC].mean;
   const table = rowTable(row);
-  return table && mean(table.validation);
+  return table && spreadOf(table.validation).mean;
 }
 
 /**
