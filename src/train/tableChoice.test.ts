@@ -84,8 +84,10 @@ describe('measureTables', () => {
       const measured = await measureTables(networks, dataset, full, keepSeen, grid, (...p) =>
         progress.push(p),
       );
-      // A table size on one split of one network each: 2 networks x 2 splits x 2 sizes.
-      expect(progress).toEqual(Array.from({ length: 8 }, (_, i) => [i + 1, 8]));
+      // Cases ranked, a batch at a time: every network's validation and test cases.
+      const total = 2 * (dataset.validation.length + dataset.test.length);
+      expect(progress.at(-1)).toEqual([total, total]);
+      expect(progress.every(([done], i) => done > (progress[i - 1]?.[0] ?? 0))).toBe(true);
       expect(measured.map((r) => [r.k, r.weight])).toEqual([
         [null, 0],
         [2, 0.1],

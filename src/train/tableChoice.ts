@@ -8,8 +8,9 @@
  */
 import type { Dataset } from '../data/dataset';
 import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
-import { evaluateScorer, evaluateSplits } from '../eval/evaluate';
-import type { MetricName } from '../eval/metrics';
+import { evaluateSplits } from '../eval/evaluate';
+import { ndcg, type MetricName } from '../eval/metrics';
+import { mixtureRanks } from '../eval/mixtureRanks';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CpRec } from '../model/cprec';
@@ -23,7 +24,6 @@ import {
   type ItemTable,
   type SparseRows,
 } from '../model/itemTable';
-import { mixedLogProbs } from '../model/sparseMixture';
 import { readModelFiles, readModelJson, writeFileAtomic } from './modelFiles';
 import { modelScorer } from './modelScorer';
 
@@ -36,7 +36,7 @@ export const TABLE_TOLERANCE = 0.01;
 /** The table's votes to this power: sharper votes mix better (docs/tuning.md). */
 export const TABLE_POWER = 2;
 
-/** Parts of a measurement done, of `total` (a table size on one split of one network each). */
+/** Cases ranked of `total` (every network's validation and test cases). */
 export type Progress = (done: number, total: number) => void;
 
 /** The parts of a dataset that measuring reads. */
@@ -85,7 +85,8 @@ export function shippedTable(full: SparseRows, k: number): { rows: SparseRows; b
 
 /**
  * Every candidate of `grid` (and no table) for each network: NDCG@10 on validation and test,
- * seen items excluded unless `keepSeen`, as evaluation ranks them.
+ * seen items excluded unless `keepSeen`, as evaluation ranks them. A batch of cases at a time:
+ * the network scores each history once, and every candidate ranks from those scores.
  */
 export async function measureTables(
   networks: readonly CpRec[],
@@ -95,8 +96,6 @@ export async function measureTables(
   grid: { ks: readonly number[]; weights: readonly number[] } = TABLE_GRID,
   onProgress?: Progress,
 ): Promise<TableRow[]> {
-  const total = networks.length * 2 * grid.ks.length;
-  let done = 0;
   const tables = grid.ks.map((k) => ({ k, ...shippedTable(full, k) }));
   const rows: TableRow[] = [
     { k: null, weight: 0, bytes: 0, validation: [], test: [] },
@@ -110,35 +109,34 @@ export async function measureTables(
       })),
     ),
   ];
+  const total = networks.length * (dataset.validation.length + dataset.test.length);
+  let done = 0;
   for (const network of networks) {
+    const { batchSize, scoreBatch } = modelScorer(network);
     for (const split of ['validation', 'test'] as const) {
       const cases = dataset[split];
-      // The network scores each history once; every candidate mixes those scores.
-      const scores = new Map<Int32Array, Float32Array>();
-      const { scoreBatch } = modelScorer(network);
-      for (let i = 0; i < cases.length; i += 64) {
-        const histories = cases.slice(i, i + 64).map((c) => c.history);
-        (await scoreBatch(histories)).forEach((s, j) => scores.set(histories[j], s.slice()));
+      const sums = new Float64Array(rows.length); // NDCG@10 per row, in the rows' order
+      for (let from = 0; from < cases.length; from += batchSize) {
+        const batch = cases.slice(from, from + batchSize);
+        const scores = await scoreBatch(batch.map((c) => c.history));
+        batch.forEach(({ history, target }, i) => {
+          const excluded = new Set(keepSeen ? [] : history);
+          const mixtures = [
+            { weight: 0, probs: new Map<number, number>() },
+            ...tables.flatMap(({ rows: table }) => {
+              const probs = tableDistribution(table, full.options, history, TABLE_POWER, excluded);
+              return grid.weights.map((weight) => ({ weight, probs }));
+            }),
+          ];
+          // As evaluateScorer ranks: the session separator is no item to recommend.
+          if (dataset.separator) excluded.add(dataset.separator);
+          mixtureRanks(scores[i], target, excluded, mixtures, 10).forEach(
+            (rank, r) => (sums[r] += ndcg(rank, 10)),
+          );
+        });
+        onProgress?.((done += batch.length), total);
       }
-      const ndcg = async (score: (history: Int32Array) => Float32Array) =>
-        (await evaluateScorer(dataset, cases, score, { keepSeen })).metrics['NDCG@10'];
-      rows[0][split].push(await ndcg((history) => scores.get(history) as Float32Array));
-      for (const { k, rows: table } of tables) {
-        const q = new Map<Int32Array, Map<number, number>>();
-        for (const { history } of cases) {
-          const exclude = new Set(keepSeen ? [] : history);
-          q.set(history, tableDistribution(table, full.options, history, TABLE_POWER, exclude));
-        }
-        for (const row of rows.filter((r) => r.k === k)) {
-          const mixed = (history: Int32Array) =>
-            mixedLogProbs(scores.get(history) as Float32Array, {
-              weight: row.weight,
-              probs: q.get(history) as Map<number, number>,
-            });
-          row[split].push(await ndcg(mixed));
-        }
-        onProgress?.(++done, total);
-      }
+      rows.forEach((row, r) => row[split].push(sums[r] / cases.length));
     }
   }
   return rows;
