@@ -258,8 +258,44 @@ describe('the choice rule as the models would ship (with their item tables)', ()
       '| a | 2 | 1,000 | 4 | 10 | 5.0 ± 0.0 | 0.2000 ± 0.0000 | 0.4000 ± 0.0000 | 0.2000 ± 0.0000 | 0.4000 ± 0.0000 | none |',
     );
     expect(markdown).toContain(
-      'with the item table the table rule chooses for the configuration over configurations with every seed finished and its tables measured): **b** with 5 per item at weight 0.1, validation 0.2400 ± 0.0141, test 0.1000 ± 0.0000',
+      '(the fewest bytes (float32 weights and item table together) among the configurations with every seed finished and their tables measured whose mean validation NDCG@10, with the item table the table rule chooses for each, is within 1% of the best): **b** with 5 per item at weight 0.1, validation 0.2400 ± 0.0141, test 0.1000 ± 0.0000',
     );
+  });
+
+  it('takes the fewest bytes within 1% of the best as shipped, never reading test', () => {
+    // a: a small table; b: 0.8% ahead of a with its large one; c: more than 1% ahead of a.
+    const runs = (bValidation: number, cValidation: number) => [
+      withTables(outcome('a', 1, 0.1, 0.9), [0.25, 0.9], [0.1, 0.9]),
+      withTables(outcome('b', 1, 0.1, 0.1), [0.1, 0.1], [bValidation, 0.1]),
+      withTables(outcome('c', 1, 0.1, 0.1), [0.1, 0.1], [cValidation, 0.1]),
+    ];
+    const choose = (b: number, c: number) =>
+      chooseConfiguration(summarize(configurations, runs(b, c), 1), Infinity, true)?.configuration;
+    expect(choose(0.252, 0.1)).toBe('a');
+    expect(choose(0.252, 0.2526)).toBe('c');
+    expect(choose(0.252, 0.2522)).toBe('a');
+    // Equal bytes: the better.
+    expect(choose(0.2535, 0.2522)).toBe('b');
+    // The network's own bytes count too: c's small table wins over a's large one, unless c's
+    // weights are ten times a's.
+    const tables = [
+      withTables(outcome('a', 1, 0.1, 0.1), [0.1, 0.1], [0.25, 0.1]),
+      withTables(outcome('c', 1, 0.1, 0.1), [0.2524, 0.1], [0.1, 0.1]),
+    ];
+    const heavy = (factor: number) =>
+      chooseConfiguration(
+        summarize(
+          configurations,
+          tables.map((o) =>
+            o.configuration === 'c' ? { ...o, weightBytes: factor * o.weightBytes } : o,
+          ),
+          1,
+        ),
+        Infinity,
+        true,
+      )?.configuration;
+    expect(heavy(1)).toBe('c');
+    expect(heavy(10)).toBe('a');
   });
 
   it('passes over configurations whose runs lack tables, or measured other candidates', () => {

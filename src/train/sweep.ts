@@ -9,7 +9,7 @@ import type { MetricName } from '../eval/metrics';
 import { parseFlags, toArgv, UsageError, type AnyFlagValue } from './flags';
 import type { Measurement } from './measurement';
 import { MODEL_FLAGS } from './presets';
-import { chooseTable, type TableRow } from './tableChoice';
+import { chooseTable, TABLE_TOLERANCE, type TableRow } from './tableChoice';
 import { TRAIN_FLAGS } from './trainFlags';
 
 type FlagMap = Record<string, AnyFlagValue>;
@@ -153,12 +153,17 @@ export const SWEEP_METRICS: MetricName[] = ['NDCG@10', 'HR@10'];
 /** What the choice maximises. */
 export const CHOICE_METRIC: MetricName = 'NDCG@10';
 /** chooseConfiguration in words, for the report. */
-export const configurationRule = (maxParameters = Infinity, asShipped = false) =>
-  `the best mean validation ${CHOICE_METRIC}` +
-  (asShipped ? ' with the item table the table rule chooses for the configuration' : '') +
-  ' over configurations with every seed finished' +
-  (asShipped ? ' and its tables measured' : '') +
-  (maxParameters < Infinity ? ` and at most ${maxParameters.toLocaleString('en')} parameters` : '');
+export const configurationRule = (maxParameters = Infinity, asShipped = false) => {
+  const among =
+    ' configurations with every seed finished' +
+    (asShipped ? ' and their tables measured' : '') +
+    (maxParameters < Infinity
+      ? ` and at most ${maxParameters.toLocaleString('en')} parameters`
+      : '');
+  return asShipped
+    ? `the fewest bytes (float32 weights and item table together) among the${among} whose mean validation ${CHOICE_METRIC}, with the item table the table rule chooses for each, is within ${TABLE_TOLERANCE * 100}% of the best`
+    : `the best mean validation ${CHOICE_METRIC} over${among}`;
+};
 /** chooseConfiguration and chooseRun in words, for the shipped model's record. */
 export const choiceRule = (maxParameters = Infinity, asShipped = false) =>
   `${configurationRule(maxParameters, asShipped)}, then that configuration's seed with the best validation ${CHOICE_METRIC}` +
@@ -233,29 +238,39 @@ export function choiceScore(row: SweepRow, asShipped = false): number | null {
   return table && spreadOf(table.validation).mean;
 }
 
+/** A configuration's bytes as it ships: its float32 weights and its item table. */
+const shippedBytes = (row: SweepRow) => row.weightBytes + (rowTable(row)?.bytes ?? 0);
+
 /**
  * The choice rule: among configurations with every seed finished, the best mean validation
- * NDCG@10 (ties: fewer parameters, then grid order); `asShipped`, with each configuration's item
- * table (see choiceScore), among those whose tables were measured. Test figures are not read. A
- * byte budget enters as `maxParameters`: larger configurations are reported, never chosen.
+ * NDCG@10 (ties: fewer parameters, then grid order). `asShipped`, among those whose tables were
+ * measured, each with its item table (see choiceScore): the fewest bytes (shippedBytes) within
+ * the table rule's tolerance of the best, ties to the better, so that a table many times the
+ * size does not ship for a gain inside it. Test figures are not read. A byte budget enters as
+ * `maxParameters`: larger configurations are reported, never chosen.
  */
 export function chooseConfiguration(
   rows: readonly SweepRow[],
   maxParameters = Infinity,
   asShipped = false,
 ): SweepRow | null {
-  let best: SweepRow | null = null;
-  let bestScore = -Infinity;
-  for (const row of rows) {
-    if (row.seeds < row.seedsWanted || row.parameters > maxParameters) continue;
+  const scored = rows.flatMap((row) => {
     const score = choiceScore(row, asShipped);
-    if (score === null) continue;
-    if (score > bestScore || (best && score === bestScore && row.parameters < best.parameters)) {
-      best = row;
-      bestScore = score;
-    }
-  }
-  return best;
+    return row.seeds < row.seedsWanted || row.parameters > maxParameters || score === null
+      ? []
+      : [{ row, score }];
+  });
+  if (scored.length === 0) return null;
+  const bestScore = Math.max(...scored.map((s) => s.score));
+  const [size, floor] = asShipped
+    ? [shippedBytes, (1 - TABLE_TOLERANCE) * bestScore]
+    : [(row: SweepRow) => row.parameters, bestScore];
+  return scored
+    .filter((s) => s.score >= floor)
+    .reduce((chosen, s) => {
+      const [a, b] = [size(s.row), size(chosen.row)];
+      return a < b || (a === b && s.score > chosen.score) ? s : chosen;
+    }).row;
 }
 
 /**
