@@ -18,6 +18,7 @@ import { flagGroup, UsageError } from './flags';
 import { configFromFlags, MODEL_FLAGS } from './presets';
 import { ProgressBar } from './progressBar';
 import { measuredAcross, measuredHere } from './measurement';
+import { writeFileAtomic } from './modelFiles';
 import { ledgerWriter, readLedger } from './runLedger';
 import { writeSection } from './reportSection';
 import { settingsDifferences } from './settingsDiff';
@@ -184,7 +185,8 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
       measured: measuredHere(),
     };
     run.model.dispose();
-    await writeFile(resultPath, `${JSON.stringify({ ...result, identity }, null, 1)}\n`);
+    // A resume parses it: never half-written.
+    await writeFileAtomic(resultPath, `${JSON.stringify({ ...result, identity }, null, 1)}\n`);
     await record({ ...result, identity });
     results.push(result);
     done.push({ config, result });

@@ -4,8 +4,9 @@
  * rest of the file.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from './modelFiles';
 
 /** The comments that open and close the section `tag` (e.g. "sweep ml-latest-small"). */
 export function sectionMarkers(tag: string, command: string): [string, string] {
@@ -39,5 +40,6 @@ export async function writeSection(
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const existing = existsSync(path) ? await readFile(path, 'utf8') : newFile;
-  await writeFile(path, replaceSection(existing, markers, section));
+  // docs/tuning.md's hand-written analyses live beside the sections: never half-written.
+  await writeFileAtomic(path, replaceSection(existing, markers, section));
 }
