@@ -252,7 +252,7 @@ describe('the choice rule as the models would ship (with their item tables)', ()
 
     const markdown = sweepMarkdown({ ...plainReport(rows), asShipped: true });
     expect(markdown).toContain(
-      '| **b** (chosen) | 2 | 1,000 | 4 | 10 | 5.0 ± 0.0 | 0.1000 ± 0.0000 | 0.2000 ± 0.0000 | 0.1000 ± 0.0000 | 0.2000 ± 0.0000 | 5 per item, w = 0.1 | 0.2400 ± 0.0141 | 0.1000 ± 0.0000 |',
+      '| **b** (chosen) | 2 | 1,000 | 4 | 10 | 5.0 ± 0.0 | 0.1000 ± 0.0000 | 0.2000 ± 0.0000 | 0.1000 ± 0.0000 | 0.2000 ± 0.0000 | 5 per item, w = 0.1, 0 KB | 0.2400 ± 0.0141 | 0.1000 ± 0.0000 |',
     );
     expect(markdown).toContain(
       '| a | 2 | 1,000 | 4 | 10 | 5.0 ± 0.0 | 0.2000 ± 0.0000 | 0.4000 ± 0.0000 | 0.2000 ± 0.0000 | 0.4000 ± 0.0000 | none |',

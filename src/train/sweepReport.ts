@@ -81,7 +81,9 @@ export function sweepMarkdown(report: SweepReport): string {
     if (!table) return ['not measured', '', ''];
     const with_ = (xs: number[]) => pm(spreadOf(xs), xs.length);
     return [
-      table.k === null ? 'none' : `${table.k} per item, w = ${table.weight}`,
+      table.k === null
+        ? 'none'
+        : `${table.k} per item, w = ${table.weight}, ${(table.bytes / 1000).toFixed(0)} KB`,
       with_(table.validation),
       with_(table.test),
     ];

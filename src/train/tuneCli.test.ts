@@ -299,7 +299,7 @@ describe('npm run tune', () => {
     expect(ledger.runs.map((r: { tables: unknown[] }) => r.tables.length)).toEqual([41, 41]);
     const section = await readFile(report, 'utf8');
     expect(section).toMatch(
-      /\| item table \| val NDCG@10 with it \| test NDCG@10 with it \|\n[\s\S]*\| \*\*dropout=0\*\* \(chosen\) \|.*\| (none|\d+ per item, w = [\d.]+) \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \|/,
+      /\| item table \| val NDCG@10 with it \| test NDCG@10 with it \|\n[\s\S]*\| \*\*dropout=0\*\* \(chosen\) \|.*\| (none|\d+ per item, w = [\d.]+, \d+ KB) \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \|/,
     );
     expect(section).toContain(
       'Chosen by the rule (the fewest bytes (float32 weights and item table together) among the configurations with every seed finished and their tables measured whose mean validation NDCG@10, with the item table the table rule chooses for each, is within 1% of the best)',
