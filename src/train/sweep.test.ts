@@ -220,7 +220,7 @@ describe('the choice rule as the models would ship (with their item tables)', ()
         test: o.test['NDCG@10'],
       },
       { k: 5, weight: 0.1, bytes: 100, validation: small[0], test: small[1] },
-      { k: 50, weight: 0.1, bytes: 1000, validation: large[0], test: large[1] },
+      { k: 25, weight: 0.1, bytes: 1000, validation: large[0], test: large[1] },
     ],
   });
 
@@ -240,7 +240,7 @@ describe('the choice rule as the models would ship (with their item tables)', ()
     expect(rows[1].tables?.map((t) => [t.k, t.validation])).toEqual([
       [null, [0.1, 0.1]],
       [5, [0.25, 0.23]],
-      [50, [0.251, 0.231]],
+      [25, [0.251, 0.231]],
     ]);
     expect(chooseConfiguration(rows)?.configuration).toBe('a');
     const chosen = chooseConfiguration(rows, Infinity, true);
@@ -296,6 +296,24 @@ describe('the choice rule as the models would ship (with their item tables)', ()
       )?.configuration;
     expect(heavy(1)).toBe('c');
     expect(heavy(10)).toBe('a');
+  });
+
+  it('compares only the candidates of the table grid, whatever older runs measured beside them', () => {
+    const older = withTables(outcome('a', 1, 0.1, 0.1), [0.2, 0.1], [0.2, 0.1]);
+    const runs = [
+      // Measured when the grid held 100 per item too: that candidate, the best, is left out.
+      {
+        ...older,
+        tables: [
+          ...older.tables!,
+          { k: 100, weight: 0.25, bytes: 9000, validation: 0.9, test: 0.9 },
+        ],
+      },
+      withTables(outcome('a', 2, 0.1, 0.1), [0.2, 0.1], [0.2, 0.1]),
+    ];
+    const [row] = summarize(configurations, runs, 2);
+    expect(row.tables?.map((t) => t.k)).toEqual([null, 5, 25]);
+    expect(rowTable(row)).toMatchObject({ k: 5, validation: [0.2, 0.2] });
   });
 
   it('passes over configurations whose runs lack tables, or measured other candidates', () => {

@@ -9,7 +9,7 @@ import type { MetricName } from '../eval/metrics';
 import { parseFlags, toArgv, UsageError, type AnyFlagValue } from './flags';
 import type { Measurement } from './measurement';
 import { MODEL_FLAGS } from './presets';
-import { chooseTable, TABLE_TOLERANCE, type TableRow } from './tableChoice';
+import { chooseTable, inTableGrid, TABLE_TOLERANCE, type TableRow } from './tableChoice';
 import { TRAIN_FLAGS } from './trainFlags';
 
 type FlagMap = Record<string, AnyFlagValue>;
@@ -210,16 +210,20 @@ export function summarize(
 
 const key = (t: { k: number | null; weight: number }) => `${t.k} ${t.weight}`;
 
-/** The runs' table candidates as TableRows (one figure per run); null unless all measured alike. */
+/**
+ * The runs' table candidates as TableRows (one figure per run), those of TABLE_GRID alone (runs
+ * measured before it shrank hold more); null unless all measured alike.
+ */
 function mergedTables(runs: readonly RunOutcome[]): TableRow[] | null {
-  const first = runs[0].tables;
-  if (!first || runs.some((r) => r.tables?.map(key).join() !== first.map(key).join())) return null;
+  const measured = runs.map((r) => r.tables?.filter(inTableGrid));
+  const first = measured[0];
+  if (!first || measured.some((m) => m?.map(key).join() !== first.map(key).join())) return null;
   return first.map((t, i) => ({
     k: t.k,
     weight: t.weight,
     bytes: t.bytes,
-    validation: runs.map((r) => r.tables![i].validation),
-    test: runs.map((r) => r.tables![i].test),
+    validation: measured.map((m) => m![i].validation),
+    test: measured.map((m) => m![i].test),
   }));
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelJson } from './modelFiles';
+import { TABLE_GRID } from './tableChoice';
 
 const run = promisify(execFile);
 const tsx = join('node_modules', '.bin', 'tsx');
@@ -296,7 +297,12 @@ describe('npm run tune', () => {
     expect(stderr).toMatch(/^dropout=0, seed 1: item table: /m);
     expect(stderr).toMatch(/^dropout=0, seed 2: item table: /m);
     const ledger = JSON.parse(await readFile(join(dir, 'runs', 'tables.json'), 'utf8'));
-    expect(ledger.runs.map((r: { tables: unknown[] }) => r.tables.length)).toEqual([41, 41]);
+    // No table, and every size at every weight.
+    const candidates = 1 + TABLE_GRID.ks.length * TABLE_GRID.weights.length;
+    expect(ledger.runs.map((r: { tables: unknown[] }) => r.tables.length)).toEqual([
+      candidates,
+      candidates,
+    ]);
     const section = await readFile(report, 'utf8');
     expect(section).toMatch(
       /\| item table \| val NDCG@10 with it \| test NDCG@10 with it \|\n[\s\S]*\| \*\*dropout=0\*\* \(chosen\) \|.*\| (none|\d+ per item, w = [\d.]+, \d+ KB) \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \|/,
@@ -316,7 +322,7 @@ describe('npm run tune', () => {
     const shippedJson = JSON.parse(await readFile(join(shipped, 'model.json'), 'utf8'));
     const { tableChoice } = shippedJson.training;
     expect(tableChoice).toMatchObject({ rule: expect.stringMatching(/^the fewest table bytes/) });
-    expect(tableChoice.measured).toHaveLength(41);
+    expect(tableChoice.measured).toHaveLength(candidates);
     const tableFile = join(shipped, 'item-table.bin');
     const hasTable = await stat(tableFile).then(
       () => true,
