@@ -25,17 +25,17 @@ export class ProgressBar {
       `epoch ${s.epoch}/${s.epochs}`,
       s.step,
       s.steps,
-      `loss ${s.loss.toFixed(4)} `,
+      `step ${s.step}/${s.steps} loss ${s.loss.toFixed(4)} `,
       'steps',
     );
   }
 
-  /** Other long work after startEpoch: `label [####....] done/total ... ETA`. */
-  progress(label: string, done: number, total: number): void {
-    this.draw(label, done, total, '', 'parts');
+  /** Other long work after startEpoch: `label [####....] done/total <unit> ... ETA`. */
+  progress(label: string, done: number, total: number, unit: string): void {
+    this.draw(label, done, total, `${done}/${total} ${unit} `, unit);
   }
 
-  private draw(label: string, step: number, steps: number, extra: string, unit: string): void {
+  private draw(label: string, step: number, steps: number, counted: string, unit: string): void {
     const elapsed = (performance.now() - this.started) / 1000;
     const speed = step / Math.max(elapsed, 1e-9);
     const eta = (steps - step) / Math.max(speed, 1e-9);
@@ -43,7 +43,7 @@ export class ProgressBar {
     const filled = Math.round((width * step) / steps);
     const text =
       `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` +
-      `step ${step}/${steps} ${extra}${speed.toFixed(2)} ${unit}/s ` +
+      `${counted}${speed.toFixed(2)} ${unit}/s ` +
       `ETA ${formatDuration(eta)}`;
     if (this.out.isTTY) {
       this.out.write(`\r${text}\x1b[K`);

@@ -98,7 +98,8 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
       '\nitem tables: measuring every size and weight beside the network (--no-item-table skips)',
     );
     bar.startEpoch();
-    const progress = (done: number, total: number) => bar.progress('item tables', done, total);
+    const progress = (done: number, total: number) =>
+      bar.progress('item tables', done, total, 'cases');
     bar.log(await tableBeside(out, name, data.dataset, settings.keepSeen, undefined, progress));
   } else {
     await rm(join(out, ITEM_TABLE_FILE), { force: true });
