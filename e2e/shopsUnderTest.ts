@@ -22,19 +22,29 @@ export interface ShopUnderTest {
 }
 
 /**
- * What the runtime ranks for `history`, as the model ranks it with its item table mixed in (if it
- * has one): history items left out.
+ * The model ids the runtime ranks first after `ids`, as the model ranks them with its item table
+ * mixed in (if it has one): the `exclude`d items left out of the ranking and of the table's votes.
  */
+export async function runtimeTopK(
+  { model, itemTable }: { model: CpRec; itemTable?: ItemTable },
+  ids: readonly number[],
+  k: number,
+  exclude: readonly number[],
+): Promise<number[]> {
+  await useBackend('cpu');
+  const table = itemTable && tableMixture(itemTable, ids, new Set(exclude));
+  const best = await model.topK(ids, k, { exclude: [...exclude], ...(table ? { table } : {}) });
+  return [...best.ids];
+}
+
+/** What the runtime ranks for `history` (catalog ids), history items left out. */
 async function topKOf(
-  { model, items, itemTable }: { model: CpRec; items: readonly string[]; itemTable?: ItemTable },
+  shop: { model: CpRec; items: readonly string[]; itemTable?: ItemTable },
   history: readonly string[],
   k: number,
 ): Promise<string[]> {
-  await useBackend('cpu');
-  const ids = history.map((id) => items.indexOf(id)).filter((id) => id > 0);
-  const table = itemTable && tableMixture(itemTable, ids, new Set(ids));
-  const best = await model.topK(ids, k, { exclude: ids, ...(table ? { table } : {}) });
-  return best.ids.map((id) => items[id]);
+  const ids = history.map((id) => shop.items.indexOf(id)).filter((id) => id > 0);
+  return (await runtimeTopK(shop, ids, k, ids)).map((id) => shop.items[id]);
 }
 
 let movieModel: Promise<{ model: CpRec; items: string[]; itemTable?: ItemTable }> | null = null;
