@@ -12,7 +12,7 @@
  * `tableChoice.shipped` is dropped. The catalog is written as shards (an older model's catalog.json too);
  * learning-curve.svg and training.json are copied.
  */
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
@@ -31,7 +31,13 @@ import {
 import { readCatalog, writeCatalog } from './catalogJson';
 import { checkVocabulary } from './checkVocabulary';
 import { flagGroup, UsageError } from './flags';
-import { checkWritable, readModelFiles, readModelJson, writeModelFiles } from './modelFiles';
+import {
+  checkWritable,
+  readModelFiles,
+  readModelJson,
+  writeFileAtomic,
+  writeModelFiles,
+} from './modelFiles';
 import { sectionMarkers, writeSection } from './reportSection';
 import { TRAINING_HISTORY_FILE } from './trainingRun';
 import { WEIGHTS_FLAG } from './trainFlags';
@@ -133,7 +139,7 @@ export const command = defineCommand(
     }
     if (history !== undefined) {
       // An older model held its history in model.json; it moves beside it here too.
-      await writeFile(
+      await writeFileAtomic(
         join(flags.out, TRAINING_HISTORY_FILE),
         `${JSON.stringify({ history }, null, 1)}\n`,
       );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { makeTrainingWindows } from '../data/trainingWindows';
 import { shuffleWithinGroups } from '../data/timeGroups';
@@ -17,7 +17,7 @@ import type { LoadedData } from './dataFlags';
 import type { RunSettings } from './trainFlags';
 import { learningCurveSvg } from './learningCurve';
 import { machineDescription } from './measurement';
-import { readModelFiles, writeModelFiles } from './modelFiles';
+import { readModelFiles, writeFileAtomic, writeModelFiles } from './modelFiles';
 import { priorTable, tablePrior } from './tablePrior';
 import type { ModelJson } from '../model/modelFormat';
 import { modelScorer } from './modelScorer';
@@ -305,12 +305,12 @@ export async function writeTrainedModel(
     },
     { weights },
   );
-  await writeFile(
+  await writeFileAtomic(
     join(out, TRAINING_HISTORY_FILE),
     `${JSON.stringify({ history: result.history }, null, 1)}\n`,
   );
   const references = baselines.map((b) => ({ name: b.name, y: b.validation.metrics['NDCG@10'] }));
-  await writeFile(
+  await writeFileAtomic(
     join(out, 'learning-curve.svg'),
     learningCurveSvg(name, result.history, result.bestEpoch, references),
   );
