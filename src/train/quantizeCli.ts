@@ -16,10 +16,7 @@ import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WEIGHT_KINDS, type WeightKind } from '../model/quantization';
-import { evaluateSplits } from '../eval/evaluate';
-import type { MetricName } from '../eval/metrics';
 import { defineCommand } from './cli';
-import { modelScorer } from './modelScorer';
 import {
   DATA_FLAGS,
   describeData,
@@ -40,6 +37,7 @@ import {
 } from './modelFiles';
 import { sectionMarkers, writeSection } from './reportSection';
 import { TRAINING_HISTORY_FILE } from './trainingRun';
+import { servedFigures, type Figures } from './tableChoice';
 import { WEIGHTS_FLAG } from './trainFlags';
 import {
   chooseWeights,
@@ -48,8 +46,6 @@ import {
   WEIGHTS_RULE,
   type WeightsRow,
 } from './weightsChoice';
-
-type Figures = Record<'validation' | 'test', Record<MetricName, number>>;
 
 const QUANTIZE_FLAGS = flagGroup({
   model: { type: 'string', required: true, help: 'model directory (holds model.json)' },
@@ -99,15 +95,11 @@ export const command = defineCommand(
       const keepSeen = keepSeenOf(flags);
       for (const k of WEIGHT_KINDS) {
         const stored = await storedAs(model, modelJson.items, k);
-        const { validation: v, test: t } = await evaluateSplits(
-          data.dataset,
-          modelScorer(stored.model, { table: itemTable, keepSeen }),
-          { keepSeen },
-        );
+        const figures = await servedFigures(stored.model, itemTable, data.dataset, keepSeen);
         stored.model.dispose();
-        rows.push({ kind: k, bytes: stored.bytes, validation: v.metrics, test: t.metrics });
+        rows.push({ kind: k, bytes: stored.bytes, ...figures });
         console.error(
-          `${k}: ${stored.bytes.toLocaleString('en')} bytes, validation NDCG@10 ${v.metrics['NDCG@10'].toFixed(4)}`,
+          `${k}: ${stored.bytes.toLocaleString('en')} bytes, validation NDCG@10 ${figures.validation['NDCG@10'].toFixed(4)}`,
         );
       }
       const table = weightsMarkdown(rows);
@@ -130,9 +122,8 @@ export const command = defineCommand(
       if (itemTable) {
         served = { validation: measured.validation, test: measured.test };
         const stored = await storedAs(model, modelJson.items, kind);
-        const figures = await evaluateSplits(data.dataset, modelScorer(stored.model), { keepSeen });
+        alone = await servedFigures(stored.model, undefined, data.dataset, keepSeen);
         stored.model.dispose();
-        alone = { validation: figures.validation.metrics, test: figures.test.metrics };
       }
     } else {
       kind = flags.to;

@@ -260,21 +260,17 @@ export function chooseConfiguration(
 ): SweepRow | null {
   const scored = rows.flatMap((row) => {
     const score = choiceScore(row, asShipped);
-    return row.seeds < row.seedsWanted || row.parameters > maxParameters || score === null
-      ? []
-      : [{ row, score }];
+    if (row.seeds < row.seedsWanted || row.parameters > maxParameters || score === null) return [];
+    return [{ row, score, size: asShipped ? shippedBytes(row) : row.parameters }];
   });
   if (scored.length === 0) return null;
   const bestScore = Math.max(...scored.map((s) => s.score));
-  const [size, floor] = asShipped
-    ? [shippedBytes, (1 - TABLE_TOLERANCE) * bestScore]
-    : [(row: SweepRow) => row.parameters, bestScore];
+  const floor = asShipped ? (1 - TABLE_TOLERANCE) * bestScore : bestScore;
   return scored
     .filter((s) => s.score >= floor)
-    .reduce((chosen, s) => {
-      const [a, b] = [size(s.row), size(chosen.row)];
-      return a < b || (a === b && s.score > chosen.score) ? s : chosen;
-    }).row;
+    .reduce((chosen, s) =>
+      s.size < chosen.size || (s.size === chosen.size && s.score > chosen.score) ? s : chosen,
+    ).row;
 }
 
 /**

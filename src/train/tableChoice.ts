@@ -243,13 +243,19 @@ export async function shipTable(
   return line;
 }
 
-/** `model` with `table` on validation and test, ranked as the runtime ranks (test only reported). */
+/** Every metric on validation and test. */
+export type Figures = Record<'validation' | 'test', Record<MetricName, number>>;
+
+/**
+ * `model` with `table` (none: the network alone) on validation and test, ranked as the runtime
+ * ranks (test only reported).
+ */
 export async function servedFigures(
   model: CpRec,
-  table: ItemTable,
+  table: ItemTable | undefined,
   dataset: Split,
   keepSeen: boolean,
-): Promise<Record<'validation' | 'test', Record<MetricName, number>>> {
+): Promise<Figures> {
   const { validation, test } = await evaluateSplits(
     dataset,
     modelScorer(model, { table, keepSeen }),
