@@ -23,5 +23,10 @@ describe('settingsDifferences', () => {
       's.mask: unset -> 0.2',
     ]);
     expect(settingsDifferences({ s: { mask: 0.2 } }, { s: {} })).toEqual(['s.mask: 0.2 -> unset']);
+    // A list setting added later (a config's repeatBias): empty is off, a value is not.
+    expect(settingsDifferences({ c: { d: 8 } }, { c: { d: 8, repeatBias: [] } })).toEqual([]);
+    expect(settingsDifferences({ c: { d: 8 } }, { c: { d: 8, repeatBias: [1] } })).toEqual([
+      'c.repeatBias: unset -> [1]',
+    ]);
   });
 });

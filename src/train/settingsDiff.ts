@@ -4,8 +4,10 @@
  * checkpoint resumed).
  */
 
-/** Values a run recorded before the setting existed stands for: the setting off. */
+/** Values a run recorded before the setting existed stands for: the setting off (or an empty list). */
 const OFF: readonly unknown[] = [undefined, null, false, 0];
+const isOff = (value: unknown) =>
+  OFF.includes(value) || (Array.isArray(value) && value.length === 0);
 
 /**
  * "key: was -> now" for every key whose value differs, one level of objects flattened
@@ -25,7 +27,7 @@ export function settingsDifferences(
     );
   const [a, b] = [flat(was), flat(now)];
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((key) => {
-    if (!(key in a) && OFF.includes(b[key])) return [];
+    if (!(key in a) && isOff(b[key])) return [];
     const [x, y] = [JSON.stringify(a[key]), JSON.stringify(b[key])];
     return x === y ? [] : [`${key}: ${x ?? 'unset'} -> ${y ?? 'unset'}`];
   });
