@@ -223,16 +223,22 @@ test('the shipped gift shop ranks what the Online Retail model ranks, repeats in
   };
   expect(index.shops.find((shop) => shop.name === 'gifts')?.model).toBe('online-retail/');
   try {
-    // Two of its best sellers, clicked in turn: a basket's start.
+    // Five of its best sellers, clicked in turn: a basket's start.
+    const basket = [1, 3, 4, 5, 2];
+    const clicked = basket.map((id) => modelJson.items[id]);
     const [first, second] = [modelJson.items[1], modelJson.items[2]];
     await page.goto(`/?shop=gifts#/item/${first}`);
     await expect(page.getByTestId('item-page')).toHaveAttribute('data-item-id', first);
     await expect(page.getByTestId('item-price')).toHaveText(/^£\d+\.\d\d$/);
-    await page.goto(`/?shop=gifts#/item/${second}`);
-    const shown = await recommendedFor(page, [first, second]);
-    // A model trained on repeat purchases ranks the basket's own items too, as it was evaluated.
-    expect(shown).toEqual(await ranked([1, 2], []));
-    expect(shown).toEqual(expect.arrayContaining([first]));
+    for (const id of clicked.slice(1)) {
+      await page.goto(`/?shop=gifts#/item/${id}`);
+      await expect(page.getByTestId('item-page')).toHaveAttribute('data-item-id', id);
+    }
+    const shown = await recommendedFor(page, clicked);
+    // A model trained on repeat purchases ranks the basket's own items too, as it was evaluated
+    // (its repeat bias lowers the last few, so the basket is more than two).
+    expect(shown).toEqual(await ranked(basket, []));
+    expect(shown.some((id) => clicked.includes(id))).toBe(true);
     // "More like this" never offers the item on show.
     const similar = await recommendedFor(
       page,

@@ -173,14 +173,16 @@ test('a model trained on repeat purchases shows the history again, never the con
     await page.goto(HOST);
     await shownFor(page, []);
     await page.locator(widget).evaluate((el) => el.setAttribute('model', '/models/online-retail/'));
-    const [first, second] = [modelJson.items[1], modelJson.items[2]];
+    // Five best sellers in turn (the repeat bias lowers the last few, so the basket is more than two).
+    const basket = [1, 3, 4, 5, 2];
+    const clicked = basket.map((id) => modelJson.items[id]);
+    const second = modelJson.items[2];
     await shownFor(page, []);
-    await track(page, first);
-    await track(page, second);
-    await shownFor(page, [first, second]);
+    for (const id of clicked) await track(page, id);
+    await shownFor(page, clicked);
     const shown = await shownIds(page);
-    expect(shown).toEqual(await top([1, 2], []));
-    expect(shown).toEqual(expect.arrayContaining([first]));
+    expect(shown).toEqual(await top(basket, []));
+    expect(shown.some((id) => clicked.includes(id))).toBe(true);
 
     await page.locator(widget).evaluate((el, id) => el.setAttribute('context-item', id), second);
     await shownAfterItem(page, second);

@@ -12,6 +12,13 @@ export const SHARING_SCHEMES = [
 ] as const;
 export type SharingScheme = (typeof SHARING_SCHEMES)[number];
 
+/**
+ * Upper distance of each repeat-bias bucket but the last (distance 1 = the window's last item);
+ * the last bucket holds every greater distance. `repeatBias` has one value per bucket.
+ */
+export const REPEAT_DISTANCES: readonly number[] = Object.freeze([1, 2, 3, 5, 10, 20]);
+export const REPEAT_BUCKETS = REPEAT_DISTANCES.length + 1;
+
 export interface CpRecConfig {
   /** Number of real items; model ids are 1..numItems, 0 is padding. */
   numItems: number;
@@ -45,6 +52,12 @@ export interface CpRecConfig {
    * buy again (keep-seen). Absent from model files written before it existed: false.
    */
   copyHead: boolean;
+  /**
+   * Log-factors for the window's own items by the distance of their latest occurrence (one per
+   * bucket of REPEAT_DISTANCES, see repeatBias.ts); empty: none. Chosen after training on repeat
+   * data; absent from model files written before it existed: empty.
+   */
+  repeatBias: number[];
 }
 
 export const DEFAULT_CONFIG: Readonly<CpRecConfig> = Object.freeze({
@@ -62,6 +75,7 @@ export const DEFAULT_CONFIG: Readonly<CpRecConfig> = Object.freeze({
   maxLength: 50,
   seed: 42,
   copyHead: false,
+  repeatBias: [],
 });
 
 /** An invalid config; `field` names the offending key. */
@@ -77,7 +91,7 @@ export class ConfigError extends Error {
 
 const KEYS = Object.keys(DEFAULT_CONFIG) as (keyof CpRecConfig)[];
 /** Fields added after models were shipped: a model file may lack them (their default applies). */
-const LATER_KEYS: readonly (keyof CpRecConfig)[] = ['copyHead'];
+const LATER_KEYS: readonly (keyof CpRecConfig)[] = ['copyHead', 'repeatBias'];
 
 function integer(field: string, value: unknown, min: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
@@ -109,6 +123,7 @@ export function createConfig(partial: Partial<CpRecConfig> = {}): CpRecConfig {
     ...partial,
     cutoffs: [...(partial.cutoffs ?? DEFAULT_CONFIG.cutoffs)],
     dilations: [...(partial.dilations ?? DEFAULT_CONFIG.dilations)],
+    repeatBias: [...(partial.repeatBias ?? DEFAULT_CONFIG.repeatBias)],
   };
   validateConfig(config);
   return config;
@@ -156,6 +171,16 @@ export function validateConfig(config: CpRecConfig): void {
     );
   }
   config.dilations.forEach((r, i) => integer(`dilations[${i}]`, r, 1));
+  if (
+    !Array.isArray(config.repeatBias) ||
+    (config.repeatBias.length !== 0 && config.repeatBias.length !== REPEAT_BUCKETS)
+  ) {
+    throw new ConfigError(
+      'repeatBias',
+      `must be empty or hold ${REPEAT_BUCKETS} numbers (one per distance bucket), got ${JSON.stringify(config.repeatBias)}`,
+    );
+  }
+  config.repeatBias.forEach((b, i) => finite(`repeatBias[${i}]`, b, -Number.MAX_VALUE));
   if (!Array.isArray(config.cutoffs)) {
     throw new ConfigError('cutoffs', `must be an array, got ${JSON.stringify(config.cutoffs)}`);
   }
@@ -187,7 +212,12 @@ export function validateConfig(config: CpRecConfig): void {
 }
 
 export function configToJSON(config: CpRecConfig): Record<string, unknown> {
-  return { ...config, cutoffs: [...config.cutoffs], dilations: [...config.dilations] };
+  return {
+    ...config,
+    cutoffs: [...config.cutoffs],
+    dilations: [...config.dilations],
+    repeatBias: [...config.repeatBias],
+  };
 }
 
 /** Parses a config read from model.json or a CLI; rejects missing or unknown fields. */

@@ -6,6 +6,7 @@ import { CopyHead } from './copyHead';
 import { convLayerSize, createConvLayer, dilatedBlock, type ConvLayer } from './dilatedBlock';
 import { gatherRows } from './gatherRows';
 import { Parameters } from './parameters';
+import { biasedLogProbs, biasedRanking, windowBiases } from './repeatBias';
 import { seenBefore } from './seenBefore';
 import { mixedRanking, type Ranking, type SparseMixture } from './sparseMixture';
 import { treeTopK, type TreeTopK } from './treeTopK';
@@ -25,7 +26,7 @@ export interface RankOptions {
 
 /** rankHidden's options: what it may return, and the window the hidden state was computed over. */
 export interface RankHiddenOptions extends RankOptions {
-  /** The model ids the hidden state read (the history's last maxLength); a copy head needs them. */
+  /** The model ids the hidden state read (the history's last maxLength); a copy head and a repeat bias need them. */
   window?: readonly number[];
 }
 
@@ -131,6 +132,11 @@ export class CpRec {
     batchSize: number,
     training?: TrainingOptions,
   ): tf.Scalar {
+    if (this.config.repeatBias.length > 0) {
+      throw new RangeError(
+        `loss: repeatBias = [${this.config.repeatBias}] is chosen after training; train without it`,
+      );
+    }
     const t = checkTraining(inputs, targets, batchSize, training, {
       numItems: this.config.numItems,
       copyHead: this.copy !== null,
@@ -204,8 +210,11 @@ export class CpRec {
       const windows = this.windowTensor(ids, histories.length);
       const last = this.lastOf(this.hidden(windows)); // [B, d]
       const logSoftmax = this.softmax.logProbs(last); // [B, numItems + 1]
-      if (!this.copy) return logSoftmax;
-      return this.copy.mixedLogProbs(last, this.embedding.apply(windows), ids, logSoftmax);
+      const mixed = this.copy
+        ? this.copy.mixedLogProbs(last, this.embedding.apply(windows), ids, logSoftmax)
+        : logSoftmax;
+      const { repeatBias } = this.config;
+      return repeatBias.length > 0 ? biasedLogProbs(mixed, ids, repeatBias) : mixed;
     });
   }
 
@@ -214,8 +223,10 @@ export class CpRec {
    * mixture needs each state's own window as well, so a model with one is refused.
    */
   nextItemLogProbs(h: tf.Tensor2D): tf.Tensor2D {
-    if (this.copy) {
-      throw new RangeError('nextItemLogProbs: a copy head mixes per history; this model has one');
+    if (this.copy || this.config.repeatBias.length > 0) {
+      throw new RangeError(
+        'nextItemLogProbs: a copy head or a repeat bias acts per history; this model has one',
+      );
     }
     return this.softmax.logProbs(h);
   }
@@ -264,8 +275,8 @@ export class CpRec {
 
   /**
    * topK from a hidden state [1, d] computed elsewhere (e.g. by IncrementalForward). With a copy
-   * head, and then with a `table`, each mixture's own items are scored exactly and every other
-   * item by the pruned tree, whose log-probabilities all shift alike (see sparseMixture.ts).
+   * head, then a repeat bias, then a `table`, each step's own items are scored exactly and every
+   * other item by the pruned tree, whose log-probabilities all shift alike (see sparseMixture.ts).
    */
   async rankHidden(h: tf.Tensor2D, k: number, options: RankHiddenOptions = {}): Promise<TreeTopK> {
     const exclude =
@@ -290,6 +301,9 @@ export class CpRec {
         .copyOf(h, embedded, window)
         .finally(() => embedded.dispose());
       ranking = mixedRanking(ranking, { weight: gate, probs: copied }, k, include);
+    }
+    if (this.config.repeatBias.length > 0 && window.length > 0) {
+      ranking = biasedRanking(ranking, windowBiases(this.config.repeatBias, window), k, include);
     }
     if (options.table) ranking = mixedRanking(ranking, options.table, k, include);
     return ranking.rank(exclude);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomize, useBackend } from '../testing/backends';
+import { smallModelConfig } from '../testing/smallModel';
 import { CpRec } from './cprec';
 import { topK } from './ranking';
 
@@ -16,16 +17,7 @@ afterAll(() => models.forEach((m) => m.dispose()));
 describe.each([false, true])('topK with an item table (copy head: %s)', (copyHead) => {
   it('equals full scoring of the mixture, with and without exclude and include', async () => {
     await useBackend('cpu');
-    const model = new CpRec({
-      numItems: 60,
-      cutoffs: [10, 30],
-      d: 8,
-      blockFactor: 2,
-      numBlocks: 2,
-      maxLength: 8,
-      seed: 3,
-      copyHead,
-    });
+    const model = new CpRec(smallModelConfig(copyHead));
     randomize(model.params, 11);
     models.push(model);
     const n = model.config.numItems;

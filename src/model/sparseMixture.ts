@@ -27,30 +27,30 @@ export function mixLogProb(logBase: number, q: number, weight: number): number {
 }
 
 /**
- * `base` mixed with `mixture`: the top k are the best of the mixture's own items (not excluded,
- * included where `include` is given), scored exactly from `base.logProbsOf`, and of base's top k
- * without them, shifted by log(1 - w).
+ * `base` with the items of `own` scored apart, `score(logBase, id, shift)` from their base
+ * log-probabilities, and every other item's moved by `shift` (asked once, when first needed): the
+ * top k are the best of `own` (not excluded, included where `include` is given) and of base's top
+ * k without them.
  */
-export function mixedRanking(
+export function rescoredRanking(
   base: Ranking,
-  { weight, probs }: SparseMixture,
+  own: readonly number[],
   k: number,
   include: ReadonlySet<number> | undefined,
+  shiftOf: () => Promise<number>,
+  score: (logBase: number, id: number, shift: number) => number,
 ): Ranking {
+  const owned = new Set(own);
+  let shifted: Promise<number> | undefined;
+  const shift = () => (shifted ??= shiftOf());
   return {
     async rank(excluded) {
-      const candidates = [...probs.keys()].filter(
-        (id) => !excluded.has(id) && (!include || include.has(id)),
-      );
+      const candidates = own.filter((id) => !excluded.has(id) && (!include || include.has(id)));
       const rest = await base.rank(new Set([...excluded, ...candidates]));
-      const shift = Math.log1p(-weight);
-      const logBase = await base.logProbsOf(candidates);
+      const [by, logBase] = await Promise.all([shift(), base.logProbsOf(candidates)]);
       const scored = [
-        ...rest.ids.map((id, i) => ({ id, score: rest.scores[i] + shift })),
-        ...candidates.map((id, i) => ({
-          id,
-          score: mixLogProb(logBase[i], probs.get(id) as number, weight),
-        })),
+        ...rest.ids.map((id, i) => ({ id, score: rest.scores[i] + by })),
+        ...candidates.map((id, i) => ({ id, score: score(logBase[i], id, by) })),
       ]
         .sort((a, b) => (before(a.score, a.id, b.score, b.id) ? -1 : 1))
         .slice(0, k);
@@ -61,10 +61,27 @@ export function mixedRanking(
       };
     },
     async logProbsOf(ids) {
-      const logBase = await base.logProbsOf(ids);
-      return ids.map((id, i) => mixLogProb(logBase[i], probs.get(id) ?? 0, weight));
+      const [by, logBase] = await Promise.all([shift(), base.logProbsOf(ids)]);
+      return ids.map((id, i) => (owned.has(id) ? score(logBase[i], id, by) : logBase[i] + by));
     },
   };
+}
+
+/** `base` mixed with `mixture`: its own items scored exactly, the rest shifted by log(1 - w). */
+export function mixedRanking(
+  base: Ranking,
+  { weight, probs }: SparseMixture,
+  k: number,
+  include: ReadonlySet<number> | undefined,
+): Ranking {
+  return rescoredRanking(
+    base,
+    [...probs.keys()],
+    k,
+    include,
+    async () => Math.log1p(-weight),
+    (logBase, id) => mixLogProb(logBase, probs.get(id) as number, weight),
+  );
 }
 
 /** Dense log-probabilities (index = model id) under the mixture: mixLogProb at every item. */

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { CpRecConfig } from '../model/config';
 import type { CpRec } from '../model/cprec';
 import { readItemTable, type ItemTable } from '../model/itemTable';
 import {
@@ -66,9 +67,13 @@ export async function readModelJson(dir: string): Promise<ModelJson> {
   return parseModelJson(JSON.parse(text));
 }
 
-/** Reads and verifies a model directory written by writeModelFiles (and its item table, if any). */
+/**
+ * Reads and verifies a model directory written by writeModelFiles (and its item table, if any).
+ * `config` overrides fields of the stored config in the model built (not in `modelJson`).
+ */
 export async function readModelFiles(
   dir: string,
+  { config }: { config?: Partial<CpRecConfig> } = {},
 ): Promise<{ model: CpRec; modelJson: ModelJson; itemTable?: ItemTable }> {
   const modelJson = await readModelJson(dir);
   const files = new Map<string, Uint8Array>();
@@ -83,7 +88,10 @@ export async function readModelFiles(
       files.set(p, new Uint8Array(await readFile(join(dir, p))));
     }
   }
-  const model = await decodeModel(modelJson, files);
+  const model = await decodeModel(
+    config ? { ...modelJson, config: { ...modelJson.config, ...config } } : modelJson,
+    files,
+  );
   const spec = modelJson.itemTable;
   if (!spec) return { model, modelJson };
   const bytes = new Uint8Array(await readFile(join(dir, spec.path)));

@@ -42,6 +42,7 @@ import { WEIGHTS_FLAG } from './trainFlags';
 import {
   chooseWeights,
   storedAs,
+  weightsBudget,
   weightsMarkdown,
   WEIGHTS_RULE,
   type WeightsRow,
@@ -102,7 +103,9 @@ export const command = defineCommand(
           `${k}: ${stored.bytes.toLocaleString('en')} bytes, validation NDCG@10 ${figures.validation['NDCG@10'].toFixed(4)}`,
         );
       }
-      const table = weightsMarkdown(rows);
+      const nextItNet = training.nextItNetParameters;
+      const budget = typeof nextItNet === 'number' ? weightsBudget(nextItNet) : Infinity;
+      const table = weightsMarkdown(rows, budget);
       console.log(table);
       if (flags.report) {
         // One section per model: the movie model's table stays when the shop model's is written.
@@ -117,7 +120,7 @@ export const command = defineCommand(
           `${table}\n${markers[1]}`;
         await writeSection(flags.report, markers, section, '# Weight encodings\n');
       }
-      measured = chooseWeights(rows);
+      measured = chooseWeights(rows, budget);
       kind = measured.kind;
       if (itemTable) {
         served = { validation: measured.validation, test: measured.test };

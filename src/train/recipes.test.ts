@@ -27,7 +27,12 @@ describe('the defaults', () => {
       expect(keepSeen).toBe(recorded.keepSeen);
       const data = loadData(flags);
       const { config, settings } = runFromFlags(flags, data.dataset.itemCounts);
-      expect(config).toEqual(shipped.config);
+      // The repeat bias is chosen after training (repeatChoice.ts), as training.repeatChoice records.
+      const { repeatBias, ...trained } = shipped.config;
+      expect(config).toEqual({ ...trained, repeatBias: [] });
+      const choice = shipped.training.repeatChoice as { bias: number[] } | undefined;
+      expect(repeatBias).toEqual(choice?.bias ?? []);
+      expect(choice !== undefined).toBe(keepSeen);
       // The preset's name may be older than its layout, which the config above has checked.
       for (const key of Object.keys(recorded).filter((k) => k !== 'preset')) {
         expect({ [key]: settings[key] }).toEqual({ [key]: recorded[key] });

@@ -161,7 +161,10 @@ export function trainedOtherwise(
   const { config, settings: planned } = runFromFlags(flags, data.dataset.itemCounts);
   const { preset: _, ...settings } = planned;
   const { preset: __, ...recorded } = trained.settings;
-  return settingsDifferences({ config: trained.config, settings: recorded }, { config, settings });
+  // The repeat bias is chosen after training (repeatChoice.ts), not by the flags.
+  const { repeatBias: _bias, ...was } = trained.config as Record<string, unknown>;
+  const { repeatBias: __bias, ...now } = config;
+  return settingsDifferences({ config: was, settings: recorded }, { config: now, settings });
 }
 
 /** The children running now (see stopChildrenWithThisProcess). */

@@ -45,7 +45,7 @@ type Split = Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>;
 /**
  * What is measured: each row kept to k entries, mixed in at each weight (0: no table). At most 25
  * entries per item keeps the table of the order of the network as it ships (616 KB beside the
- * movie network's 525 KB, 319 KB beside the shop's 186 KB): beyond that a weaker network can lean
+ * movie network's 525 KB, 319 KB beside the shop's 260 KB): beyond that a weaker network can lean
  * on a table several times its size (docs/tuning.md), and the model is no longer a small one.
  */
 export const TABLE_GRID = Object.freeze({

@@ -111,15 +111,22 @@ describe('npm run train / evaluate', () => {
     expect(trained.stderr).toMatch(/where quantity>0/);
     expect(trained.stderr).toMatch(/epoch 2: loss/);
     expect(trained.stderr).toMatch(/^item table: (none, by the rule|\d+ per item at weight)/m);
-    // The table step's bar counts the cases it ranks: validation's and test's.
+    // The repeat bias and table steps' bars count the cases they rank: validation's and test's.
     const cases = 2 * Number(/\((\d+) evaluated/.exec(trained.stderr)?.[1]);
-    expect(trained.stderr).toMatch(
-      new RegExp(`^item tables \\[#{24}\\] ${cases}/${cases} cases `, 'm'),
-    );
+    for (const step of ['repeat bias', 'item tables']) {
+      expect(trained.stderr).toMatch(
+        new RegExp(`^${step} \\[#{24}\\] ${cases}/${cases} cases `, 'm'),
+      );
+    }
+    // On repeat data, the repeat bias comes first: the table is measured beside the biased network.
+    const repeatLine = /^repeat bias: (none, by the rule|\[[-\d., ]+\] by distance)/m;
+    expect(trained.stderr).toMatch(repeatLine);
+    expect(trained.stderr.search(repeatLine)).toBeLessThan(trained.stderr.search(/^item table:/m));
 
     const { model, modelJson } = await readModelFiles(out);
     expect(modelJson.training).toMatchObject({ epochs: 2, dataset: 'online-retail-sample' });
     expect(model.config.copyHead).toBe(true);
+    expect(modelJson.training.repeatChoice).toMatchObject({ bias: model.config.repeatBias });
     expect(modelJson.training.settings).toMatchObject({
       shuffleWithin: 0,
       userBalance: 0.5,
@@ -208,6 +215,7 @@ describe('npm run train / evaluate', () => {
       '--weights',
       'int8',
       '--no-item-table',
+      '--no-repeat-bias',
     ]);
     expect(fresh.stderr).toMatch(/--fresh: starting over in/);
     expect(fresh.stderr).toMatch(/epoch 2: loss/);
@@ -217,6 +225,8 @@ describe('npm run train / evaluate', () => {
     expect(int8.modelJson.weightsManifest[0].weights.map((w) => w.dtype)).toContain('int8');
     expect(int8.modelJson.training).toMatchObject({ weights: 'int8', float32: { validation: {} } });
     expect(int8.modelJson.training.tableChoice).toBeUndefined();
+    expect(int8.modelJson.training.repeatChoice).toBeUndefined();
+    expect(int8.modelJson.config.repeatBias).toEqual([]);
     expect(existsSync(join(dir, 'fresh', 'item-table.bin'))).toBe(false);
     const reEvaluated = await run(tsx, [
       'src/train/cprecCli.ts',

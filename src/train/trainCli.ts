@@ -1,7 +1,9 @@
 /**
  * cprec train (npm run train --) --data <file> [flags]: trains a CpRec (or NextItNet) model on the wasm backend
- * and writes model.json, weight shards, catalog shards and learning-curve.svg to --out, and the
- * item table the rule chooses on validation (src/train/tableChoice.ts) unless --no-item-table.
+ * and writes model.json, weight shards, catalog shards and learning-curve.svg to --out; on repeat
+ * data the repeat bias the rule chooses on validation (src/train/repeatChoice.ts) unless
+ * --no-repeat-bias; and the item table the rule chooses on validation (src/train/tableChoice.ts)
+ * unless --no-item-table.
  */
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { defineCommand } from './cli';
@@ -10,6 +12,7 @@ import { configFromFlags, MODEL_FLAGS, presetOf } from './presets';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkWritable } from './modelFiles';
+import { repeatBeside } from './repeatChoice';
 import { ITEM_TABLE_FILE, tableBeside } from './tableChoice';
 import { ProgressBar } from './progressBar';
 import {
@@ -40,6 +43,11 @@ const OUTPUT_FLAGS = flagGroup({
     help: 'delete the checkpoint directory first and train from the start',
   },
   weights: WEIGHTS_FLAG,
+  'repeat-bias': {
+    type: 'boolean',
+    default: true,
+    help: "with --keep-seen: choose on validation how much the window's own items are raised or lowered by how far back they are (src/train/repeatChoice.ts), before the item table; --no-repeat-bias: none",
+  },
   'item-table': {
     type: 'boolean',
     default: true,
@@ -93,6 +101,13 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
   const label = `${name} (epoch ${run.result.bestEpoch})`;
   bar.log(`\n${resultTables([{ name: label, ...run }], baselines)}`);
   run.model.dispose();
+  if (flags['repeat-bias'] && settings.keepSeen) {
+    bar.log('\nrepeat bias: measuring it beside the network (--no-repeat-bias skips)');
+    bar.startEpoch();
+    const progress = (done: number, total: number) =>
+      bar.progress('repeat bias', done, total, 'cases');
+    bar.log(await repeatBeside(out, data.dataset, progress));
+  }
   if (flags['item-table']) {
     bar.log(
       '\nitem tables: measuring every size and weight beside the network (--no-item-table skips)',

@@ -70,7 +70,8 @@ async function loadTeachers(
   const teachers: { model: CpRec; modelJson: ModelJson }[] = [];
   try {
     for (const dir of dirs ?? []) {
-      const loaded = await readModelFiles(dir);
+      // A repeat bias ranks the last position's window; a teacher gives every position's network.
+      const loaded = await readModelFiles(dir, { config: { repeatBias: [] } });
       teachers.push(loaded);
       try {
         checkVocabulary(

@@ -293,7 +293,23 @@ describe('npm run tune', () => {
     // them beside each run's network, as train does, and keeps them in the ledger.
     await run(tsx, tune(grid, report));
     expect(await readFile(report, 'utf8')).not.toContain('item table');
+    // Train chose each run's repeat bias (repeat data); seed 1 is made a run trained before that.
+    const modelOf = (seed: number) =>
+      join(dir, 'runs', 'tables', 'dropout=0', `seed-${seed}`, 'model');
+    for (const seed of [1, 2]) {
+      expect((await readModelJson(modelOf(seed))).training.repeatChoice).toBeDefined();
+    }
+    const older = await readModelJson(modelOf(1));
+    delete older.training.repeatChoice;
+    older.config.repeatBias = [];
+    await writeFile(join(modelOf(1), 'model.json'), JSON.stringify(older));
     const { stderr } = await run(tsx, [...tune(grid, report), '--ship', shipped, '--tables']);
+    // Chosen for the older run only, before its tables.
+    expect(stderr).toMatch(
+      /^dropout=0, seed 1: repeat bias: .*\n(.*\n)*dropout=0, seed 1: item table: /m,
+    );
+    expect(stderr).not.toMatch(/^dropout=0, seed 2: repeat bias/m);
+    expect((await readModelJson(modelOf(1))).training.repeatChoice).toBeDefined();
     expect(stderr).toMatch(/^dropout=0, seed 1: item table: /m);
     expect(stderr).toMatch(/^dropout=0, seed 2: item table: /m);
     const ledger = JSON.parse(await readFile(join(dir, 'runs', 'tables.json'), 'utf8'));
@@ -363,6 +379,15 @@ describe('npm run tune', () => {
     expect((await readModelJson(requantized)).itemTable).toEqual(shippedJson.itemTable);
     const tableOf = (folder: string) => readFile(join(folder, 'item-table.bin')).catch(() => null);
     expect(await tableOf(requantized)).toEqual(await tableOf(shipped));
+
+    // A run with tables measured but no repeat bias: both again, for it alone.
+    const unbiased = await readModelJson(modelOf(2));
+    delete unbiased.training.repeatChoice;
+    await writeFile(join(modelOf(2), 'model.json'), JSON.stringify(unbiased));
+    const again = await run(tsx, [...tune(grid, report), '--tables']);
+    expect(again.stderr).toMatch(/^dropout=0, seed 2: repeat bias: /m);
+    expect(again.stderr).toMatch(/^dropout=0, seed 2: item table: /m);
+    expect(again.stderr).not.toMatch(/^dropout=0, seed 1: (repeat bias|item table)/m);
   });
 
   it('--only trains the named configurations and reports the others as they stand', async () => {

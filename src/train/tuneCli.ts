@@ -32,6 +32,8 @@ import { FinishedRuns, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
 import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
 import { shipRun } from './shipRun';
+import { readModelJson } from './modelFiles';
+import { repeatBeside } from './repeatChoice';
 import { tableBeside } from './tableChoice';
 
 const TUNE_FLAGS = flagGroup({
@@ -211,11 +213,16 @@ export const command = defineCommand(
      */
     const measureRunTables = async (of: Run[]) => {
       for (const run of of.filter(isDone)) {
-        if ((await outcomeOf(run)).tables) continue;
-        if (!existsSync(join(run.dir, 'model', 'model.json'))) continue;
+        const model = join(run.dir, 'model');
+        if (!existsSync(join(model, 'model.json'))) continue;
         const { name, flags: runFlags } = run.configuration;
         const keepSeen = runFlags['keep-seen'] === true;
-        const model = join(run.dir, 'model');
+        // Runs trained before train chose a repeat bias: chosen now, and their tables again.
+        const unbiased = keepSeen && !(await readModelJson(model)).training.repeatChoice;
+        if ((await outcomeOf(run)).tables && !unbiased) continue;
+        if (unbiased) {
+          console.error(`${name}, seed ${run.seed}: ${await repeatBeside(model, data.dataset)}`);
+        }
         const line = await tableBeside(model, name, data.dataset, keepSeen, fullKnn());
         console.error(`${name}, seed ${run.seed}: ${line}`);
         finishedRuns.forget(run);
