@@ -5,6 +5,7 @@
  * Without --keep-seen the window's items are not ranked at all, so there is nothing to choose.
  */
 import type { Dataset, EvalCase } from '../data/dataset';
+import { evaluateSplits } from '../eval/evaluate';
 import { ndcg } from '../eval/metrics';
 import { REPEAT_BUCKETS } from '../model/config';
 import type { CpRec } from '../model/cprec';
@@ -12,7 +13,10 @@ import { before } from '../model/ranking';
 import { repeatBucket } from '../model/repeatBias';
 import { readModelFiles, readModelJson, writeFileAtomic } from './modelFiles';
 import { modelScorer } from './modelScorer';
+import type { LoadedData } from './dataFlags';
 import { servedFigures, type Progress } from './tableChoice';
+import type { TrainedRun } from './trainingRun';
+import { storedAs } from './weightsChoice';
 import { join } from 'node:path';
 
 /** The log-factors tried per bucket: -8 all but removes an item, 2 multiplies it by 7.4. */
@@ -119,6 +123,9 @@ export function chooseRepeatBias(validation: readonly RepeatCase[]): number[] {
   return bias.every((b) => b === 0) ? [] : bias;
 }
 
+/** The parts of a dataset that choosing reads. */
+type Split = Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>;
+
 /** What `training.repeatChoice` records. */
 export interface RepeatChoice {
   rule: string;
@@ -128,43 +135,78 @@ export interface RepeatChoice {
   test: { without: number; with: number };
 }
 
-/**
- * After training on repeat data (`npm run train`, before the item table): the rule's bias into
- * the folder's config, the choice into `training.repeatChoice`, and `training.validation`/`test`
- * measured again with the bias (they describe the network as it ships). A folder that has a bias
- * already is chosen for again from its network without it. Returns a line that says what it chose.
- */
-export async function repeatBeside(
-  dir: string,
-  dataset: Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>,
+/** The rule's bias for an unbiased network, with NDCG@10 without and with it on both splits. */
+export async function chooseRepeat(
+  network: CpRec,
+  dataset: Split,
   onProgress?: Progress,
-): Promise<string> {
-  const { model } = await readModelFiles(dir, { config: { repeatBias: [] } });
+): Promise<RepeatChoice> {
   let done = 0;
   const total = dataset.validation.length + dataset.test.length;
   const counted = (n: number) => onProgress?.((done += n), total);
-  let validation: RepeatCase[];
-  let test: RepeatCase[];
+  const validation = await repeatCases(network, dataset.validation, dataset.separator, counted);
+  const test = await repeatCases(network, dataset.test, dataset.separator, counted);
+  const bias = chooseRepeatBias(validation);
+  const applied = bias.length ? bias : new Array<number>(REPEAT_BUCKETS).fill(0);
+  const none = new Array<number>(REPEAT_BUCKETS).fill(0);
+  return {
+    rule: REPEAT_RULE,
+    bias,
+    validation: { without: meanNdcg(validation, none), with: meanNdcg(validation, applied) },
+    test: { without: meanNdcg(test, none), with: meanNdcg(test, applied) },
+  };
+}
+
+/** What a choice says, in one line. */
+export function repeatLine(choice: RepeatChoice): string {
+  const f4 = (x: number) => x.toFixed(4);
+  const { bias, validation, test } = choice;
+  return bias.length
+    ? `repeat bias: [${bias.join(', ')}] by distance; validation NDCG@10 ${f4(validation.without)} -> ${f4(validation.with)}, test ${f4(test.without)} -> ${f4(test.with)}`
+    : `repeat bias: none, by the rule (validation NDCG@10 ${f4(validation.without)})`;
+}
+
+/**
+ * After training on repeat data (`npm run train`, before the weights are encoded): the trained
+ * run with the rule's bias in its network's config, its figures measured again with it, and the
+ * choice to record. The network is replaced, its float32 weights kept.
+ */
+export async function withRepeatBias<Run extends TrainedRun>(
+  run: Run,
+  data: LoadedData,
+  onProgress?: Progress,
+): Promise<Run & { repeatChoice: RepeatChoice }> {
+  const repeatChoice = await chooseRepeat(run.model, data.dataset, onProgress);
+  if (repeatChoice.bias.length === 0) return { ...run, repeatChoice };
+  const { model } = await storedAs(run.model, data.dataset.itemIds, 'fp32', {
+    repeatBias: repeatChoice.bias,
+  });
+  run.model.dispose();
+  const figures = await evaluateSplits(data.dataset, modelScorer(model), { keepSeen: true });
+  return { ...run, model, ...figures, repeatChoice };
+}
+
+/**
+ * The same for a model folder trained before train chose a bias (a sweep's older runs): the
+ * rule's bias into its config, the choice into `training.repeatChoice`, and
+ * `training.validation`/`test` measured again with it. A folder that has a bias already is
+ * chosen for again from its network without it. Returns a line that says what it chose.
+ */
+export async function repeatBeside(
+  dir: string,
+  dataset: Split,
+  onProgress?: Progress,
+): Promise<string> {
+  const { model } = await readModelFiles(dir, { config: { repeatBias: [] } });
+  let choice: RepeatChoice;
   try {
-    validation = await repeatCases(model, dataset.validation, dataset.separator, counted);
-    test = await repeatCases(model, dataset.test, dataset.separator, counted);
+    choice = await chooseRepeat(model, dataset, onProgress);
   } finally {
     model.dispose();
   }
-  const bias = chooseRepeatBias(validation);
-  const none = new Array<number>(REPEAT_BUCKETS).fill(0);
-  const choice: RepeatChoice = {
-    rule: REPEAT_RULE,
-    bias,
-    validation: {
-      without: meanNdcg(validation, none),
-      with: meanNdcg(validation, bias.length ? bias : none),
-    },
-    test: { without: meanNdcg(test, none), with: meanNdcg(test, bias.length ? bias : none) },
-  };
   const modelJson = await readModelJson(dir);
-  modelJson.config = { ...modelJson.config, repeatBias: bias };
-  const { model: biased } = await readModelFiles(dir, { config: { repeatBias: bias } });
+  modelJson.config = { ...modelJson.config, repeatBias: choice.bias };
+  const { model: biased } = await readModelFiles(dir, { config: { repeatBias: choice.bias } });
   try {
     const figures = await servedFigures(biased, undefined, dataset, true);
     modelJson.training.validation = figures.validation;
@@ -174,8 +216,5 @@ export async function repeatBeside(
   }
   modelJson.training.repeatChoice = choice;
   await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(modelJson)}\n`);
-  const f4 = (x: number) => x.toFixed(4);
-  return bias.length
-    ? `repeat bias: [${bias.join(', ')}] by distance; validation NDCG@10 ${f4(choice.validation.without)} -> ${f4(choice.validation.with)}, test ${f4(choice.test.without)} -> ${f4(choice.test.with)}`
-    : `repeat bias: none, by the rule (validation NDCG@10 ${f4(choice.validation.without)})`;
+  return repeatLine(choice);
 }

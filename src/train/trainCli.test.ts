@@ -215,7 +215,6 @@ describe('npm run train / evaluate', () => {
       '--weights',
       'int8',
       '--no-item-table',
-      '--no-repeat-bias',
     ]);
     expect(fresh.stderr).toMatch(/--fresh: starting over in/);
     expect(fresh.stderr).toMatch(/epoch 2: loss/);
@@ -225,8 +224,14 @@ describe('npm run train / evaluate', () => {
     expect(int8.modelJson.weightsManifest[0].weights.map((w) => w.dtype)).toContain('int8');
     expect(int8.modelJson.training).toMatchObject({ weights: 'int8', float32: { validation: {} } });
     expect(int8.modelJson.training.tableChoice).toBeUndefined();
-    expect(int8.modelJson.training.repeatChoice).toBeUndefined();
-    expect(int8.modelJson.config.repeatBias).toEqual([]);
+    // The bias is chosen on the float32 network before encoding: its figures carry it too.
+    const { repeatChoice, float32 } = int8.modelJson.training as {
+      repeatChoice: { bias: number[]; validation: { with: number; without: number } };
+      float32: { validation: Record<string, number> };
+    };
+    expect(int8.modelJson.config.repeatBias).toEqual(repeatChoice.bias);
+    expect(repeatChoice.bias.length).toBeGreaterThan(0); // so that with and without differ
+    expect(float32.validation['NDCG@10']).toBeCloseTo(repeatChoice.validation.with, 4);
     expect(existsSync(join(dir, 'fresh', 'item-table.bin'))).toBe(false);
     const reEvaluated = await run(tsx, [
       'src/train/cprecCli.ts',
@@ -424,7 +429,12 @@ describe('npm run train / evaluate', () => {
     const copying = join(dir, 'teacher-copying');
     // Repeat data's recipe has a copy head, which a teacher cannot have.
     await trainRun(teacher, '--no-copy-head');
-    await trainRun(copying);
+    await trainRun(copying, '--no-repeat-bias');
+    // A teacher is read without its repeat bias, which ranks a window's last position only.
+    expect((await readModelJson(teacher)).training.repeatChoice).toBeDefined();
+    const unbiased = await readModelJson(copying);
+    expect(unbiased.training.repeatChoice).toBeUndefined();
+    expect(unbiased.config.repeatBias).toEqual([]);
     const student = join(dir, 'student');
     const taught = await trainRun(student, '--teacher-models', ` ${teacher} ,`);
     expect(taught.stderr).toMatch(/epoch 1: loss/);

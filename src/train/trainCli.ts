@@ -12,7 +12,7 @@ import { configFromFlags, MODEL_FLAGS, presetOf } from './presets';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkWritable } from './modelFiles';
-import { repeatBeside } from './repeatChoice';
+import { repeatLine, withRepeatBias, type RepeatChoice } from './repeatChoice';
 import { ITEM_TABLE_FILE, tableBeside } from './tableChoice';
 import { ProgressBar } from './progressBar';
 import {
@@ -20,6 +20,7 @@ import {
   evaluateBaselines,
   resultTables,
   trainAndEvaluate,
+  type TrainedRun,
   withStoredWeights,
   writeTrainedModel,
 } from './trainingRun';
@@ -82,12 +83,23 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
       : `checkpoints in ${options.checkpointDir} (the same command resumes from them)`,
   );
   const baselines = await evaluateBaselines(data, settings.keepSeen);
-  const run = await withStoredWeights(
-    await trainAndEvaluate(data, config, { ...options, ...settings }, bar),
+  let trained: TrainedRun & { repeatChoice?: RepeatChoice } = await trainAndEvaluate(
     data,
-    flags.weights,
-    settings.keepSeen,
+    config,
+    { ...options, ...settings },
+    bar,
   );
+  if (flags['repeat-bias'] && settings.keepSeen) {
+    // Chosen on the float32 network, before its weights are encoded, so every figure has it.
+    bar.log('\nrepeat bias: measuring it beside the network (--no-repeat-bias skips)');
+    bar.startEpoch();
+    const progress = (done: number, total: number) =>
+      bar.progress('repeat bias', done, total, 'cases');
+    const biased = await withRepeatBias(trained, data, progress);
+    bar.log(repeatLine(biased.repeatChoice));
+    trained = biased;
+  }
+  const run = await withStoredWeights(trained, data, flags.weights, settings.keepSeen);
   const name = flags.name ?? data.name;
   await writeTrainedModel(
     out,
@@ -101,13 +113,6 @@ export const command = defineCommand('cprec train --data <file> [flags]', GROUPS
   const label = `${name} (epoch ${run.result.bestEpoch})`;
   bar.log(`\n${resultTables([{ name: label, ...run }], baselines)}`);
   run.model.dispose();
-  if (flags['repeat-bias'] && settings.keepSeen) {
-    bar.log('\nrepeat bias: measuring it beside the network (--no-repeat-bias skips)');
-    bar.startEpoch();
-    const progress = (done: number, total: number) =>
-      bar.progress('repeat bias', done, total, 'cases');
-    bar.log(await repeatBeside(out, data.dataset, progress));
-  }
   if (flags['item-table']) {
     bar.log(
       '\nitem tables: measuring every size and weight beside the network (--no-item-table skips)',

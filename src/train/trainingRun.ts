@@ -14,6 +14,7 @@ import { uncompressed } from '../model/config';
 import type { WeightKind } from '../model/quantization';
 import { catalogEntries, displayItems, writeCatalog } from './catalogJson';
 import type { LoadedData } from './dataFlags';
+import type { RepeatChoice } from './repeatChoice';
 import type { RunSettings } from './trainFlags';
 import { learningCurveSvg } from './learningCurve';
 import { machineDescription } from './measurement';
@@ -254,7 +255,10 @@ export async function writeTrainedModel(
   out: string,
   name: string,
   data: LoadedData,
-  run: TrainedRun & { float32?: { validation: EvaluationResult; test: EvaluationResult } },
+  run: TrainedRun & {
+    float32?: { validation: EvaluationResult; test: EvaluationResult };
+    repeatChoice?: RepeatChoice;
+  },
   baselines: BaselineResults[],
   settings: Record<string, unknown>,
   weights: WeightKind = 'fp32',
@@ -288,6 +292,7 @@ export async function writeTrainedModel(
         weights,
         validation: run.validation.metrics,
         test: run.test.metrics,
+        ...(run.repeatChoice ? { repeatChoice: run.repeatChoice } : {}),
         ...(run.float32
           ? {
               float32: {

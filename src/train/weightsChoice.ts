@@ -6,6 +6,7 @@
  * reported beside it and never take part (the project chooses on validation alone), and no
  * encoding is picked for scoring higher.
  */
+import type { CpRecConfig } from '../model/config';
 import type { CpRec } from '../model/cprec';
 import { decodeModel, encodeModel } from '../model/modelFormat';
 import type { WeightKind } from '../model/quantization';
@@ -23,11 +24,12 @@ export interface WeightsRow {
   test: Record<string, number>;
 }
 
-/** The model as it reads back from `kind` weights, and their bytes. */
+/** The model as it reads back from `kind` weights (with `config` over its own), and their bytes. */
 export async function storedAs(
   model: CpRec,
   items: string[],
   kind: WeightKind,
+  config: Partial<CpRecConfig> = {},
 ): Promise<{ model: CpRec; bytes: number }> {
   const { modelJson, files } = await encodeModel(
     model,
@@ -35,7 +37,7 @@ export async function storedAs(
     { weights: kind },
   );
   return {
-    model: await decodeModel(modelJson, files),
+    model: await decodeModel({ ...modelJson, config: { ...modelJson.config, ...config } }, files),
     bytes: [...files.values()].reduce((n, f) => n + f.byteLength, 0),
   };
 }
