@@ -26,7 +26,10 @@ export interface RankOptions {
 
 /** rankHidden's options: what it may return, and the window the hidden state was computed over. */
 export interface RankHiddenOptions extends RankOptions {
-  /** The model ids the hidden state read (the history's last maxLength); a copy head and a repeat bias need them. */
+  /**
+   * The model ids the hidden state read (the history's last maxLength); a copy head and a repeat
+   * bias need them.
+   */
   window?: readonly number[];
 }
 

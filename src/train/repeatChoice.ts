@@ -1,9 +1,11 @@
 /**
  * The repeat bias (src/model/repeatBias.ts) a network ships with on repeat data: one log-factor per
- * distance bucket, chosen on validation NDCG@10 by coordinate ascent over REPEAT_GRID from no bias;
- * a change is kept only when it ranks validation better, or as well nearer no bias. Test figures are reported, never used.
- * Without --keep-seen the window's items are not ranked at all, so there is nothing to choose.
+ * distance bucket, chosen on validation NDCG@10 by coordinate ascent over REPEAT_GRID from no
+ * bias; a change is kept only when it ranks validation better, or as well nearer no bias. Test
+ * figures are reported, never used. Without --keep-seen the window's items are not ranked at all,
+ * so there is nothing to choose.
  */
+import { join } from 'node:path';
 import type { Dataset, EvalCase } from '../data/dataset';
 import { evaluateSplits } from '../eval/evaluate';
 import { ndcg } from '../eval/metrics';
@@ -17,7 +19,6 @@ import type { LoadedData } from './dataFlags';
 import { servedFigures, type Progress } from './tableChoice';
 import type { TrainedRun } from './trainingRun';
 import { storedAs } from './weightsChoice';
-import { join } from 'node:path';
 
 /** The log-factors tried per bucket: -8 all but removes an item, 2 multiplies it by 7.4. */
 export const REPEAT_GRID: readonly number[] = Object.freeze([-8, -4, -2, -1, -0.5, 0, 0.5, 1, 2]);
