@@ -36,6 +36,11 @@ export const command = defineCommand(
   GROUPS,
   async (flags) => {
     const { model, modelJson, itemTable } = await readModelFiles(flags.model);
+    // What the repeat bias adds, where the model has one: the same network without it.
+    const unbiased =
+      model.config.repeatBias.length > 0
+        ? (await readModelFiles(flags.model, { config: { repeatBias: [] } })).model
+        : null;
     const data = loadData(flags);
     console.error(describeData(data));
     const { dataset } = data;
@@ -52,6 +57,9 @@ export const command = defineCommand(
             { name: `${name}, the network alone`, scorer: modelScorer(model) },
           ]
         : [{ name, scorer: modelScorer(model) }]),
+      ...(unbiased
+        ? [{ name: `${name}, without its repeat bias`, scorer: modelScorer(unbiased) }]
+        : []),
       ...fitBaselines(dataset.train, dataset.numItems, dataset.separator),
     ];
     const results: Record<string, { name: string; result: EvaluationResult }[]> = {};
@@ -89,6 +97,7 @@ export const command = defineCommand(
       await writeFile(flags.json, `${JSON.stringify(json, null, 1)}\n`);
     }
     model.dispose();
+    unbiased?.dispose();
   },
   async (flags) => {
     const recorded = recordedDataFlags((await readModelJson(flags.model)).training);

@@ -180,6 +180,22 @@ describe('npm run train / evaluate', () => {
     expect(row(results.validation, hasTable ? 'the network alone' : 'parameters)')).toMatchObject({
       metrics: { 'NDCG@10': ndcg },
     });
+    // With a repeat bias, the network without it too, as the choice measured it.
+    const choice = (
+      modelJson.training as {
+        repeatChoice: { bias: number[]; validation: { without: number } };
+      }
+    ).repeatChoice;
+    expect(row(results.validation, 'without its repeat bias')).toEqual(
+      choice.bias.length > 0
+        ? {
+            cases: expect.any(Number),
+            metrics: expect.objectContaining({
+              'NDCG@10': expect.closeTo(choice.validation.without, 4),
+            }),
+          }
+        : undefined,
+    );
     expect(row(results.validation, 'with its item table')).toEqual(
       hasTable
         ? { cases: expect.any(Number), metrics: tableChoice.shipped?.validation }
