@@ -10,6 +10,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CpRec } from '../model/cprec';
+import type { ModelJson } from '../model/modelFormat';
+import { checkVocabulary } from './checkVocabulary';
+import type { LoadedData } from './dataFlags';
+import { UsageError } from './flags';
+import { readModelFiles } from './modelFiles';
 import { historyAt, SoftRows, type TargetTeacher, type TeacherOptions } from './targetTeacher';
 
 /**
@@ -150,4 +155,43 @@ export function modelTeacher(
     });
     return softRows.taught(out);
   };
+}
+
+/** The teacher networks of `--teacher-models`, checked against the data and read for inference. */
+export async function loadTeachers(
+  dirs: readonly string[] | null,
+  data: LoadedData,
+  maxLength: number,
+): Promise<{ model: CpRec; modelJson: ModelJson }[]> {
+  const teachers: { model: CpRec; modelJson: ModelJson }[] = [];
+  try {
+    for (const dir of dirs ?? []) {
+      // A repeat bias ranks the last position's window; a teacher gives every position's network.
+      const loaded = await readModelFiles(dir, { config: { repeatBias: [] } });
+      teachers.push(loaded);
+      try {
+        checkVocabulary(
+          loaded.modelJson.items,
+          data.dataset,
+          'train with the data and filters the teacher was trained on',
+        );
+      } catch (e) {
+        throw new UsageError(`--teacher-models ${dir}: ${(e as Error).message}`);
+      }
+      if (loaded.model.config.maxLength !== maxLength) {
+        throw new UsageError(
+          `--teacher-models ${dir}: the model reads histories of ${loaded.model.config.maxLength}, this run ${maxLength}`,
+        );
+      }
+      if (loaded.model.config.copyHead) {
+        throw new UsageError(
+          `--teacher-models ${dir}: the model has a copy head, whose mixture a teacher cannot give at every position`,
+        );
+      }
+    }
+    return teachers;
+  } catch (e) {
+    teachers.forEach((t) => t.model.dispose());
+    throw e;
+  }
 }

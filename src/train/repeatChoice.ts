@@ -13,7 +13,7 @@ import { REPEAT_BUCKETS } from '../model/config';
 import type { CpRec } from '../model/cprec';
 import { before } from '../model/ranking';
 import { repeatBucket } from '../model/repeatBias';
-import { readModelFiles, readModelJson, writeFileAtomic } from './modelFiles';
+import { readModelFiles, writeFileAtomic } from './modelFiles';
 import { modelScorer } from './modelScorer';
 import type { LoadedData } from './dataFlags';
 import { servedFigures, type Progress } from './tableChoice';
@@ -198,24 +198,25 @@ export async function repeatBeside(
   dataset: Split,
   onProgress?: Progress,
 ): Promise<string> {
-  const { model } = await readModelFiles(dir, { config: { repeatBias: [] } });
-  let choice: RepeatChoice;
+  const { model, modelJson } = await readModelFiles(dir, { config: { repeatBias: [] } });
   try {
-    choice = await chooseRepeat(model, dataset, onProgress);
+    const choice = await chooseRepeat(model, dataset, onProgress);
+    // The same weights with the bias, rebuilt from the network read above.
+    const { model: biased } = await storedAs(model, modelJson.items, 'fp32', {
+      repeatBias: choice.bias,
+    });
+    try {
+      const figures = await servedFigures(biased, undefined, dataset, true);
+      modelJson.training.validation = figures.validation;
+      modelJson.training.test = figures.test;
+    } finally {
+      biased.dispose();
+    }
+    modelJson.config = { ...modelJson.config, repeatBias: choice.bias };
+    modelJson.training.repeatChoice = choice;
+    await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(modelJson)}\n`);
+    return repeatLine(choice);
   } finally {
     model.dispose();
   }
-  const modelJson = await readModelJson(dir);
-  modelJson.config = { ...modelJson.config, repeatBias: choice.bias };
-  const { model: biased } = await readModelFiles(dir, { config: { repeatBias: choice.bias } });
-  try {
-    const figures = await servedFigures(biased, undefined, dataset, true);
-    modelJson.training.validation = figures.validation;
-    modelJson.training.test = figures.test;
-  } finally {
-    biased.dispose();
-  }
-  modelJson.training.repeatChoice = choice;
-  await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(modelJson)}\n`);
-  return repeatLine(choice);
 }

@@ -18,16 +18,13 @@ import type { RepeatChoice } from './repeatChoice';
 import type { RunSettings } from './trainFlags';
 import { learningCurveSvg } from './learningCurve';
 import { machineDescription } from './measurement';
-import { readModelFiles, writeFileAtomic, writeModelFiles } from './modelFiles';
+import { writeFileAtomic, writeModelFiles } from './modelFiles';
 import { priorTable, tablePrior } from './tablePrior';
-import type { ModelJson } from '../model/modelFormat';
 import { modelScorer } from './modelScorer';
 import type { EpochRecord } from './checkpoint';
 import { knnTeacher } from './knnTeacher';
-import { modelTeacher } from './modelTeacher';
+import { loadTeachers, modelTeacher } from './modelTeacher';
 import { composeTeachers } from './targetTeacher';
-import { checkVocabulary } from './checkVocabulary';
-import { UsageError } from './flags';
 import { ProgressBar } from './progressBar';
 import { storedAs } from './weightsChoice';
 import { train, type EpochWindows, type TrainResult } from './trainer';
@@ -60,45 +57,6 @@ export interface TrainedRun {
   validation: EvaluationResult;
   test: EvaluationResult;
   nextItNetParameters: number;
-}
-
-/** The teacher networks of `--teacher-models`, checked against the data and read for inference. */
-async function loadTeachers(
-  dirs: readonly string[] | null,
-  data: LoadedData,
-  maxLength: number,
-): Promise<{ model: CpRec; modelJson: ModelJson }[]> {
-  const teachers: { model: CpRec; modelJson: ModelJson }[] = [];
-  try {
-    for (const dir of dirs ?? []) {
-      // A repeat bias ranks the last position's window; a teacher gives every position's network.
-      const loaded = await readModelFiles(dir, { config: { repeatBias: [] } });
-      teachers.push(loaded);
-      try {
-        checkVocabulary(
-          loaded.modelJson.items,
-          data.dataset,
-          'train with the data and filters the teacher was trained on',
-        );
-      } catch (e) {
-        throw new UsageError(`--teacher-models ${dir}: ${(e as Error).message}`);
-      }
-      if (loaded.model.config.maxLength !== maxLength) {
-        throw new UsageError(
-          `--teacher-models ${dir}: the model reads histories of ${loaded.model.config.maxLength}, this run ${maxLength}`,
-        );
-      }
-      if (loaded.model.config.copyHead) {
-        throw new UsageError(
-          `--teacher-models ${dir}: the model has a copy head, whose mixture a teacher cannot give at every position`,
-        );
-      }
-    }
-    return teachers;
-  } catch (e) {
-    teachers.forEach((t) => t.model.dispose());
-    throw e;
-  }
 }
 
 /** Trains one config on the data with progress on `bar`, then scores the best epoch. */
