@@ -11,8 +11,11 @@ export interface Recommendations {
   error: string | null;
 }
 
-/** The history to rank, read when it is ranked; a new function means a new history. */
-type HistorySource = (recommender: Recommender) => Promise<string[]>;
+/**
+ * The history to rank, read when it is ranked, with each click's time where there is one (a
+ * repeat bias by age reads them); a new function means a new history.
+ */
+type HistorySource = (recommender: Recommender) => Promise<{ ids: string[]; times?: number[] }>;
 
 /**
  * Ranks the catalogue whenever `history` changes; only the answer for the newest one is kept. A
@@ -32,12 +35,13 @@ function useRanking(
     setPending(true);
     void (async () => {
       try {
-        const basedOn = await history(recommender);
+        const { ids: basedOn, times } = await history(recommender);
         // The item on show is never its own recommendation; the user's own history is, when the
         // model learned repeat purchases (recommender.info.excludesHistory).
         const result = await recommender.recommend(basedOn, {
           k: RECOMMENDATION_COUNT,
           oneOff,
+          ...(times ? { times } : {}),
           ...(oneOff ? { excludeHistory: true } : {}),
         });
         if (!live) return;
@@ -69,7 +73,10 @@ export function useRecommendations(
   const history = useMemo<HistorySource | null>(
     () =>
       store && events
-        ? async ({ info }) => (await store.recent(info.window)).map((e) => e.itemId)
+        ? async ({ info }) => {
+            const recent = await store.recent(info.window);
+            return { ids: recent.map((e) => e.itemId), times: recent.map((e) => e.at) };
+          }
         : null,
     [store, events],
   );
@@ -85,7 +92,8 @@ export function useMoreLikeThis(
   itemId: string | null,
 ): Recommendations {
   const history = useMemo<HistorySource | null>(
-    () => (itemId === null ? null : async () => [itemId]),
+    // Untimed: the item on show counts as seen now.
+    () => (itemId === null ? null : async () => ({ ids: [itemId] })),
     [itemId],
   );
   return useRanking(recommender, history, true);

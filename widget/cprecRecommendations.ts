@@ -175,17 +175,16 @@ export class CprecRecommendations extends HTMLElement {
     const context = parseContextItem(this.getAttribute('context-item'));
     this.#content.setAttribute('aria-busy', 'true');
     try {
-      const ids =
-        context.itemId !== null
-          ? [context.itemId]
-          : (await history.recent(recommender.info.window)).map((event) => event.itemId);
+      // The page's item counts as seen now; the visitor's clicks carry their times.
+      const events = context.itemId !== null ? null : await history.recent(recommender.info.window);
+      const ids = events ? events.map((event) => event.itemId) : [context.itemId as string];
       // A one-off history: the visitor's own keeps its incremental path in the recommender.
       // The page's own item is never its own recommendation; a visitor's history may be, when the
       // model learned repeat purchases (recommender.info.excludesHistory).
       const result = await recommender.recommend(ids, {
         k,
         oneOff: context.itemId !== null,
-        ...(context.itemId !== null ? { excludeHistory: true } : {}),
+        ...(events ? { times: events.map((event) => event.at) } : { excludeHistory: true }),
         resolveItems: this.resolveItems,
       });
       if (seq !== this.#renderSeq) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDataset } from './dataset';
+import { buildDataset, type EvalCase } from './dataset';
 import { SESSION_SEPARATOR } from './sessionSeparators';
 import type { Interaction, LoadedInteractions } from './interactionLoader';
 
@@ -49,13 +49,15 @@ describe('buildDataset', () => {
       [id('x')],
     ]);
     expect(dataset.trainTimes.map((t) => [...t])).toEqual([[1, 2], [5], [1, 2], [1]]);
-    expect(dataset.validation.map((c) => ({ ...c, history: [...c.history] }))).toEqual([
-      { user: 0, history: [id('p'), id('q')], target: id('r') },
-      { user: 1, history: [id('q')], target: id('p') },
+    const plain = (c: EvalCase) => ({ ...c, history: [...c.history], ages: [...(c.ages ?? [])] });
+    // ages: from each history event to the target's time.
+    expect(dataset.validation.map(plain)).toEqual([
+      { user: 0, history: [id('p'), id('q')], target: id('r'), ages: [2, 1] },
+      { user: 1, history: [id('q')], target: id('p'), ages: [0] },
     ]);
-    expect(dataset.test.map((c) => ({ ...c, history: [...c.history] }))).toEqual([
-      { user: 0, history: [id('p'), id('q'), id('r')], target: id('s') },
-      { user: 1, history: [id('q'), id('p')], target: id('r') },
+    expect(dataset.test.map(plain)).toEqual([
+      { user: 0, history: [id('p'), id('q'), id('r')], target: id('s'), ages: [3, 2, 1] },
+      { user: 1, history: [id('q'), id('p')], target: id('r'), ages: [4, 4] },
     ]);
   });
 
@@ -151,6 +153,8 @@ describe('buildDataset', () => {
       expect(d.itemIds[d.test[0].target]).toBe('f');
       expect(items(d.validation[1].history)).toEqual(['a']);
       expect(items(d.test[1].history)).toEqual(['a', S, 'b']);
+      // A separator's age is its event's.
+      expect([...(d.test[0].ages ?? [])]).toEqual([3, 3, 2, 2, 1, 1, 1, 0, 0]);
       expect([...d.validation, ...d.test].every((c) => c.target !== d.separator)).toBe(true);
     });
 

@@ -19,6 +19,11 @@ export interface EvalCase {
   /** Model ids, oldest first. */
   history: Int32Array;
   target: number;
+  /**
+   * Per history entry (same order): the time from it to the target, in the data's time units
+   * (seconds for the shipped data): what a repeat bias by age reads.
+   */
+  ages?: Float64Array;
 }
 
 export interface DatasetSummary {
@@ -128,11 +133,14 @@ export function buildDataset(loaded: LoadedInteractions, options: DatasetOptions
     trainTimes.push(times);
     if (withValidation) {
       const target = (i: number) => vocabulary.modelIds.get(s.items[i]) as number;
-      validation.push({ user, history: ids.slice(), target: target(n) });
+      const agesAt = (i: number, history: ArrayLike<number>) =>
+        Float64Array.from(history, (t) => s.timestamps[i] - t);
+      validation.push({ user, history: ids.slice(), target: target(n), ages: agesAt(n, times) });
       test.push({
         user,
         history: toModelIds(withValidation.items),
         target: target(n + 1),
+        ages: agesAt(n + 1, withValidation.times),
       });
     }
     const seen = new Set<string>();

@@ -11,10 +11,18 @@ import { rankOfTarget } from '../model/ranking';
 /** Scores every model id for a history: index = model id, length numItems + 1. */
 export type Scorer = (history: Int32Array) => Float32Array | Promise<Float32Array>;
 
-/** Scores many histories in one call (a network scores a batch far faster than one by one). */
+/**
+ * Scores many histories in one call (a network scores a batch far faster than one by one).
+ * `ages`: each history's EvalCase.ages, when every case of the batch has them.
+ */
 export interface BatchScorer {
   batchSize: number;
-  scoreBatch: (histories: Int32Array[]) => Promise<Float32Array[]>;
+  scoreBatch: (histories: Int32Array[], ages?: Float64Array[]) => Promise<Float32Array[]>;
+}
+
+/** The batch's ages for BatchScorer.scoreBatch: all of them, or none. */
+export function batchAges(cases: readonly EvalCase[]): Float64Array[] | undefined {
+  return cases.every((c) => c.ages) ? cases.map((c) => c.ages as Float64Array) : undefined;
 }
 
 export interface EvaluateOptions {
@@ -40,7 +48,10 @@ export async function evaluateScorer(
       : scorer;
   for (let from = 0; from < cases.length; from += batchSize) {
     const batch = cases.slice(from, from + batchSize);
-    const scores = await scoreBatch(batch.map((c) => c.history));
+    const scores = await scoreBatch(
+      batch.map((c) => c.history),
+      batchAges(batch),
+    );
     batch.forEach((c, i) => {
       if (scores[i].length !== dataset.numItems + 1) {
         throw new RangeError(

@@ -19,6 +19,27 @@ export type SharingScheme = (typeof SHARING_SCHEMES)[number];
 export const REPEAT_DISTANCES: readonly number[] = Object.freeze([1, 2, 3, 5, 10, 20]);
 export const REPEAT_BUCKETS = REPEAT_DISTANCES.length + 1;
 
+const DAY = 86_400;
+/**
+ * Upper age in seconds of each bucket but the last when the bias goes by age (an hour, a day, a
+ * week, 30 days, 90 days, a year): as many buckets as by distance.
+ */
+export const REPEAT_AGES: readonly number[] = Object.freeze([
+  3_600,
+  DAY,
+  7 * DAY,
+  30 * DAY,
+  90 * DAY,
+  365 * DAY,
+]);
+
+/**
+ * What picks a window item's repeat-bias bucket: the distance of its latest occurrence, or its
+ * age, the seconds from that occurrence to the moment of ranking.
+ */
+export const REPEAT_BIAS_BY = ['distance', 'age'] as const;
+export type RepeatBiasBy = (typeof REPEAT_BIAS_BY)[number];
+
 export interface CpRecConfig {
   /** Number of real items; model ids are 1..numItems, 0 is padding. */
   numItems: number;
@@ -53,11 +74,16 @@ export interface CpRecConfig {
    */
   copyHead: boolean;
   /**
-   * Log-factors for the window's own items by the distance of their latest occurrence (one per
-   * bucket of REPEAT_DISTANCES, see repeatBias.ts); empty: none. Chosen after training on repeat
+   * Log-factors for the window's own items by the distance or age of their latest occurrence (one
+   * per bucket, see repeatBiasBy and repeatBias.ts); empty: none. Chosen after training on repeat
    * data; absent from model files written before it existed: empty.
    */
   repeatBias: number[];
+  /**
+   * Whether `repeatBias`'s buckets go by distance (REPEAT_DISTANCES) or by age (REPEAT_AGES; the
+   * ranking then needs each history event's time). Absent from older model files: 'distance'.
+   */
+  repeatBiasBy: RepeatBiasBy;
 }
 
 export const DEFAULT_CONFIG: Readonly<CpRecConfig> = Object.freeze({
@@ -76,6 +102,7 @@ export const DEFAULT_CONFIG: Readonly<CpRecConfig> = Object.freeze({
   seed: 42,
   copyHead: false,
   repeatBias: [],
+  repeatBiasBy: 'distance',
 });
 
 /** An invalid config; `field` names the offending key. */
@@ -91,7 +118,7 @@ export class ConfigError extends Error {
 
 const KEYS = Object.keys(DEFAULT_CONFIG) as (keyof CpRecConfig)[];
 /** Fields added after models were shipped: a model file may lack them (their default applies). */
-const LATER_KEYS: readonly (keyof CpRecConfig)[] = ['copyHead', 'repeatBias'];
+const LATER_KEYS: readonly (keyof CpRecConfig)[] = ['copyHead', 'repeatBias', 'repeatBiasBy'];
 
 function integer(field: string, value: unknown, min: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
@@ -177,10 +204,16 @@ export function validateConfig(config: CpRecConfig): void {
   ) {
     throw new ConfigError(
       'repeatBias',
-      `must be empty or hold ${REPEAT_BUCKETS} numbers (one per distance bucket), got ${JSON.stringify(config.repeatBias)}`,
+      `must be empty or hold ${REPEAT_BUCKETS} numbers (one per bucket), got ${JSON.stringify(config.repeatBias)}`,
     );
   }
   config.repeatBias.forEach((b, i) => finite(`repeatBias[${i}]`, b, -Number.MAX_VALUE));
+  if (!REPEAT_BIAS_BY.includes(config.repeatBiasBy)) {
+    throw new ConfigError(
+      'repeatBiasBy',
+      `must be one of ${REPEAT_BIAS_BY.join(', ')}, got ${JSON.stringify(config.repeatBiasBy)}`,
+    );
+  }
   if (!Array.isArray(config.cutoffs)) {
     throw new ConfigError('cutoffs', `must be an array, got ${JSON.stringify(config.cutoffs)}`);
   }

@@ -22,13 +22,18 @@ export interface RankOptions {
   include?: Iterable<number>;
   /** A sparse distribution mixed into the network's (e.g. an item table's, see itemTable.ts). */
   table?: SparseMixture;
+  /**
+   * Seconds since each history id was clicked, by index (a repeat bias by age reads them);
+   * without them every click counts as just now.
+   */
+  ages?: readonly number[];
 }
 
 /** rankHidden's options: what it may return, and the window the hidden state was computed over. */
 export interface RankHiddenOptions extends RankOptions {
   /**
    * The model ids the hidden state read (the history's last maxLength); a copy head and a repeat
-   * bias need them.
+   * bias need them. `ages`, if given, are this window's.
    */
   window?: readonly number[];
 }
@@ -205,10 +210,12 @@ export class CpRec {
 
   /**
    * Log-probabilities of the next item after each history: [B] histories -> [B, numItems + 1]
-   * (column = model id; column 0 is padding at -Infinity). Histories are read as in lastHidden.
+   * (column = model id; column 0 is padding at -Infinity). Histories are read as in lastHidden;
+   * `ages` (see RankOptions.ages), if given, hold one array per history, each as long as it.
    */
-  logProbs(histories: ArrayLike<number>[]): tf.Tensor2D {
+  logProbs(histories: ArrayLike<number>[], ages?: readonly ArrayLike<number>[]): tf.Tensor2D {
     const ids = this.windows(histories);
+    const windowAges = ages && this.windowAges(histories, ages);
     return tf.tidy(() => {
       const windows = this.windowTensor(ids, histories.length);
       const last = this.lastOf(this.hidden(windows)); // [B, d]
@@ -216,8 +223,9 @@ export class CpRec {
       const mixed = this.copy
         ? this.copy.mixedLogProbs(last, this.embedding.apply(windows), ids, logSoftmax)
         : logSoftmax;
-      const { repeatBias } = this.config;
-      return repeatBias.length > 0 ? biasedLogProbs(mixed, ids, repeatBias) : mixed;
+      return this.config.repeatBias.length > 0
+        ? biasedLogProbs(mixed, ids, this.config, windowAges)
+        : mixed;
     });
   }
 
@@ -251,6 +259,30 @@ export class CpRec {
     return ids;
   }
 
+  /** Ages aligned with `windows(histories)`; padding ages are 0 (padding takes no bias). */
+  private windowAges(
+    histories: ArrayLike<number>[],
+    ages: readonly ArrayLike<number>[],
+  ): Float64Array {
+    const { maxLength } = this.config;
+    if (ages.length !== histories.length) {
+      throw new RangeError(`${histories.length} histories but ${ages.length} age arrays`);
+    }
+    const out = new Float64Array(histories.length * maxLength);
+    histories.forEach((history, row) => {
+      if (ages[row].length !== history.length) {
+        throw new RangeError(
+          `history ${row} holds ${history.length} ids but ${ages[row].length} ages`,
+        );
+      }
+      const kept = Math.min(history.length, maxLength);
+      for (let i = 0; i < kept; i++) {
+        out[(row + 1) * maxLength - kept + i] = ages[row][history.length - kept + i];
+      }
+    });
+    return out;
+  }
+
   private windowTensor(ids: Int32Array, rows: number): tf.Tensor2D {
     return tf.tensor2d(ids, [rows, this.config.maxLength], 'int32');
   }
@@ -269,8 +301,15 @@ export class CpRec {
   async topK(history: ArrayLike<number>, k: number, options: RankOptions = {}): Promise<TreeTopK> {
     const h = this.lastHidden([history]);
     try {
-      const window = Array.from(history).slice(-this.config.maxLength);
-      return await this.rankHidden(h, k, { ...options, window });
+      const { maxLength } = this.config;
+      const window = Array.from(history).slice(-maxLength);
+      if (options.ages && options.ages.length !== history.length) {
+        throw new RangeError(
+          `topK: history holds ${history.length} ids but ages ${options.ages.length}`,
+        );
+      }
+      const ages = options.ages?.slice(-maxLength);
+      return await this.rankHidden(h, k, { ...options, window, ...(ages ? { ages } : {}) });
     } finally {
       h.dispose();
     }
@@ -306,7 +345,8 @@ export class CpRec {
       ranking = mixedRanking(ranking, { weight: gate, probs: copied }, k, include);
     }
     if (this.config.repeatBias.length > 0 && window.length > 0) {
-      ranking = biasedRanking(ranking, windowBiases(this.config.repeatBias, window), k, include);
+      const biases = windowBiases(this.config, window, options.ages);
+      ranking = biasedRanking(ranking, biases, k, include);
     }
     if (options.table) ranking = mixedRanking(ranking, options.table, k, include);
     return ranking.rank(exclude);

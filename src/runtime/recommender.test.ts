@@ -127,6 +127,44 @@ describe('LocalRecommender', () => {
     }
   });
 
+  it("ranks with a repeat bias by age from the clicks' times, as logProbs does with their ages", async () => {
+    const m = new CpRec({
+      ...config,
+      maxLength: 8,
+      copyHead: true,
+      repeatBias: [-4, -2, 1, 0.5, 2, -1, 0],
+      repeatBiasBy: 'age',
+    });
+    models.push(m);
+    randomize(m.params, 8);
+    const rec = new LocalRecommender(m, files, info());
+    const now = Date.UTC(2026, 11, 5);
+    const hour = 3600_000;
+    // An unknown id and its time are skipped together; i2 was bought again a minute ago.
+    const history = ['i2', 'i5', 'unknown', 'i9', 'i2'];
+    const times = [now - 900 * hour, now - 50 * hour, now - 5 * hour, now - 2 * hour, now - 60_000];
+    const ids = [2, 5, 9, 2];
+    const ages = [900, 50, 2, 1 / 60].map((h) => h * 3600);
+    const rank = async (a: number[]) => {
+      const scores = await tidyData(() => m.logProbs([ids], [a]));
+      return [...topK(scores, 6, []).ids].map((id) => items[id]);
+    };
+    const want = await rank(ages);
+    const got = await rec.recommend(history, { k: 6, excludeHistory: false, times, now });
+    expect(got.items.map((r) => r.itemId)).toEqual(want);
+    // The times matter here, and without them every click is now.
+    expect(await rank(ages.map(() => 0))).not.toEqual(want);
+    const untimed = await rec.recommend(history, { k: 6, excludeHistory: false });
+    expect(untimed.items.map((r) => r.itemId)).toEqual(await rank(ages.map(() => 0)));
+    await expect(rec.recommend(history, { times: times.slice(1) })).rejects.toThrow(
+      /times must hold one time per history item \(5\), got 4/,
+    );
+    await expect(rec.recommend(history, { times: [...times.slice(1), NaN] })).rejects.toThrow(
+      /times\[4\] must be a time in ms/,
+    );
+    await expect(rec.recommend(history, { times, now: Number.NaN })).rejects.toThrow(TypeError);
+  });
+
   it('ranks a one-off history between clicks without restarting the incremental path', async () => {
     const m = new CpRec({ numItems: 12, d: 8, numBlocks: 1, maxLength: 8 });
     models.push(m);

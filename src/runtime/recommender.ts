@@ -31,6 +31,14 @@ export interface RecommendOptions {
    */
   oneOff?: boolean;
   /**
+   * When each history item was clicked, in ms since the epoch (HistoryEvent.at), one per item: a
+   * model whose repeat bias goes by age (config.repeatBiasBy) ranks a purchase of an hour ago
+   * apart from one of last month. Without them every history item counts as clicked `now`.
+   */
+  times?: readonly number[];
+  /** The moment of ranking for `times`, in ms since the epoch; default Date.now(). */
+  now?: number;
+  /**
    * Display fields from the host's own source (e.g. its product API) instead of the model
    * folder's catalog, for this call; see LoadRecommenderOptions.resolveItems.
    */
@@ -129,6 +137,26 @@ export interface Ranker {
 
 const now = () => globalThis.performance?.now() ?? Date.now();
 
+/** Seconds from each history item's time to the moment of ranking; null without times. */
+function agesOf(history: readonly ItemId[], { times, now }: RankOptions): number[] | null {
+  if (now !== undefined && !Number.isFinite(now)) {
+    throw new TypeError(`recommend: now must be a time in ms since the epoch, got ${now}`);
+  }
+  if (times === undefined) return null;
+  if (!Array.isArray(times) || times.length !== history.length) {
+    throw new TypeError(
+      `recommend: times must hold one time per history item (${history.length}), got ${Array.isArray(times) ? times.length : typeof times}`,
+    );
+  }
+  const at = now ?? Date.now();
+  return times.map((t, i) => {
+    if (!Number.isFinite(t)) {
+      throw new TypeError(`recommend: times[${i}] must be a time in ms since the epoch, got ${t}`);
+    }
+    return (at - t) / 1000;
+  });
+}
+
 /**
  * Maps catalog ids to model ids and back (model.json `items`), and ranks. Runs wherever the model
  * lives.
@@ -207,12 +235,17 @@ export class LocalRecommender implements Ranker {
       throw new RangeError(`recommend: k must be an integer >= 1, got ${k}`);
     if (!Array.isArray(history))
       throw new TypeError(`recommend: history must be an array of item ids, got ${typeof history}`);
+    const ages = agesOf(history, options);
     const known: number[] = [];
-    for (const id of history) {
+    const knownAges: number[] = [];
+    history.forEach((id, i) => {
       const modelId = this.modelIds.get(String(id));
-      if (modelId !== undefined) known.push(modelId);
-    }
-    const used = known.slice(-this.model.config.maxLength);
+      if (modelId === undefined) return;
+      known.push(modelId);
+      if (ages) knownAges.push(ages[i]);
+    });
+    const { maxLength } = this.model.config;
+    const used = known.slice(-maxLength);
     const excluded = new Set<number>(this.repeats);
     for (const id of options.exclude ?? []) {
       const modelId = this.modelIds.get(String(id));
@@ -249,6 +282,7 @@ export class LocalRecommender implements Ranker {
           exclude: excluded,
           include: allowed,
           window: used,
+          ...(ages ? { ages: knownAges.slice(-maxLength) } : {}),
           ...(mixture ? { table: mixture } : {}),
         });
       } finally {

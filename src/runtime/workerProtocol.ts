@@ -10,6 +10,8 @@ export interface WireRecommendOptions {
   include?: ItemId[];
   excludeHistory?: boolean;
   oneOff?: boolean;
+  times?: number[];
+  now?: number;
 }
 
 /**

@@ -249,6 +249,38 @@ describe('a recommender in a worker', () => {
     rec.dispose();
   });
 
+  it("passes the clicks' times through to a model whose repeat bias goes by age", async () => {
+    const aged = new CpRec({
+      numItems: ITEMS,
+      d: 8,
+      numBlocks: 1,
+      maxLength: 8,
+      repeatBias: [-8, 2, 0, 0, 0, 0, 0],
+      repeatBiasBy: 'age',
+    });
+    randomize(aged.params, 5);
+    vi.stubGlobal('fetch', server(await modelDirectory(aged, itemIds)));
+    const rec = await loadInWorker(base, { backend: 'cpu' });
+    try {
+      const now = Date.UTC(2026, 11, 5);
+      const history = ['m101', 'm102', 'm103'];
+      const times = [now - 5 * 3_600_000, now - 60_000, now - 3 * 3_600_000];
+      const got = await rec.recommend(history, { k: 4, excludeHistory: false, times, now });
+      const ages = times.map((t) => (now - t) / 1000);
+      const want = await aged.topK([2, 3, 4], 4, { ages });
+      expect(got.items.map((r) => r.itemId)).toEqual(want.ids.map((id) => itemIds[id]));
+      // m102 (a minute old, -8) is ranked apart from what the untimed call gives.
+      const untimed = await aged.topK([2, 3, 4], 4);
+      expect(want.ids).not.toEqual(untimed.ids);
+      await expect(rec.recommend(history, { times: [now] })).rejects.toThrow(
+        /times must hold one time per history item/,
+      );
+    } finally {
+      rec.dispose();
+      aged.dispose();
+    }
+  });
+
   it('passes numeric ids through to the model', async () => {
     const numeric = ['', ...Array.from({ length: ITEMS }, (_, i) => String(i + 1))];
     vi.stubGlobal('fetch', server(await modelDirectory(model, numeric)));

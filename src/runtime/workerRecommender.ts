@@ -67,6 +67,11 @@ class WorkerRecommender implements Ranker {
         k: options.k,
         excludeHistory: options.excludeHistory,
         oneOff: options.oneOff,
+        // Not an array: sent as it is, for the worker's check to name it.
+        times: Array.isArray(options.times)
+          ? [...(options.times as number[])]
+          : (options.times as unknown as number[] | undefined),
+        now: options.now,
         exclude: options.exclude ? [...options.exclude] : undefined,
         include: options.include ? [...options.include] : undefined,
       },

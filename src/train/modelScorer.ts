@@ -19,8 +19,8 @@ export function modelScorer(
   const width = model.config.numItems + 1;
   return {
     batchSize,
-    scoreBatch: async (histories) => {
-      const logProbs = model.logProbs(histories); // [B, numItems + 1]
+    scoreBatch: async (histories, ages) => {
+      const logProbs = model.logProbs(histories, ages); // [B, numItems + 1]
       try {
         const data = (await logProbs.data()) as Float32Array;
         return histories.map((history, i) => {

@@ -28,10 +28,11 @@ describe('the defaults', () => {
       const data = loadData(flags);
       const { config, settings } = runFromFlags(flags, data.dataset.itemCounts);
       // The repeat bias is chosen after training (repeatChoice.ts), as training.repeatChoice records.
-      const { repeatBias, ...trained } = shipped.config;
-      expect(config).toEqual({ ...trained, repeatBias: [] });
-      const choice = shipped.training.repeatChoice as { bias: number[] } | undefined;
+      const { repeatBias, repeatBiasBy, ...trained } = shipped.config;
+      expect(config).toEqual({ ...trained, repeatBias: [], repeatBiasBy: 'distance' });
+      const choice = shipped.training.repeatChoice as { bias: number[]; by?: string } | undefined;
       expect(repeatBias).toEqual(choice?.bias ?? []);
+      expect(repeatBiasBy).toBe(choice?.by ?? 'distance');
       expect(choice !== undefined).toBe(keepSeen);
       // The preset's name may be older than its layout, which the config above has checked.
       for (const key of Object.keys(recorded).filter((k) => k !== 'preset')) {

@@ -162,8 +162,12 @@ export function trainedOtherwise(
   const { preset: _, ...settings } = planned;
   const { preset: __, ...recorded } = trained.settings;
   // The repeat bias is chosen after training (repeatChoice.ts), not by the flags.
-  const { repeatBias: _bias, ...was } = trained.config as Record<string, unknown>;
-  const { repeatBias: __bias, ...now } = config;
+  const {
+    repeatBias: _bias,
+    repeatBiasBy: _by,
+    ...was
+  } = trained.config as Record<string, unknown>;
+  const { repeatBias: __bias, repeatBiasBy: __by, ...now } = config;
   return settingsDifferences({ config: was, settings: recorded }, { config: now, settings });
 }
 

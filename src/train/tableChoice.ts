@@ -8,7 +8,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
-import { evaluateSplits } from '../eval/evaluate';
+import { batchAges, evaluateSplits } from '../eval/evaluate';
 import { ndcg, type MetricName } from '../eval/metrics';
 import { mixtureRanks } from '../eval/mixtureRanks';
 import { rm } from 'node:fs/promises';
@@ -129,7 +129,10 @@ export async function measureTables(
       const sums = new Float64Array(rows.length); // NDCG@10 per row, in the rows' order
       for (let from = 0; from < cases.length; from += batchSize) {
         const batch = cases.slice(from, from + batchSize);
-        const scores = await scoreBatch(batch.map((c) => c.history));
+        const scores = await scoreBatch(
+          batch.map((c) => c.history),
+          batchAges(batch),
+        );
         batch.forEach(({ history, target }, i) => {
           const excluded = new Set(keepSeen ? [] : history);
           const mixtures = [

@@ -119,14 +119,17 @@ describe('npm run train / evaluate', () => {
       );
     }
     // On repeat data, the repeat bias comes first: the table is measured beside the biased network.
-    const repeatLine = /^repeat bias: (none, by the rule|\[[-\d., ]+\] by distance)/m;
+    const repeatLine = /^repeat bias: (none, by the rule|\[[-\d., ]+\] by (distance|age))/m;
     expect(trained.stderr).toMatch(repeatLine);
     expect(trained.stderr.search(repeatLine)).toBeLessThan(trained.stderr.search(/^item table:/m));
 
     const { model, modelJson } = await readModelFiles(out);
     expect(modelJson.training).toMatchObject({ epochs: 2, dataset: 'online-retail-sample' });
     expect(model.config.copyHead).toBe(true);
-    expect(modelJson.training.repeatChoice).toMatchObject({ bias: model.config.repeatBias });
+    expect(modelJson.training.repeatChoice).toMatchObject({
+      bias: model.config.repeatBias,
+      by: model.config.repeatBiasBy,
+    });
     expect(modelJson.training.settings).toMatchObject({
       shuffleWithin: 0,
       userBalance: 0.5,

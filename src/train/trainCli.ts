@@ -47,7 +47,7 @@ const OUTPUT_FLAGS = flagGroup({
   'repeat-bias': {
     type: 'boolean',
     default: true,
-    help: "with --keep-seen: choose on validation how much the window's own items are raised or lowered by how far back they are (src/train/repeatChoice.ts), before the item table; --no-repeat-bias: none",
+    help: "with --keep-seen: choose on validation how much the window's own items are raised or lowered by how far back they are, or by how long ago (the data's timestamps in seconds), whichever ranks validation better (src/train/repeatChoice.ts), before the item table; --no-repeat-bias: none",
   },
   'item-table': {
     type: 'boolean',

@@ -380,9 +380,10 @@ describe('npm run tune', () => {
     const tableOf = (folder: string) => readFile(join(folder, 'item-table.bin')).catch(() => null);
     expect(await tableOf(requantized)).toEqual(await tableOf(shipped));
 
-    // A run with tables measured but no repeat bias: both again, for it alone.
+    // A run with tables measured but a repeat bias chosen by an older rule (by distance alone):
+    // both again, for it alone.
     const unbiased = await readModelJson(modelOf(2));
-    delete unbiased.training.repeatChoice;
+    (unbiased.training.repeatChoice as { rule: string }).rule = 'by distance alone';
     await writeFile(join(modelOf(2), 'model.json'), JSON.stringify(unbiased));
     const again = await run(tsx, [...tune(grid, report), '--tables']);
     expect(again.stderr).toMatch(/^dropout=0, seed 2: repeat bias: /m);

@@ -33,7 +33,7 @@ import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } fro
 import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
 import { shipRun } from './shipRun';
 import { readModelJson } from './modelFiles';
-import { repeatBeside } from './repeatChoice';
+import { REPEAT_RULE, repeatBeside } from './repeatChoice';
 import { tableBeside } from './tableChoice';
 
 const TUNE_FLAGS = flagGroup({
@@ -217,8 +217,12 @@ export const command = defineCommand(
         if (!existsSync(join(model, 'model.json'))) continue;
         const { name, flags: runFlags } = run.configuration;
         const keepSeen = runFlags['keep-seen'] === true;
-        // Runs trained before train chose a repeat bias: chosen now, and their tables again.
-        const unbiased = keepSeen && !(await readModelJson(model)).training.repeatChoice;
+        // Runs whose repeat bias is missing or was chosen by an older rule (before train chose
+        // one, or before it went by age): chosen now, and their tables again.
+        const { repeatChoice } = (await readModelJson(model)).training as {
+          repeatChoice?: { rule?: unknown };
+        };
+        const unbiased = keepSeen && repeatChoice?.rule !== REPEAT_RULE;
         if ((await outcomeOf(run)).tables && !unbiased) continue;
         if (unbiased) {
           console.error(`${name}, seed ${run.seed}: ${await repeatBeside(model, data.dataset)}`);
