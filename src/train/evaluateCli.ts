@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { fitBaselines } from '../eval/baselines';
 import { evaluateScorer, formatMetricsTable } from '../eval/evaluate';
 import type { EvaluationResult } from '../eval/metrics';
+import { biasedBaselines } from './biasedBaselines';
 import { checkVocabulary } from './checkVocabulary';
 import {
   DATA_FLAGS,
@@ -61,6 +62,8 @@ export const command = defineCommand(
         ? [{ name: `${name}, without its repeat bias`, scorer: modelScorer(unbiased) }]
         : []),
       ...fitBaselines(dataset.train, dataset.numItems, dataset.separator),
+      // A biased network is also set beside baselines biased by the same rule.
+      ...(unbiased ? await biasedBaselines(dataset, model.config.maxLength) : []),
     ];
     const results: Record<string, { name: string; result: EvaluationResult }[]> = {};
     for (const split of ['validation', 'test'] as const) {

@@ -8,10 +8,10 @@
  */
 import { join } from 'node:path';
 import type { Dataset, EvalCase } from '../data/dataset';
-import { evaluateSplits } from '../eval/evaluate';
+import { evaluateSplits, type BatchScorer } from '../eval/evaluate';
 import { ndcg } from '../eval/metrics';
 import { REPEAT_BIAS_BY, REPEAT_BUCKETS, type RepeatBiasBy } from '../model/config';
-import type { CpRec } from '../model/cprec';
+import { CpRec } from '../model/cprec';
 import { before } from '../model/ranking';
 import { repeatBucket } from '../model/repeatBias';
 import { readModelFiles, writeFileAtomic } from './modelFiles';
@@ -64,24 +64,34 @@ export function meanNdcg(
   return cases.reduce((sum, c) => sum + caseNdcg(c, bias, by), 0) / cases.length;
 }
 
+/** Log-scores of histories (see evaluate.ts) and the window, as many last ids, a bias reads. */
+export interface WindowScorer {
+  scorer: BatchScorer;
+  maxLength: number;
+}
+
 /**
- * Each case's entries from one scoring of its history by `network` (which must have no repeat
- * bias), nothing excluded but padding and the session separator, as repeat data is ranked. A
- * case without ages has every item in the first age bucket, as the runtime ranks without times.
+ * Each case's entries from one scoring of its history by a network (which must have no repeat
+ * bias) or a WindowScorer, nothing excluded but padding and the session separator, as repeat data
+ * is ranked. A case without ages has every item in the first age bucket, as the runtime ranks
+ * without times.
  */
 export async function repeatCases(
-  network: CpRec,
+  source: CpRec | WindowScorer,
   cases: readonly EvalCase[],
   separator: number,
   onCases?: (done: number) => void,
 ): Promise<RepeatCase[]> {
-  if (network.config.repeatBias.length > 0) {
+  if (source instanceof CpRec && source.config.repeatBias.length > 0) {
     throw new RangeError(
-      `repeatCases: the network already has repeatBias = [${network.config.repeatBias}]`,
+      `repeatCases: the network already has repeatBias = [${source.config.repeatBias}]`,
     );
   }
-  const { batchSize, scoreBatch } = modelScorer(network);
-  const { maxLength } = network.config;
+  const { scorer, maxLength } =
+    source instanceof CpRec
+      ? { scorer: modelScorer(source), maxLength: source.config.maxLength }
+      : source;
+  const { batchSize, scoreBatch } = scorer;
   const out: RepeatCase[] = [];
   for (let from = 0; from < cases.length; from += batchSize) {
     const batch = cases.slice(from, from + batchSize);
@@ -142,7 +152,7 @@ export function chooseRepeatBias(validation: readonly RepeatCase[], by: RepeatBi
 }
 
 /** The parts of a dataset that choosing reads. */
-type Split = Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>;
+export type Split = Pick<Dataset, 'numItems' | 'validation' | 'test' | 'separator'>;
 
 /** What `training.repeatChoice` records. */
 export interface RepeatChoice {

@@ -199,6 +199,11 @@ describe('npm run train / evaluate', () => {
           }
         : undefined,
     );
+    // ... and the baselines with the repeat bias the same rule chooses for each.
+    const biasedRows = Object.keys(results.validation).filter((name) =>
+      name.includes(' with a repeat bias '),
+    );
+    expect(biasedRows).toHaveLength(choice.bias.length > 0 ? 3 : 0);
     expect(row(results.validation, 'with its item table')).toEqual(
       hasTable
         ? { cases: expect.any(Number), metrics: tableChoice.shipped?.validation }
