@@ -7,6 +7,7 @@ import { recordedKeepSeen } from '../model/modelFormat';
 import type { BackendName, BackendReport } from './backends';
 import type { CatalogError } from './catalogError';
 import type { ModelFiles } from './modelLoader';
+import { clickAges } from './clickAges';
 import { RecommenderDisposedError } from './recommenderDisposedError';
 
 /** A catalog id; numbers are read as their decimal text, so 356 and '356' are the same item. */
@@ -137,26 +138,6 @@ export interface Ranker {
 
 const now = () => globalThis.performance?.now() ?? Date.now();
 
-/** Seconds from each history item's time to the moment of ranking; null without times. */
-function agesOf(history: readonly ItemId[], { times, now }: RankOptions): number[] | null {
-  if (now !== undefined && !Number.isFinite(now)) {
-    throw new TypeError(`recommend: now must be a time in ms since the epoch, got ${now}`);
-  }
-  if (times === undefined) return null;
-  if (!Array.isArray(times) || times.length !== history.length) {
-    throw new TypeError(
-      `recommend: times must hold one time per history item (${history.length}), got ${Array.isArray(times) ? times.length : typeof times}`,
-    );
-  }
-  const at = now ?? Date.now();
-  return times.map((t, i) => {
-    if (!Number.isFinite(t)) {
-      throw new TypeError(`recommend: times[${i}] must be a time in ms since the epoch, got ${t}`);
-    }
-    return (at - t) / 1000;
-  });
-}
-
 /**
  * Maps catalog ids to model ids and back (model.json `items`), and ranks. Runs wherever the model
  * lives.
@@ -235,7 +216,7 @@ export class LocalRecommender implements Ranker {
       throw new RangeError(`recommend: k must be an integer >= 1, got ${k}`);
     if (!Array.isArray(history))
       throw new TypeError(`recommend: history must be an array of item ids, got ${typeof history}`);
-    const ages = agesOf(history, options);
+    const ages = clickAges(history, options);
     const known: number[] = [];
     const knownAges: number[] = [];
     history.forEach((id, i) => {
