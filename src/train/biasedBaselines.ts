@@ -8,7 +8,13 @@ import { fitBaselines, type BaselineScorer } from '../eval/baselines';
 import type { BatchScorer } from '../eval/evaluate';
 import type { Dataset } from '../data/dataset';
 import { windowBiases, type RepeatBias } from '../model/repeatBias';
-import { chooseRepeatKind, repeatCases, type RepeatChoice, type Split } from './repeatChoice';
+import {
+  chooseRepeatKind,
+  hasAges,
+  repeatCases,
+  type RepeatChoice,
+  type Split,
+} from './repeatChoice';
 
 const BATCH = 64;
 
@@ -43,7 +49,7 @@ export async function biasedBaselines(
   dataset: Split & Pick<Dataset, 'train'>,
   maxLength: number,
 ): Promise<{ name: string; scorer: BatchScorer; choice: Pick<RepeatChoice, 'by' | 'bias'> }[]> {
-  const timed = [...dataset.validation, ...dataset.test].every((c) => c.ages);
+  const timed = hasAges(dataset);
   const out = [];
   for (const { name, scorer } of fitBaselines(dataset.train, dataset.numItems, dataset.separator)) {
     const unbiased = biasedScorer(scorer, { repeatBias: [], repeatBiasBy: 'distance' }, maxLength);

@@ -184,6 +184,10 @@ export function chooseRepeatKind(
   return { ...(best.bias.length ? best : { by: 'distance', bias: [] }), tried };
 }
 
+/** Whether every case of the split carries ages, so that a bias by age can be measured. */
+export const hasAges = (dataset: Split): boolean =>
+  [...dataset.validation, ...dataset.test].every((c) => c.ages);
+
 const NONE: readonly number[] = Object.freeze(new Array<number>(REPEAT_BUCKETS).fill(0));
 /** A chosen bias as it applies: none is all zeros. */
 const withNone = (bias: readonly number[]) => (bias.length ? bias : NONE);
@@ -199,8 +203,7 @@ export async function chooseRepeat(
   const counted = (n: number) => onProgress?.((done += n), total);
   const validation = await repeatCases(network, dataset.validation, dataset.separator, counted);
   const test = await repeatCases(network, dataset.test, dataset.separator, counted);
-  const timed = [...dataset.validation, ...dataset.test].every((c) => c.ages);
-  const { by, bias, tried } = chooseRepeatKind(validation, timed);
+  const { by, bias, tried } = chooseRepeatKind(validation, hasAges(dataset));
   return {
     rule: REPEAT_RULE,
     bias,
