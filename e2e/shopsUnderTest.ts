@@ -24,16 +24,22 @@ export interface ShopUnderTest {
 /**
  * The model ids the runtime ranks first after `ids`, as the model ranks them with its item table
  * mixed in (if it has one): the `exclude`d items left out of the ranking and of the table's votes.
+ * `ages`: seconds since each click, for a repeat bias by age (default: all just now).
  */
 export async function runtimeTopK(
   { model, itemTable }: { model: CpRec; itemTable?: ItemTable },
   ids: readonly number[],
   k: number,
   exclude: readonly number[],
+  ages?: readonly number[],
 ): Promise<number[]> {
   await useBackend('cpu');
   const table = itemTable && tableMixture(itemTable, ids, new Set(exclude));
-  const best = await model.topK(ids, k, { exclude: [...exclude], ...(table ? { table } : {}) });
+  const best = await model.topK(ids, k, {
+    exclude: [...exclude],
+    ...(table ? { table } : {}),
+    ...(ages ? { ages } : {}),
+  });
   return [...best.ids];
 }
 

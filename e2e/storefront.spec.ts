@@ -1,12 +1,13 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { HISTORY_DB_NAME } from '../src/runtime/settings';
+import { HISTORY_DB_NAME, historyDbName } from '../src/runtime/settings';
 import { GIFT_SHOP_MODEL, giftShop, serveGiftShop } from './giftShop';
 import { editCatalogShard, MOVIE_MODEL, movieCatalog, movieModelJson } from './catalogShards';
 import { hangIndexedDb } from './hangingIndexedDb';
 import { readModelFiles } from '../src/train/modelFiles';
 import { useBackend } from '../src/testing/backends';
 import { GIFT_SHOP, MOVIE_SHOP, runtimeTopK, SHOPS_UNDER_TEST } from './shopsUnderTest';
+import { addStoredClicks } from './storedClicks';
 
 // The storefront (index.html + app/) over the shipped movie model and, through the shop switch, a
 // gift shop generated for the tests (giftShop.ts). Each test has a fresh browser context: empty
@@ -216,37 +217,48 @@ test('the shipped gift shop ranks what the Online Retail model ranks, repeats in
   const shop = await readModelFiles(dir);
   const { model, modelJson } = shop;
   // As the runtime ranks, with the shipped item table.
-  const ranked = async (ids: number[], exclude: number[]) =>
-    (await runtimeTopK(shop, ids, 12, exclude)).map((id) => modelJson.items[id]);
+  const ranked = async (ids: number[], exclude: number[], ages?: number[]) =>
+    (await runtimeTopK(shop, ids, 12, exclude, ages)).map((id) => modelJson.items[id]);
   const index = JSON.parse(await readFile('public/models/index.json', 'utf8')) as {
     shops: { name: string; model: string }[];
   };
   expect(index.shops.find((shop) => shop.name === 'gifts')?.model).toBe('online-retail/');
+  // Its repeat bias goes by the clicks' ages, which the storefront takes from the history store.
+  expect(model.config.repeatBiasBy).toBe('age');
+  const DAY = 86_400;
   try {
-    // Five of its best sellers, clicked in turn: a basket's start.
+    // Five of its best sellers bought 40 days ago, on an earlier visit; today the shopper opens
+    // the first one again.
     const basket = [1, 3, 4, 5, 2];
     const clicked = basket.map((id) => modelJson.items[id]);
-    const [first, second] = [modelJson.items[1], modelJson.items[2]];
+    const first = modelJson.items[1];
+    await page.goto('/?shop=gifts');
+    await expect(page.getByTestId('history-empty')).toBeVisible();
+    const monthAgo = Date.now() - 40 * DAY * 1000;
+    await addStoredClicks(
+      page,
+      historyDbName('gifts'),
+      clicked.map((itemId) => ({ itemId, at: monthAgo })),
+    );
+    await page.reload();
+    await expect.poll(() => historyIds(page)).toHaveLength(clicked.length);
     await page.goto(`/?shop=gifts#/item/${first}`);
     await expect(page.getByTestId('item-page')).toHaveAttribute('data-item-id', first);
     await expect(page.getByTestId('item-price')).toHaveText(/^£\d+\.\d\d$/);
-    for (const id of clicked.slice(1)) {
-      await page.goto(`/?shop=gifts#/item/${id}`);
-      await expect(page.getByTestId('item-page')).toHaveAttribute('data-item-id', id);
-    }
-    const shown = await recommendedFor(page, clicked);
-    // A model trained on repeat purchases ranks the basket's own items too, as it was evaluated
-    // (its repeat bias lowers the last few, so the basket is more than two).
-    expect(shown).toEqual(await ranked(basket, []));
-    expect(shown.some((id) => clicked.includes(id))).toBe(true);
+    const shown = await recommendedFor(page, [...clicked, first]);
+    // A model trained on repeat purchases ranks the history's own items too, as it was
+    // evaluated: last month's again, the item opened a moment ago lowered.
+    const ages = [...basket.map(() => 40 * DAY), 0];
+    expect(shown).toEqual(await ranked([...basket, 1], [], ages));
+    expect(shown.filter((id) => clicked.includes(id)).length).toBeGreaterThan(2);
     // "More like this" never offers the item on show.
     const similar = await recommendedFor(
       page,
-      [second],
+      [first],
       page.getByTestId('more-like-this'),
       'similar',
     );
-    expect(similar).toEqual(await ranked([2], [2]));
+    expect(similar).toEqual(await ranked([1], [1]));
   } finally {
     model.dispose();
   }
