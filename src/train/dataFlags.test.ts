@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATA_FLAGS, loadData, recordedDataFlags, splitOptions } from './dataFlags';
+import { DATA_FLAGS, describeData, loadData, recordedDataFlags, splitOptions } from './dataFlags';
 import { SESSION_SEPARATOR } from '../data/sessionSeparators';
 import { parseFlags } from './flags';
 
@@ -93,6 +93,26 @@ describe('loadData', () => {
     // Without the flag, model.json's record is what it was before the flag existed.
     const before = JSON.parse(JSON.stringify(splitOptions(parseFlags(argv, { DATA_FLAGS }))));
     expect(before).not.toHaveProperty('session-gap');
+  });
+
+  it('notes timestamps that look like milliseconds, which a repeat bias by age misreads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ms-times-'));
+    try {
+      const write = (scale: number) => {
+        const path = join(dir, `times-${scale}.csv`);
+        const rows = ['user_id,item_id,timestamp'];
+        for (let u = 0; u < 3; u++) {
+          for (let j = 0; j < 4; j++)
+            rows.push(`u${u},i${(u + j) % 3},${(1.3e9 + j * 60) * scale}`);
+        }
+        writeFileSync(path, `${rows.join('\n')}\n`);
+        return describeData(loadData(parseFlags(['--data', path], { DATA_FLAGS })));
+      };
+      expect(write(1000)).toMatch(/looks like milliseconds; a repeat bias by age reads seconds/);
+      expect(write(1)).not.toMatch(/milliseconds/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names the filters when they leave fewer than 2 items', () => {

@@ -188,9 +188,19 @@ export function loadData(flags: DataFlagValues): LoadedData {
   };
 }
 
+/**
+ * Timestamps beyond this read as seconds lie after the year 5000: they are milliseconds. A repeat
+ * bias by age reads seconds (src/model/config.ts, REPEAT_AGES).
+ */
+const LATEST_SECONDS = 1e11;
+
 /** A few lines on what was loaded and what was dropped, so nothing disappears silently. */
 export function describeData({ dataset, catalog }: LoadedData): string {
   const s = dataset.summary;
+  const latest = dataset.trainTimes.reduce(
+    (m, t) => (t.length ? Math.max(m, t[t.length - 1]) : m),
+    0,
+  );
   const dropped = Object.entries(s.load.dropped)
     .filter(([, n]) => n > 0)
     .map(([why, n]) => `${n} ${why}`);
@@ -204,5 +214,10 @@ export function describeData({ dataset, catalog }: LoadedData): string {
       `${s.items} items, ${s.events} events (${s.trainingEvents} training, ${s.repeatEvents} repeats)` +
       (s.separators ? `, ${s.separators} session separators` : ''),
     catalog ? `catalog: ${catalog.size} items` : 'catalog: none',
+    ...(latest > LATEST_SECONDS
+      ? [
+          `note: the latest timestamp, ${latest}, looks like milliseconds; a repeat bias by age reads seconds, so divide --time-col by 1000`,
+        ]
+      : []),
   ].join('\n');
 }
