@@ -3,52 +3,22 @@ import { AdaptiveEmbedding } from './adaptiveEmbedding';
 import { AdaptiveSoftmax } from './adaptiveSoftmax';
 import { createConfig, itemBlocks, type CpRecConfig, type ItemBlock } from './config';
 import { CopyHead } from './copyHead';
-import { convLayerSize, createConvLayer, dilatedBlock, type ConvLayer } from './dilatedBlock';
+import { createConvLayer, dilatedBlock, type ConvLayer } from './dilatedBlock';
 import { gatherRows } from './gatherRows';
 import { Parameters } from './parameters';
+import { ageWindows, historyWindows } from './historyWindows';
 import { biasedLogProbs, biasedRanking, windowBiases } from './repeatBias';
 import { seenBefore } from './seenBefore';
-import { mixedRanking, type Ranking, type SparseMixture } from './sparseMixture';
+import { mixedRanking, type Ranking } from './sparseMixture';
+import type { RankHiddenOptions, RankOptions } from './rankOptions';
 import { treeTopK, type TreeTopK } from './treeTopK';
 import { checkTraining, type TrainingOptions } from './trainingOptions';
 
 export type { TrainingOptions } from './trainingOptions';
-import { distinctLayerCount, layerSlots } from './sharing';
+import { layerSlots } from './sharing';
 
-/** Which model ids a ranking may return. */
-export interface RankOptions {
-  exclude?: Iterable<number>;
-  /** Only these ids, when given. */
-  include?: Iterable<number>;
-  /** A sparse distribution mixed into the network's (e.g. an item table's, see itemTable.ts). */
-  table?: SparseMixture;
-  /**
-   * Seconds since each history id was clicked, by index (a repeat bias by age reads them);
-   * without them every click counts as just now.
-   */
-  ages?: readonly number[];
-}
-
-/** rankHidden's options: what it may return, and the window the hidden state was computed over. */
-export interface RankHiddenOptions extends RankOptions {
-  /**
-   * The model ids the hidden state read (the history's last maxLength); a copy head and a repeat
-   * bias need them. `ages`, if given, are this window's.
-   */
-  window?: readonly number[];
-}
-
-/** Trainable scalars of a config, computed from the config alone. */
-export function countParameters(config: CpRecConfig): number {
-  const blocks = itemBlocks(config);
-  return (
-    AdaptiveEmbedding.parameterCount(blocks, config.d) +
-    distinctLayerCount(config.numBlocks, config.sharing) *
-      convLayerSize(config.kernelSize, config.d) +
-    AdaptiveSoftmax.parameterCount(blocks, config.d, config.tieWeights) +
-    (config.copyHead ? CopyHead.parameterCount(config.d, config.maxLength) : 0)
-  );
-}
+export type { RankHiddenOptions, RankOptions } from './rankOptions';
+export { countParameters } from './parameterCount';
 
 /**
  * The CpRec network: adaptive embedding -> residual blocks of dilated causal convolutions (with
@@ -215,7 +185,7 @@ export class CpRec {
    */
   logProbs(histories: ArrayLike<number>[], ages?: readonly ArrayLike<number>[]): tf.Tensor2D {
     const ids = this.windows(histories);
-    const windowAges = ages && this.windowAges(histories, ages);
+    const windowAges = ages && ageWindows(histories, ages, this.config.maxLength);
     return tf.tidy(() => {
       const windows = this.windowTensor(ids, histories.length);
       const last = this.lastOf(this.hidden(windows)); // [B, d]
@@ -242,45 +212,9 @@ export class CpRec {
     return this.softmax.logProbs(h);
   }
 
-  /** Each history's last maxLength ids, left-padded to maxLength: [B * maxLength] row-major. */
+  /** See historyWindows. */
   private windows(histories: ArrayLike<number>[]): Int32Array {
-    const { maxLength, numItems } = this.config;
-    const ids = new Int32Array(histories.length * maxLength);
-    histories.forEach((history, row) => {
-      const kept = Math.min(history.length, maxLength);
-      for (let i = 0; i < kept; i++) {
-        const id = history[history.length - kept + i];
-        if (!(Number.isInteger(id) && id >= 0 && id <= numItems)) {
-          throw new RangeError(`history ${row} holds id ${id}, outside 0..${numItems}`);
-        }
-        ids[(row + 1) * maxLength - kept + i] = id;
-      }
-    });
-    return ids;
-  }
-
-  /** Ages aligned with `windows(histories)`; padding ages are 0 (padding takes no bias). */
-  private windowAges(
-    histories: ArrayLike<number>[],
-    ages: readonly ArrayLike<number>[],
-  ): Float64Array {
-    const { maxLength } = this.config;
-    if (ages.length !== histories.length) {
-      throw new RangeError(`${histories.length} histories but ${ages.length} age arrays`);
-    }
-    const out = new Float64Array(histories.length * maxLength);
-    histories.forEach((history, row) => {
-      if (ages[row].length !== history.length) {
-        throw new RangeError(
-          `history ${row} holds ${history.length} ids but ${ages[row].length} ages`,
-        );
-      }
-      const kept = Math.min(history.length, maxLength);
-      for (let i = 0; i < kept; i++) {
-        out[(row + 1) * maxLength - kept + i] = ages[row][history.length - kept + i];
-      }
-    });
-    return out;
+    return historyWindows(histories, this.config.maxLength, this.config.numItems);
   }
 
   private windowTensor(ids: Int32Array, rows: number): tf.Tensor2D {

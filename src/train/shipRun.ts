@@ -4,11 +4,13 @@
  * so that `quantize --to auto` measures the encodings as they ship, then re-encoded into the ship
  * folder, with how it was chosen in model.json's `training.selection`.
  */
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset';
 import type { ItemKnnTable } from '../eval/baselines';
 import { readModelJson, writeFileAtomic } from './modelFiles';
+import type { SweepRow } from './sweep';
 import { runChild } from './sweepRun';
 import { ITEM_TABLE_FILE, shipTable, type TableRow } from './tableChoice';
 
@@ -62,4 +64,51 @@ export async function shipRun(o: ShipOptions): Promise<void> {
   // A table an earlier model left there, once no model.json names it.
   if (!shipped.itemTable) await rm(join(o.ship, ITEM_TABLE_FILE), { force: true });
   console.error(`shipped to ${o.ship} (log: ${log}; encodings: ${o.weightsReport})`);
+}
+
+/**
+ * `tune --ship`: the chosen configuration's best run (`best`, its folder and seed) shipped, with
+ * the selection recorded; an error that says why when nothing can ship.
+ */
+export async function shipChosen(
+  ship: string,
+  best: { dir: string; seed: number } | null | undefined,
+  o: Omit<ShipOptions, 'runDir' | 'ship' | 'keepSeen'> & {
+    chosen: Pick<SweepRow, 'configuration' | 'flags'> | null;
+    ledgerPath: string;
+    maxParameters: number | undefined;
+    asShipped?: boolean;
+    /** The sweep's rows, as `training.selection.configurations` records them. */
+    configurations: unknown[];
+  },
+): Promise<void> {
+  const { chosen, ledgerPath, maxParameters, asShipped, configurations, ...options } = o;
+  if (!chosen || !best) {
+    const why =
+      maxParameters === undefined
+        ? 'no configuration is chosen yet'
+        : `no configuration with every seed finished has at most ${maxParameters.toLocaleString('en')} parameters`;
+    throw new Error(`--ship ${ship}: ${why}, so nothing ships`);
+  }
+  if (!existsSync(join(best.dir, 'model', 'model.json'))) {
+    throw new Error(
+      `--ship ${ship}: ${chosen.configuration}, seed ${best.seed} is recorded in ${ledgerPath}, ` +
+        `but its weights are not in ${join(best.dir, 'model')}: remove its entry from the ledger and run the sweep again to retrain it`,
+    );
+  }
+  console.error(
+    `shipping ${chosen.configuration}, seed ${best.seed} (the best of its seeds on validation${asShipped ? ' with its item table' : ''}) to ${ship}`,
+  );
+  await shipRun({
+    ...options,
+    runDir: best.dir,
+    ship,
+    keepSeen: chosen.flags['keep-seen'] === true,
+    selection: {
+      ...options.selection,
+      configuration: chosen.configuration,
+      seed: best.seed,
+      configurations,
+    },
+  });
 }

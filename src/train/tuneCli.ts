@@ -7,11 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { defineCommand } from './cli';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
-import { flagGroup, toArgv, UsageError } from './flags';
+import { toArgv, UsageError } from './flags';
 import { checkpointHolder } from './checkpointLock';
 import { writeSection } from './reportSection';
 import {
@@ -31,63 +30,10 @@ import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './swe
 import { FinishedRuns, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
 import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
-import { shipRun } from './shipRun';
-import { readModelJson } from './modelFiles';
-import { REPEAT_RULE, repeatBeside } from './repeatChoice';
-import { tableBeside } from './tableChoice';
+import { shipChosen } from './shipRun';
+import { TUNE_FLAGS } from './tuneFlags';
+import { runAsShipped } from './runAsShipped';
 
-const TUNE_FLAGS = flagGroup({
-  grid: { type: 'string', required: true, help: 'grid file (JSON; see src/train/grids/)' },
-  seeds: { type: 'number', default: 3, help: 'seeds per configuration: 1, 2, ... n' },
-  runs: {
-    type: 'string',
-    default: 'runs/tune',
-    help: 'folder of the runs: <runs>/<grid name>/<configuration>/seed-<n>/',
-  },
-  jobs: {
-    type: 'number',
-    default: availableParallelism(),
-    help: 'training processes at once (default: the cores)',
-  },
-  report: {
-    type: 'string',
-    default: 'docs/tuning.md',
-    help: 'Markdown file whose section for this grid is (re)written; the rest is kept',
-  },
-  ship: {
-    type: 'string',
-    help: "when a configuration is chosen: its best seed on validation, weights chosen by `cprec quantize --to auto`, into this folder (e.g. public/models/<name>); the encodings' table goes into weights.md beside --report",
-  },
-  screen: {
-    type: 'number',
-    default: 0,
-    help: 'train every configuration with seed 1 first, then only this many (the best on validation) with the other seeds (0 = all)',
-  },
-  'max-parameters': {
-    type: 'number',
-    help: 'choose only among configurations with at most this many parameters, for a byte budget (shipped weights take about half a byte a parameter in int4, one in int8); larger ones are reported, not chosen',
-  },
-  ledger: {
-    type: 'string',
-    help: "JSON record of the finished runs' figures and settings, kept in the repository so that a sweep whose run folders are lost still counts them (default: runs/<grid name>.json beside --report)",
-  },
-  only: {
-    type: 'string',
-    help: 'comma-separated configurations to train (the others are reported as they stand; default: all)',
-  },
-  'report-only': {
-    type: 'boolean',
-    help: 'train nothing: write the report from the runs finished so far',
-  },
-  chart: {
-    type: 'boolean',
-    help: "also draw each configuration's NDCG@10 against its weight bytes, as <report>-<grid name>.svg, linked from the section",
-  },
-  tables: {
-    type: 'boolean',
-    help: "choose as the models would ship: each configuration's networks with item tables (the kNN's best pairs mixed into their rankings, src/train/tableChoice.ts; measured here for runs without them), compared with the table the table rule chooses for each (the fewest bytes, weights and table together, within 1% of the best mean validation NDCG@10); the chosen configuration's tables are reported under the section, and --ship ships its table",
-  },
-});
 const GROUPS = { Data: DATA_FLAGS, Tune: TUNE_FLAGS };
 
 export const command = defineCommand(
@@ -216,19 +162,15 @@ export const command = defineCommand(
         const model = join(run.dir, 'model');
         if (!existsSync(join(model, 'model.json'))) continue;
         const { name, flags: runFlags } = run.configuration;
-        const keepSeen = runFlags['keep-seen'] === true;
-        // Runs whose repeat bias is missing or was chosen by an older rule (before train chose
-        // one, or before it went by age): chosen now, and their tables again.
-        const { repeatChoice } = (await readModelJson(model)).training as {
-          repeatChoice?: { rule?: unknown };
-        };
-        const unbiased = keepSeen && repeatChoice?.rule !== REPEAT_RULE;
-        if ((await outcomeOf(run)).tables && !unbiased) continue;
-        if (unbiased) {
-          console.error(`${name}, seed ${run.seed}: ${await repeatBeside(model, data.dataset)}`);
-        }
-        const line = await tableBeside(model, name, data.dataset, keepSeen, fullKnn());
-        console.error(`${name}, seed ${run.seed}: ${line}`);
+        const lines = await runAsShipped(
+          model,
+          name,
+          data.dataset,
+          { keepSeen: runFlags['keep-seen'] === true, hasTables: !!(await outcomeOf(run)).tables },
+          fullKnn,
+        );
+        if (lines.length === 0) continue;
+        for (const line of lines) console.error(`${name}, seed ${run.seed}: ${line}`);
         finishedRuns.forget(run);
         await finishedRuns.record(await outcomeOf(run));
       }
@@ -309,44 +251,27 @@ export const command = defineCommand(
     );
     if (failures.length) throw new Error(`${failures.length} runs failed:\n${failures.join('\n')}`);
     if (flags.ship !== undefined) {
-      if (!chosen || !bestDir) {
-        const why =
-          maxParameters === undefined
-            ? 'no configuration is chosen yet'
-            : `no configuration with every seed finished has at most ${maxParameters.toLocaleString('en')} parameters`;
-        throw new Error(`--ship ${flags.ship}: ${why}, so nothing ships`);
-      }
-      if (!existsSync(join(bestDir, 'model', 'model.json'))) {
-        throw new Error(
-          `--ship ${flags.ship}: ${chosen.configuration}, seed ${best.seed} is recorded in ${ledgerPath}, ` +
-            `but its weights are not in ${join(bestDir, 'model')}: remove its entry from the ledger and run the sweep again to retrain it`,
-        );
-      }
-      console.error(
-        `shipping ${chosen.configuration}, seed ${best.seed} (the best of its seeds on validation${asShipped ? ' with its item table' : ''}) to ${flags.ship}`,
-      );
-      await shipRun({
-        runDir: bestDir,
-        ship: flags.ship,
+      await shipChosen(flags.ship, best, {
+        chosen,
+        ledgerPath,
+        maxParameters,
+        asShipped,
         // The encodings' table, beside the sweep's report (docs/weights.md beside docs/tuning.md).
         weightsReport: join(dirname(flags.report), 'weights.md'),
         dataArgv,
         table: tables ? { ...tables, full: fullKnn() } : null,
         dataset: data.dataset,
-        keepSeen: chosen.flags['keep-seen'] === true,
         selection: {
           rule: choiceRule(maxParameters, asShipped),
           ...(screening ? { screening: screenRule(flags.screen, maxParameters, asShipped) } : {}),
           grid: grid.name,
-          configuration: chosen.configuration,
-          seed: best.seed,
-          configurations: rows.map(({ configuration, seeds, validation, test }) => ({
-            configuration,
-            seeds,
-            validation,
-            test,
-          })),
         },
+        configurations: rows.map(({ configuration, seeds, validation, test }) => ({
+          configuration,
+          seeds,
+          validation,
+          test,
+        })),
       });
     }
   },
