@@ -93,10 +93,21 @@ describe('loadInteractions', () => {
     expect(summary.kept).toBe(1);
   });
 
+  it('reads timestamps as seconds: numbers in their unit, ISO 8601 date-times as they are', () => {
+    const path = csvFile(
+      'user_id,item_id,timestamp\nu,a,1323435000500\nu,b,2011-12-09 12:50:01\nu,c,2011-12-09T13:50:02+01:00\n',
+    );
+    const seconds = Date.parse('2011-12-09T12:50:00Z') / 1000;
+    expect(loadInteractions(path, { timeUnit: 'ms' }).interactions.map((e) => e.timestamp)).toEqual(
+      [seconds + 0.5, seconds + 1, seconds + 2],
+    );
+    expect(loadInteractions(path).interactions[0].timestamp).toBe(1323435000500);
+  });
+
   it('names file, line and column of a non-numeric timestamp', () => {
     const path = csvFile('user_id,item_id,timestamp\nu,a,1\nu,"b,c",soon\n');
     expect(() => loadInteractions(path)).toThrow(
-      `${path}:3:9: timestamp "timestamp" is not a finite number: "soon"`,
+      `${path}:3:9: timestamp "timestamp" is not a finite number or an ISO 8601 date-time: "soon"`,
     );
     const blank = csvFile('user_id,item_id,timestamp\nu,a, \n');
     expect(() => loadInteractions(blank)).toThrow(`${blank}:2:5: timestamp`);

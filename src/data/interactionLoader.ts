@@ -5,11 +5,12 @@
 import type { CsvRow } from './csv';
 import { checkFieldCount, columnIndex, isBlankRow, openCsvTable, type CsvTable } from './csvTable';
 import { DataError } from './dataError';
+import { timestampSeconds, type TimeUnit } from './timestamps';
 
 export interface Interaction {
   user: string;
   item: string;
-  /** Any finite number; only its order matters (MovieLens and Online Retail: Unix seconds). */
+  /** Seconds (Unix seconds for MovieLens and Online Retail); their order sorts a user's events. */
   timestamp: number;
 }
 
@@ -26,6 +27,8 @@ export interface InteractionLoadOptions {
   where?: readonly string[];
   /** The item id must match this pattern, e.g. `^\d{5}[A-Za-z]?$` (Online Retail product codes). */
   itemPattern?: RegExp | string;
+  /** Unit of numeric timestamps, read as seconds (default 's'); ISO 8601 date-times need none. */
+  timeUnit?: TimeUnit;
 }
 
 export interface InteractionLoadSummary {
@@ -102,7 +105,8 @@ function parseCondition(table: CsvTable, text: string): Condition {
  * Reads `source`: a path, or a table its caller already opened to read the header (so the file is
  * read once). Errors (DataError, naming file:line:column where there is one): an empty file or
  * a header with no data rows, a missing column, a row whose field count differs from the header,
- * a timestamp or filtered value that is not a finite number, a bad `where` condition.
+ * a timestamp that is neither a finite number nor an ISO 8601 date-time, a filtered value that is
+ * not a finite number, a bad `where` condition.
  */
 export function loadInteractions(
   source: string | CsvTable,
@@ -127,13 +131,20 @@ export function loadInteractions(
   const drop = (reason: string) => {
     summary.dropped[reason] = (summary.dropped[reason] ?? 0) + 1;
   };
-  const numberAt = (row: CsvRow, index: number, what: string): number => {
+  const timeUnit = options.timeUnit ?? 's';
+  const valueAt = (
+    row: CsvRow,
+    index: number,
+    what: string,
+    parse: (text: string) => number,
+    expected: string,
+  ): number => {
     const text = row.fields[index];
-    const value = parseNumber(text);
+    const value = parse(text);
     if (!Number.isFinite(value)) {
       throw new DataError(
         path,
-        `${what} ${JSON.stringify(header[index])} is not a finite number: ${JSON.stringify(text)}`,
+        `${what} ${JSON.stringify(header[index])} is not ${expected}: ${JSON.stringify(text)}`,
         row.fieldLines[index],
         row.fieldColumns[index],
       );
@@ -149,11 +160,18 @@ export function loadInteractions(
     }
     checkFieldCount(table, row);
     const { fields } = row;
-    const timestamp = numberAt(row, timeAt, 'timestamp');
+    const timestamp = valueAt(
+      row,
+      timeAt,
+      'timestamp',
+      (text) => timestampSeconds(text, timeUnit),
+      'a finite number or an ISO 8601 date-time',
+    );
     // Every filtered value is checked, so a malformed row fails even when an earlier test drops it.
     let failed: Condition | undefined;
     for (const c of conditions) {
-      if (!c.test(numberAt(row, c.column, 'where column'))) failed ??= c;
+      const value = valueAt(row, c.column, 'where column', parseNumber, 'a finite number');
+      if (!c.test(value)) failed ??= c;
     }
     const user = fields[userAt];
     const item = fields[itemAt];

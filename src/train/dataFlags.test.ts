@@ -27,6 +27,7 @@ describe('recordedDataFlags', () => {
   it.each([
     [{ 'min-item-events': '5' }, /min-item-events = "5"/],
     [{ format: 'excel' }, /format = "excel"/],
+    [{ 'time-unit': 'h' }, /time-unit = "h"/],
     [{ where: 'quantity>0' }, /where = "quantity>0"/],
     [{ colour: 'red' }, /colour/],
   ])('rejects a recorded %j, naming it', (data, message) => {
@@ -95,10 +96,10 @@ describe('loadData', () => {
     expect(before).not.toHaveProperty('session-gap');
   });
 
-  it('notes timestamps that look like milliseconds, which a repeat bias by age misreads', () => {
+  it('notes timestamps that look like milliseconds, and reads them as seconds with --time-unit ms', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ms-times-'));
     try {
-      const write = (scale: number) => {
+      const write = (scale: number, ...argv: string[]) => {
         const path = join(dir, `times-${scale}.csv`);
         const rows = ['user_id,item_id,timestamp'];
         for (let u = 0; u < 3; u++) {
@@ -106,10 +107,18 @@ describe('loadData', () => {
             rows.push(`u${u},i${(u + j) % 3},${(1.3e9 + j * 60) * scale}`);
         }
         writeFileSync(path, `${rows.join('\n')}\n`);
-        return describeData(loadData(parseFlags(['--data', path], { DATA_FLAGS })));
+        return loadData(parseFlags(['--data', path, ...argv], { DATA_FLAGS }));
       };
-      expect(write(1000)).toMatch(/looks like milliseconds; a repeat bias by age reads seconds/);
-      expect(write(1)).not.toMatch(/milliseconds/);
+      expect(describeData(write(1000))).toMatch(
+        /1300000060000 s, lies after the year 5000: .* say --time-unit ms/,
+      );
+      expect(describeData(write(1))).not.toMatch(/time-unit/);
+      // Said, the unit reads the same times as seconds, and the split records it for evaluation.
+      const ms = write(1000, '--time-unit', 'ms');
+      expect(describeData(ms)).not.toMatch(/time-unit/);
+      expect(ms.dataset.trainTimes).toEqual(write(1).dataset.trainTimes);
+      expect(ms.splitOptions['time-unit']).toBe('ms');
+      expect(recordedDataFlags({ data: ms.splitOptions })['time-unit']).toBe('ms');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,6 +5,7 @@ import { loadCatalog, loadMovieLensMovies, type Catalog } from '../data/catalogL
 import { buildDataset, type Dataset } from '../data/dataset';
 import { loadInteractions, loadMovieLensRatings } from '../data/interactionLoader';
 import { movieLensCatalogName } from '../data/movieLensLegacy';
+import { TIME_UNITS } from '../data/timestamps';
 import { recordedKeepSeen } from '../model/modelFormat';
 import { flagGroup, UsageError, type AnyFlagValue, type FlagGroup, type FlagValues } from './flags';
 
@@ -25,7 +26,17 @@ export const DATA_FLAGS = flagGroup({
   },
   'user-col': { type: 'string', default: 'user_id', help: 'csv: user column' },
   'item-col': { type: 'string', default: 'item_id', help: 'csv: item column' },
-  'time-col': { type: 'string', default: 'timestamp', help: 'csv: timestamp column (any number)' },
+  'time-col': {
+    type: 'string',
+    default: 'timestamp',
+    help: 'csv: timestamp column: a number (see --time-unit) or an ISO 8601 date-time, e.g. 2011-12-09 12:50 (UTC unless it names a zone)',
+  },
+  'time-unit': {
+    type: 'string',
+    choices: TIME_UNITS,
+    default: 's',
+    help: 'unit of numeric timestamps: s (Unix seconds) or ms (milliseconds, as JavaScript writes them); they are read as seconds, which the repeat bias by age and --session-gap go by',
+  },
   where: {
     type: 'list',
     help: 'keep rows where a numeric condition holds, e.g. quantity>0 (repeatable)',
@@ -36,8 +47,8 @@ export const DATA_FLAGS = flagGroup({
   'session-gap': {
     type: 'number',
     help:
-      'mark sessions: a separator pseudo-item before every event more than this many time ' +
-      'units after the one before (0 = a new timestamp starts one, as one invoice of a shop)',
+      'mark sessions: a separator pseudo-item before every event more than this many seconds ' +
+      'after the one before (0 = a new timestamp starts one, as one invoice of a shop)',
   },
   catalog: {
     type: 'string',
@@ -76,6 +87,7 @@ const SPLIT_FLAGS = [
   'user-col',
   'item-col',
   'time-col',
+  'time-unit',
   'where',
   'item-pattern',
   'min-user-events',
@@ -137,6 +149,7 @@ export function loadData(flags: DataFlagValues): LoadedData {
       : flags.format;
   const filters = {
     where: flags.where,
+    timeUnit: flags['time-unit'],
     ...(flags['item-pattern'] ? { itemPattern: flags['item-pattern'] } : {}),
   };
   const loaded =
@@ -216,7 +229,7 @@ export function describeData({ dataset, catalog }: LoadedData): string {
     catalog ? `catalog: ${catalog.size} items` : 'catalog: none',
     ...(latest > LATEST_SECONDS
       ? [
-          `note: the latest timestamp, ${latest}, looks like milliseconds; a repeat bias by age reads seconds, so divide --time-col by 1000`,
+          `note: the latest timestamp, ${latest} s, lies after the year 5000: if the data's timestamps are milliseconds, say --time-unit ms (a repeat bias by age and --session-gap read seconds)`,
         ]
       : []),
   ].join('\n');
