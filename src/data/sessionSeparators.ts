@@ -30,3 +30,8 @@ export function separateSessions(
   });
   return out;
 }
+
+/** A sequence of model ids without the separator's (0 = none marked: the sequence itself). */
+export function withoutSeparator(sequence: Int32Array, separator: number): Int32Array {
+  return separator ? sequence.filter((id) => id !== separator) : sequence;
+}

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fitBaselines, fitItemKnn, fitMarkovChain, fitPopularity } from './baselines';
+import {
+  fitBaselines,
+  fitDatasetKnnTable,
+  fitItemKnn,
+  fitItemKnnTable,
+  fitMarkovChain,
+  fitPopularity,
+} from './baselines';
 import { topK } from '../model/ranking';
 
 // Counts: 1 five times, 2 four, 3 three, 4 and 5 once (ids follow frequency, as in a Dataset).
@@ -110,5 +117,23 @@ describe('fitBaselines', () => {
     expect([...asItem[1].scorer(history)]).not.toEqual([
       ...plain[1].scorer(Int32Array.of(3, 2, 1)),
     ]);
+  });
+});
+
+describe('fitDatasetKnnTable', () => {
+  it("is the kNN's table of the plain sequences: the separator is in no row and no column", () => {
+    const separated = [Int32Array.of(1, 6, 2, 3), Int32Array.of(2, 1, 6, 4, 6, 1)];
+    const plain = separated.map((s) => s.filter((id) => id !== 6));
+    const table = fitDatasetKnnTable({ train: separated, numItems: 6, separator: 6 });
+    const { options, ...rows } = table;
+    const { options: plainOptions, ...plainRows } = fitItemKnnTable(plain, 6);
+    expect(options).toEqual(plainOptions);
+    expect(rows).toEqual(plainRows);
+    expect(table.columns).not.toContain(6);
+    expect(table.offsets[7] - table.offsets[6]).toBe(0);
+    // Without a separator marked, id 6 is an item like any other.
+    expect(fitDatasetKnnTable({ train: separated, numItems: 6, separator: 0 }).columns).toContain(
+      6,
+    );
   });
 });

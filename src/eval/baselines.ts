@@ -7,6 +7,8 @@
  */
 
 import { itemVotes, type SparseRows } from '../model/itemTable';
+import { withoutSeparator } from '../data/sessionSeparators';
+import type { Dataset } from '../data/dataset';
 
 export type BaselineScorer = (history: Int32Array) => Float32Array;
 
@@ -153,6 +155,17 @@ export function fitItemKnnTable(
   return { ...similarity, options: o };
 }
 
+/**
+ * The kNN's table of a data set, fitted as the kNN baseline fits it: on the training sequences
+ * without the session separator, which is the network's input and no item to recommend or teach.
+ */
+export function fitDatasetKnnTable(
+  dataset: Pick<Dataset, 'train' | 'numItems' | 'separator'>,
+): ItemKnnTable {
+  const sequences = dataset.train.map((s) => withoutSeparator(s, dataset.separator));
+  return fitItemKnnTable(sequences, dataset.numItems);
+}
+
 /** Calls `vote(b, weight)` for every similarity the kNN sums for this history (see itemVotes). */
 export function itemKnnVotes(
   table: ItemKnnTable,
@@ -186,7 +199,7 @@ export function fitBaselines(
   numItems: number,
   separator = 0,
 ): { name: string; scorer: BaselineScorer }[] {
-  const plain = (s: Int32Array) => (separator ? s.filter((id) => id !== separator) : s);
+  const plain = (s: Int32Array) => withoutSeparator(s, separator);
   const sequences = train.map(plain);
   const reading = (scorer: BaselineScorer): BaselineScorer =>
     separator ? (history) => scorer(plain(history)) : scorer;

@@ -7,7 +7,7 @@
  * it and never take part.
  */
 import type { Dataset } from '../data/dataset';
-import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
+import { fitDatasetKnnTable, type ItemKnnTable } from '../eval/baselines';
 import { batchAges, evaluateSplits } from '../eval/evaluate';
 import { ndcg, type MetricName } from '../eval/metrics';
 import { mixtureRanks } from '../eval/mixtureRanks';
@@ -161,7 +161,7 @@ export async function measureTablesOf(
   modelDirs: readonly string[],
   dataset: Dataset,
   keepSeen: boolean,
-  full = fitItemKnnTable(dataset.train, dataset.numItems),
+  full = fitDatasetKnnTable(dataset),
   onProgress?: Progress,
 ): Promise<{ rows: TableRow[]; full: ItemKnnTable }> {
   const networks: CpRec[] = [];

@@ -5,7 +5,7 @@ import { makeTrainingWindows } from '../data/trainingWindows';
 import { shuffleWithinGroups } from '../data/timeGroups';
 import { balanceUsers } from '../data/userBalance';
 import { mulberry32 } from '../data/random';
-import { fitBaselines, fitItemKnnTable } from '../eval/baselines';
+import { fitBaselines, fitDatasetKnnTable } from '../eval/baselines';
 import { evaluateScorer, evaluateSplits, formatMetricsTable } from '../eval/evaluate';
 import type { EvaluationResult, MetricName } from '../eval/metrics';
 import type { CpRecConfig } from '../model/config';
@@ -107,10 +107,7 @@ export async function trainAndEvaluate(
   const identityHash = createHash('sha256').update(dataset.itemIds.join('\n'));
   for (const { modelJson } of teachers) identityHash.update(JSON.stringify(modelJson.weightFiles));
   const dataId = identityHash.digest('hex');
-  const knn =
-    options.knnTargets > 0 || options.tablePrior > 0
-      ? fitItemKnnTable(dataset.train, dataset.numItems)
-      : null;
+  const knn = options.knnTargets > 0 || options.tablePrior > 0 ? fitDatasetKnnTable(dataset) : null;
   // Trained for the mixture with this table, and validated with it, as it would rank.
   const table = knn && options.tablePrior > 0 ? priorTable(knn, options.tablePrior) : undefined;
   const teacher = composeTeachers([

@@ -29,7 +29,7 @@ import {
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
 import { FinishedRuns, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
-import { fitItemKnnTable, type ItemKnnTable } from '../eval/baselines';
+import { fitDatasetKnnTable, type ItemKnnTable } from '../eval/baselines';
 import { shipChosen } from './shipRun';
 import { TUNE_FLAGS } from './tuneFlags';
 import { runAsShipped } from './runAsShipped';
@@ -152,7 +152,7 @@ export const command = defineCommand(
     };
     // Fitted once, for the tables measured here and the one shipped.
     let knn: ItemKnnTable | undefined;
-    const fullKnn = () => (knn ??= fitItemKnnTable(data.dataset.train, data.dataset.numItems));
+    const fullKnn = () => (knn ??= fitDatasetKnnTable(data.dataset));
     /**
      * Each run as it would ship: tables measured beside every finished network that has not had
      * them yet (runs trained without train's table step), as train measures them.
