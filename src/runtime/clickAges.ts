@@ -3,7 +3,18 @@
  * ms since the epoch (HistoryEvent.at), the model wants seconds before the moment of ranking.
  */
 
-/** Seconds from each history item's time to the moment of ranking; null without times. */
+/**
+ * No click a page stored is this far from the moment of ranking: Unix seconds read as ms lie in
+ * January 1970, over 50 years back, and `now` in seconds puts every click decades ahead. Either
+ * would rank every click as the oldest or as now without a word.
+ */
+const FARTHEST_SECONDS = 30 * 365.25 * 86400;
+
+/**
+ * Seconds from each history item's time to the moment of ranking; null without times. A clock a
+ * little ahead is fine (the bias counts such a click as now); a time 30 years or more from `now`
+ * is a unit mix-up and a TypeError that names it.
+ */
 export function clickAges(
   history: readonly unknown[],
   { times, now }: { times?: readonly number[]; now?: number },
@@ -22,6 +33,13 @@ export function clickAges(
     if (!Number.isFinite(t)) {
       throw new TypeError(`recommend: times[${i}] must be a time in ms since the epoch, got ${t}`);
     }
-    return (at - t) / 1000;
+    const age = (at - t) / 1000;
+    if (Math.abs(age) >= FARTHEST_SECONDS) {
+      const years = Math.round(Math.abs(age) / (365.25 * 86400));
+      throw new TypeError(
+        `recommend: times[${i}] = ${t} is ${years} years ${age > 0 ? 'before' : 'after'} now (${at}): times and now are ms since the epoch (Date.now()), not seconds`,
+      );
+    }
+    return age;
   });
 }
