@@ -113,6 +113,10 @@ describe('loadData', () => {
         /1300000060000 s, lies after the year 5000: .* say --time-unit ms/,
       );
       expect(describeData(write(1))).not.toMatch(/time-unit/);
+      // 1.3e9 s is 2011-03-13 07:06:40 UTC; the training events are each user's first two.
+      expect(describeData(write(1))).toMatch(
+        /^training events from 2011-03-13 07:06 to 2011-03-13 07:07 \(timestamps read as seconds\)$/m,
+      );
       // Said, the unit reads the same times as seconds, and the split records it for evaluation.
       const ms = write(1000, '--time-unit', 'ms');
       expect(describeData(ms)).not.toMatch(/time-unit/);

@@ -207,13 +207,27 @@ export function loadData(flags: DataFlagValues): LoadedData {
  */
 const LATEST_SECONDS = 1e11;
 
-/** A few lines on what was loaded and what was dropped, so nothing disappears silently. */
+/** `seconds` since 1970 as a UTC date and time to the minute, e.g. 2011-12-09 12:50. */
+function utcTime(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime())
+    ? `${seconds} s`
+    : date
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/:\d\d\.\d+Z$/, '');
+}
+
+/**
+ * A few lines on what was loaded and what was dropped, so nothing disappears silently, and the
+ * span of the times as read, where a misread unit shows.
+ */
 export function describeData({ dataset, catalog }: LoadedData): string {
   const s = dataset.summary;
-  const latest = dataset.trainTimes.reduce(
-    (m, t) => (t.length ? Math.max(m, t[t.length - 1]) : m),
-    0,
-  );
+  // Each user's times are sorted: the span is their firsts' least and their lasts' greatest.
+  const timed = dataset.trainTimes.filter((t) => t.length > 0);
+  const earliest = timed.reduce((m, t) => Math.min(m, t[0]), Infinity);
+  const latest = timed.reduce((m, t) => Math.max(m, t[t.length - 1]), 0);
   const dropped = Object.entries(s.load.dropped)
     .filter(([, n]) => n > 0)
     .map(([why, n]) => `${n} ${why}`);
@@ -227,6 +241,11 @@ export function describeData({ dataset, catalog }: LoadedData): string {
       `${s.items} items, ${s.events} events (${s.trainingEvents} training, ${s.repeatEvents} repeats)` +
       (s.separators ? `, ${s.separators} session separators` : ''),
     catalog ? `catalog: ${catalog.size} items` : 'catalog: none',
+    ...(timed.length > 0
+      ? [
+          `training events from ${utcTime(earliest)} to ${utcTime(latest)} (timestamps read as seconds)`,
+        ]
+      : []),
     ...(latest > LATEST_SECONDS
       ? [
           `note: the latest timestamp, ${latest} s, lies after the year 5000: if the data's timestamps are milliseconds, say --time-unit ms (a repeat bias by age and --session-gap read seconds)`,
