@@ -8,7 +8,8 @@
  * January 1970, over 50 years back, and `now` in seconds puts every click decades ahead. Either
  * would rank every click as the oldest or as now without a word.
  */
-const FARTHEST_SECONDS = 30 * 365.25 * 86400;
+const YEAR_SECONDS = 365.25 * 86400;
+const FARTHEST_SECONDS = 30 * YEAR_SECONDS;
 
 /**
  * Seconds from each history item's time to the moment of ranking; null without times. A clock a
@@ -35,7 +36,7 @@ export function clickAges(
     }
     const age = (at - t) / 1000;
     if (Math.abs(age) >= FARTHEST_SECONDS) {
-      const years = Math.round(Math.abs(age) / (365.25 * 86400));
+      const years = Math.round(Math.abs(age) / YEAR_SECONDS);
       throw new TypeError(
         `recommend: times[${i}] = ${t} is ${years} years ${age > 0 ? 'before' : 'after'} now (${at}): times and now are ms since the epoch (Date.now()), not seconds`,
       );
