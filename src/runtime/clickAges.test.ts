@@ -26,4 +26,10 @@ describe('clickAges', () => {
       /times\[0\] = \d+ is 57 years after now \(1796428800\)/,
     );
   });
+
+  it('lets a model that ranks without ages through: its ranking does not read them', () => {
+    const seconds = now / 1000;
+    expect(clickAges(['a'], { times: [seconds], now }, false)).toEqual([(now - seconds) / 1000]);
+    expect(() => clickAges(['a'], { times: [Number.NaN], now }, false)).toThrow(TypeError);
+  });
 });

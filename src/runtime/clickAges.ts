@@ -13,12 +13,14 @@ const FARTHEST_SECONDS = 30 * YEAR_SECONDS;
 
 /**
  * Seconds from each history item's time to the moment of ranking; null without times. A clock a
- * little ahead is fine (the bias counts such a click as now); a time 30 years or more from `now`
- * is a unit mix-up and a TypeError that names it.
+ * little ahead is fine (the bias counts such a click as now). For a model that `readsAges`, a time
+ * 30 years or more from `now` is a unit mix-up and a TypeError that names it; a model that ranks
+ * without ages is not stopped by one.
  */
 export function clickAges(
   history: readonly unknown[],
   { times, now }: { times?: readonly number[]; now?: number },
+  readsAges = true,
 ): number[] | null {
   if (now !== undefined && !Number.isFinite(now)) {
     throw new TypeError(`recommend: now must be a time in ms since the epoch, got ${now}`);
@@ -35,7 +37,7 @@ export function clickAges(
       throw new TypeError(`recommend: times[${i}] must be a time in ms since the epoch, got ${t}`);
     }
     const age = (at - t) / 1000;
-    if (Math.abs(age) >= FARTHEST_SECONDS) {
+    if (readsAges && Math.abs(age) >= FARTHEST_SECONDS) {
       const years = Math.round(Math.abs(age) / YEAR_SECONDS);
       throw new TypeError(
         `recommend: times[${i}] = ${t} is ${years} years ${age > 0 ? 'before' : 'after'} now (${at}): times and now are ms since the epoch (Date.now()), not seconds`,

@@ -163,6 +163,18 @@ describe('LocalRecommender', () => {
       /times\[4\] must be a time in ms/,
     );
     await expect(rec.recommend(history, { times, now: Number.NaN })).rejects.toThrow(TypeError);
+    // Unix seconds passed for ms are named; a model without a bias by age ranks as untimed.
+    const seconds = times.map((t) => Math.round(t / 1000));
+    await expect(rec.recommend(history, { times: seconds, now })).rejects.toThrow(
+      /times\[0\] = \d+ is 57 years before now/,
+    );
+    const plain = new CpRec({ ...config, maxLength: 8 });
+    models.push(plain);
+    randomize(plain.params, 8);
+    const plainRec = new LocalRecommender(plain, files, info());
+    const untimedPlain = await plainRec.recommend(history, { k: 6 });
+    const timedPlain = await plainRec.recommend(history, { k: 6, times: seconds, now });
+    expect(timedPlain.items).toEqual(untimedPlain.items);
   });
 
   it('ranks a one-off history between clicks without restarting the incremental path', async () => {

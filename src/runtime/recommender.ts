@@ -216,7 +216,8 @@ export class LocalRecommender implements Ranker {
       throw new RangeError(`recommend: k must be an integer >= 1, got ${k}`);
     if (!Array.isArray(history))
       throw new TypeError(`recommend: history must be an array of item ids, got ${typeof history}`);
-    const ages = clickAges(history, options);
+    const { repeatBias, repeatBiasBy } = this.model.config;
+    const ages = clickAges(history, options, repeatBias.length > 0 && repeatBiasBy === 'age');
     const known: number[] = [];
     const knownAges: number[] = [];
     history.forEach((id, i) => {
