@@ -122,10 +122,13 @@ test("context-item shows the model's top k after that item alone, and follows th
   await shownAfterItem(page, '2571');
   const matrix = await shownIds(page);
   expect(matrix).toEqual(await MOVIE_SHOP.topK(['2571'], 6));
-  await expect(page.locator(`${widget} [part="list"]`)).toHaveAttribute(
-    'aria-label',
-    'More like this',
-  );
+  const list = page.locator(`${widget} [part="list"]`);
+  await expect(list).toHaveAttribute('aria-label', 'More like this');
+  // The host's own name for the list, followed as it changes; without it, the default again.
+  await page.locator(widget).evaluate((el) => el.setAttribute('label', 'Fans also watched'));
+  await expect(list).toHaveAttribute('aria-label', 'Fans also watched');
+  await page.locator(widget).evaluate((el) => el.removeAttribute('label'));
+  await expect(list).toHaveAttribute('aria-label', 'More like this');
 
   // The visitor's clicks do not move it: after one more, a re-render (k changes) gives the same.
   await track(page, '858');

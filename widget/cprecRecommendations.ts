@@ -39,13 +39,22 @@ function messageOf(error: unknown): string {
  * required), `k` (positive integer, default 6), `history-db` (IndexedDB name, default
  * 'cprec-history'), `context-item` (an item id: show what the model predicts after that one item,
  * "more like this", instead of recommendations for the history), `item-table` ("off": rank with
- * the network alone and never fetch the model's item table, a few hundred KB; default "on").
+ * the network alone and never fetch the model's item table, a few hundred KB; default "on"),
+ * `label` (the list's accessible name; default "Recommendations", or "More like this" with a
+ * `context-item`).
  * Events (bubbling, composed):
  * `cprec-ready` (detail: recommender info),
  * `cprec-select` (detail: { itemId, item }), `cprec-error` (detail: { message }).
  */
 export class CprecRecommendations extends HTMLElement {
-  static readonly observedAttributes = ['model', 'k', 'history-db', 'context-item', 'item-table'];
+  static readonly observedAttributes = [
+    'model',
+    'k',
+    'history-db',
+    'context-item',
+    'item-table',
+    'label',
+  ];
 
   readonly #content: HTMLElement;
   #recommender: Recommender | undefined;
@@ -104,7 +113,10 @@ export class CprecRecommendations extends HTMLElement {
 
   attributeChangedCallback(name: string, oldValue: string | null, newValue: string | null): void {
     if (oldValue === newValue || !this.#started) return;
-    if (name === 'k' || name === 'context-item') {
+    if (name === 'label') {
+      const list = this.#content.querySelector('[part="list"]');
+      list?.setAttribute('aria-label', this.#listLabel(list.getAttribute('data-context-item')));
+    } else if (name === 'k' || name === 'context-item') {
       void this.#render();
     } else {
       this.#teardown();
@@ -203,6 +215,12 @@ export class CprecRecommendations extends HTMLElement {
     }
   }
 
+  #listLabel(contextItem: string | null): string {
+    return (
+      this.getAttribute('label') || (contextItem === null ? 'Recommendations' : 'More like this')
+    );
+  }
+
   #showList(
     items: readonly Recommendation[],
     basedOn: readonly string[],
@@ -216,10 +234,7 @@ export class CprecRecommendations extends HTMLElement {
     this.#items = new Map(shown.map((r) => [r.itemId, r.item]));
     const list = document.createElement('ol');
     list.setAttribute('part', 'list');
-    list.setAttribute(
-      'aria-label',
-      this.getAttribute('label') || (contextItem === null ? 'Recommendations' : 'More like this'),
-    );
+    list.setAttribute('aria-label', this.#listLabel(contextItem));
     list.dataset.source = source;
     list.dataset.basedOn = basedOn.join(' ');
     if (contextItem !== null) list.dataset.contextItem = contextItem;
