@@ -157,17 +157,40 @@ export function modelTeacher(
   };
 }
 
+/** A teacher network as read for a run: its folder, its network and its model.json. */
+export interface LoadedTeacher {
+  dir: string;
+  model: CpRec;
+  modelJson: ModelJson;
+}
+
+/**
+ * What a student's model.json records of a teacher (`training.teachers`): its folder stays on the
+ * machine that trained, so also how it was trained and its weights' checksums, which name it.
+ */
+export function teacherRecord({ dir, modelJson }: LoadedTeacher): Record<string, unknown> {
+  const { training } = modelJson;
+  return {
+    folder: dir,
+    name: modelJson.name,
+    settings: training.settings,
+    bestEpoch: training.bestEpoch,
+    validation: training.validation,
+    weightFiles: modelJson.weightFiles,
+  };
+}
+
 /** The teacher networks of `--teacher-models`, checked against the data and read for inference. */
 export async function loadTeachers(
   dirs: readonly string[] | null,
   data: LoadedData,
   maxLength: number,
-): Promise<{ model: CpRec; modelJson: ModelJson }[]> {
-  const teachers: { model: CpRec; modelJson: ModelJson }[] = [];
+): Promise<LoadedTeacher[]> {
+  const teachers: LoadedTeacher[] = [];
   try {
     for (const dir of dirs ?? []) {
       // A repeat bias ranks the last position's window; a teacher gives every position's network.
-      const loaded = await readModelFiles(dir, { config: { repeatBias: [] } });
+      const loaded = { dir, ...(await readModelFiles(dir, { config: { repeatBias: [] } })) };
       teachers.push(loaded);
       try {
         checkVocabulary(

@@ -462,11 +462,25 @@ describe('npm run train / evaluate', () => {
     const student = join(dir, 'student');
     const taught = await trainRun(student, '--teacher-models', ` ${teacher} ,`);
     expect(taught.stderr).toMatch(/epoch 1: loss/);
-    expect((await readModelJson(student)).training.settings).toMatchObject({
+    const studentJson = await readModelJson(student);
+    expect(studentJson.training.settings).toMatchObject({
       teacherModels: [teacher],
       teacherTargets: 0.5,
       teacherSoft: false,
     });
+    // How the teacher was trained, and which weights taught, beside the student.
+    const teacherJson = await readModelJson(teacher);
+    expect(studentJson.training.teachers).toEqual([
+      {
+        folder: teacher,
+        name: teacherJson.name,
+        settings: teacherJson.training.settings,
+        bestEpoch: teacherJson.training.bestEpoch,
+        validation: teacherJson.training.validation,
+        weightFiles: teacherJson.weightFiles,
+      },
+    ]);
+    expect((await readModelJson(teacher)).training.teachers).toBeUndefined();
 
     // Its checkpoint belongs to those teachers: retrained, they make it another run.
     await trainRun(teacher, '--no-copy-head', '--seed', '7', '--fresh');

@@ -23,7 +23,7 @@ import { priorTable, tablePrior } from './tablePrior';
 import { modelScorer } from './modelScorer';
 import type { EpochRecord } from './checkpoint';
 import { knnTeacher } from './knnTeacher';
-import { loadTeachers, modelTeacher } from './modelTeacher';
+import { loadTeachers, modelTeacher, teacherRecord } from './modelTeacher';
 import { composeTeachers } from './targetTeacher';
 import { ProgressBar } from './progressBar';
 import { storedAs } from './weightsChoice';
@@ -57,6 +57,8 @@ export interface TrainedRun {
   validation: EvaluationResult;
   test: EvaluationResult;
   nextItNetParameters: number;
+  /** The teacher networks' records (teacherRecord), none without --teacher-models. */
+  teachers: Record<string, unknown>[];
 }
 
 /** Trains one config on the data with progress on `bar`, then scores the best epoch. */
@@ -163,6 +165,7 @@ export async function trainAndEvaluate(
     result,
     ...(await evaluateSplits(dataset, modelScorer(model), { keepSeen: options.keepSeen })),
     nextItNetParameters,
+    teachers: teachers.map(teacherRecord),
   };
 }
 
@@ -248,6 +251,7 @@ export async function writeTrainedModel(
         validation: run.validation.metrics,
         test: run.test.metrics,
         ...(run.repeatChoice ? { repeatChoice: run.repeatChoice } : {}),
+        ...(run.teachers.length > 0 ? { teachers: run.teachers } : {}),
         ...(run.float32
           ? {
               float32: {
