@@ -79,6 +79,7 @@ describe('npm run tune', () => {
     // The chosen configuration's best seed on validation ships, re-encoded by quantize --to auto.
     const shipped = join(dir, 'shipped');
     const ship = await run(tsx, [...args, '--report-only', '--ship', shipped, '--chart']);
+    expect(ship.stderr).not.toMatch(/no weights/);
     // The chart of NDCG@10 against weight bytes sits beside the report, linked by a relative path.
     expect(await readFile(join(dir, 'tuning-tiny.svg'), 'utf8')).toMatch(/^<svg/);
     expect(await readFile(report, 'utf8')).toContain(
@@ -132,6 +133,9 @@ describe('npm run tune', () => {
     await rename(join(dir, 'runs', 'tiny'), join(dir, 'tiny-moved'));
     const fresh = await run(tsx, [...args, '--report-only']);
     expect(fresh.stderr).toMatch(/4 runs, 4 finished \(/);
+    expect(fresh.stderr).toMatch(
+      /note: 4 finished runs have no weights in .*\(.*, seed 1; .*, seed 2; .*\): .*tiny\.json keeps their figures .* but none of them can ship/,
+    );
     expect(await figures()).toEqual(before);
     expect(await readFile(report, 'utf8')).toContain(
       `Measured 2026-01-02 to ${measured.date} on ${measured.machine};`,

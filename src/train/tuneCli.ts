@@ -113,6 +113,15 @@ export const command = defineCommand(
         (screening ? `; ${screenRule(flags.screen, maxParameters, asShipped)}` : '') +
         ' (logs: <run>/train.log)',
     );
+    // Said before hours of training, not only when --ship finds the chosen seed's weights gone.
+    const lost = runs.filter((r) => isDone(r) && !existsSync(join(r.dir, 'model', 'model.json')));
+    if (lost.length) {
+      console.error(
+        `note: ${lost.length} finished run${lost.length === 1 ? ' has' : 's have'} no weights in ${flags.runs} ` +
+          `(${lost.map((r) => `${r.configuration.name}, seed ${r.seed}`).join('; ')}): ` +
+          `${ledgerPath} keeps their figures for the table and the choice, but none of them can ship`,
+      );
+    }
 
     const failures: string[] = [];
     const trainAll = async (todo: Run[]) => {
