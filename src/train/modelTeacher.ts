@@ -166,13 +166,15 @@ export interface LoadedTeacher {
 
 /**
  * What a student's model.json records of a teacher (`training.teachers`): its folder stays on the
- * machine that trained, so also how it was trained and its weights' checksums, which name it.
+ * machine that trained, so also its layout, how it was trained and its weights' checksums, which
+ * name it.
  */
 export function teacherRecord({ dir, modelJson }: LoadedTeacher): Record<string, unknown> {
   const { training } = modelJson;
   return {
     folder: dir,
     name: modelJson.name,
+    config: modelJson.config,
     settings: training.settings,
     bestEpoch: training.bestEpoch,
     validation: training.validation,

@@ -474,6 +474,7 @@ describe('npm run train / evaluate', () => {
       {
         folder: teacher,
         name: teacherJson.name,
+        config: teacherJson.config,
         settings: teacherJson.training.settings,
         bestEpoch: teacherJson.training.bestEpoch,
         validation: teacherJson.training.validation,
