@@ -3,8 +3,8 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Imports of every non-test source file under `dir`: relative ones as repo paths, packages as
- * named; `typeOnly` for `import type`.
+ * Imports of every non-test source file under `dir` (side-effect imports too): relative ones as
+ * repo paths, packages as named; `typeOnly` for `import type`.
  */
 function importsUnder(dir: string): { file: string; target: string; typeOnly: boolean }[] {
   const out: { file: string; target: string; typeOnly: boolean }[] = [];
@@ -14,7 +14,7 @@ function importsUnder(dir: string): { file: string; target: string; typeOnly: bo
     const file = join(entry.parentPath, entry.name);
     const source = readFileSync(file, 'utf8');
     for (const [, kind, spec] of source.matchAll(
-      /^(?:import|export)( type)?[^;]*?from '([^']+)'/gms,
+      /^(?:(?:import|export)( type)?[^;]*?from |import )'([^']+)'/gms,
     )) {
       const target = spec.startsWith('.') ? relative('.', join(entry.parentPath, spec)) : spec;
       out.push({ file, target, typeOnly: kind !== undefined });
