@@ -165,8 +165,11 @@ describe('model files', () => {
     expect(attempt).toThrow(expect.objectContaining({ cause: expect.any(ConfigError) }));
   });
 
-  it('rejects an item id given twice, naming it and both positions', async () => {
+  it("rejects an item id given twice or in the padding's place, naming it and its positions", async () => {
     const { modelJson } = await encoded();
+    expect(() =>
+      parseModelJson({ ...modelJson, items: ['item-x', ...modelJson.items.slice(1)] }),
+    ).toThrow(new ModelFormatError('model.json items[0]: expected "" (padding), got "item-x"'));
     const items = [...modelJson.items];
     items[31] = items[12];
     expect(() => parseModelJson({ ...modelJson, items })).toThrow(
