@@ -185,7 +185,7 @@ export function parseModelJson(json: unknown): ModelJson {
       fail('items', `${JSON.stringify(id)} is at positions ${first} and ${position}`);
     positions.set(id, position);
   });
-  // Model id 0 is padding; a real id there would be ranked under another item's id.
+  // Model id 0 is padding: a real id there would turn the clicks on that item into padding.
   if (m.items![0] !== '')
     fail('items[0]', `expected "" (padding), got ${JSON.stringify(m.items![0])}`);
   if (!Array.isArray(m.weightsManifest) || m.weightsManifest.length === 0)
