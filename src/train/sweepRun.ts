@@ -102,7 +102,8 @@ export class FinishedRuns {
     return new FinishedRuns(ledger, ledgerWriter(ledgerPath, ledger, entryKey));
   }
 
-  private onDisk(run: Run): boolean {
+  /** Whether the run's weights are in its folder (a finished run's may be in the ledger only). */
+  onDisk(run: Run): boolean {
     return existsSync(join(modelDir(run), 'model.json'));
   }
 

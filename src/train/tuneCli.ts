@@ -5,7 +5,6 @@
  * model.json written) is never retrained; an interrupted one resumes from its checkpoint, so the
  * same command continues a half-done sweep.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { defineCommand } from './cli';
@@ -27,7 +26,7 @@ import {
   type SweepConfiguration,
 } from './sweep';
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
-import { FinishedRuns, train, trainedOtherwise, type Run } from './sweepRun';
+import { FinishedRuns, modelDir, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
 import { fitDatasetKnnTable, type ItemKnnTable } from '../eval/baselines';
 import { shipChosen } from './shipRun';
@@ -114,7 +113,7 @@ export const command = defineCommand(
         ' (logs: <run>/train.log)',
     );
     // Said before hours of training, not only when --ship finds the chosen seed's weights gone.
-    const lost = runs.filter((r) => isDone(r) && !existsSync(join(r.dir, 'model', 'model.json')));
+    const lost = runs.filter((r) => isDone(r) && !finishedRuns.onDisk(r));
     if (lost.length) {
       console.error(
         `note: ${lost.length} finished run${lost.length === 1 ? ' has' : 's have'} no weights in ${flags.runs} ` +
@@ -167,9 +166,8 @@ export const command = defineCommand(
      * them yet (runs trained without train's table step), as train measures them.
      */
     const measureRunTables = async (of: Run[]) => {
-      for (const run of of.filter(isDone)) {
-        const model = join(run.dir, 'model');
-        if (!existsSync(join(model, 'model.json'))) continue;
+      for (const run of of.filter((r) => finishedRuns.onDisk(r))) {
+        const model = modelDir(run);
         const { name, flags: runFlags } = run.configuration;
         const lines = await runAsShipped(
           model,
