@@ -100,6 +100,75 @@ test('track() records clicks and the widget re-renders for the new history', asy
   ).toContain('ml-latest-small');
 });
 
+test('loading="lazy" fetches no model until the widget nears the viewport, and track() records meanwhile', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(HOST);
+  await shownFor(page, []);
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  const modelJsonRequests = () => requested.filter((p) => p === `${MOVIE_MODEL}model.json`).length;
+  // Four screens down: a lazy widget without the item table, and an eager one beside it, whose
+  // list shows that a lazy one which did load would have asked for model.json by then.
+  await page.evaluate((model) => {
+    const spacer = document.createElement('div');
+    spacer.style.height = '400vh';
+    const widgets = ['lazy', 'eager'].map((id) => {
+      const el = document.createElement('cprec-recommendations');
+      el.id = id;
+      el.setAttribute('model', model);
+      return el;
+    });
+    widgets[0].setAttribute('loading', 'lazy');
+    widgets[0].setAttribute('item-table', 'off');
+    document.body.append(spacer, ...widgets);
+  }, MOVIE_MODEL);
+  await expect(page.locator('#eager [part="list"]')).toHaveAttribute('data-source', 'popular', {
+    timeout: 60_000,
+  });
+  expect(modelJsonRequests()).toBe(1);
+  const lazy = page.locator('#lazy');
+  await expect(lazy.locator('[part="status"]')).toHaveAttribute('data-kind', 'loading');
+  await lazy.evaluate((el) =>
+    (el as HTMLElement & { track(id: string): Promise<void> }).track('318'),
+  );
+
+  await lazy.scrollIntoViewIfNeeded();
+  await expect(lazy.locator('[part="list"]')).toHaveAttribute('data-based-on', '318', {
+    timeout: 60_000,
+  });
+  await expect(lazy.locator('[part="list"]')).toHaveAttribute('data-source', 'model');
+  expect(modelJsonRequests()).toBe(2);
+  // item-table="off" holds with the lazy load: the network alone, where the eager one mixes the table.
+  const tableBytes = (id: string) =>
+    page.locator(`#${id}`).evaluate((el) => {
+      const r = (el as HTMLElement & { recommender?: { info: { itemTableBytes: number } } })
+        .recommender;
+      return r?.info.itemTableBytes;
+    });
+  expect(await tableBytes('lazy')).toBe(0);
+  expect(await tableBytes('eager')).toBeGreaterThan(0);
+
+  // A bad value is named and the widget loads at once.
+  await page.evaluate((model) => {
+    const el = document.createElement('cprec-recommendations');
+    el.id = 'soon';
+    el.setAttribute('model', model);
+    el.setAttribute('loading', 'soon');
+    document.body.prepend(el);
+  }, MOVIE_MODEL);
+  await expect(page.locator('#soon [part="list"]')).toHaveAttribute('data-based-on', '318', {
+    timeout: 60_000,
+  });
+  expect(
+    errors.some((e) =>
+      e.includes('loading must be "eager" or "lazy", got "soon"; loading the model now.'),
+    ),
+  ).toBe(true);
+});
+
 test("context-item shows the model's top k after that item alone, and follows the attribute", async ({
   page,
 }) => {

@@ -10,7 +10,7 @@ import {
   HISTORY_DB_NAME,
 } from '../src/runtime';
 import { parseContextItem, unknownContextItem } from './parseContextItem';
-import { parseItemTable } from './parseItemTable';
+import { parseKeyword } from './parseKeyword';
 import { parseK } from './parseK';
 import { WIDGET_CSS } from './widgetStyles';
 
@@ -40,6 +40,9 @@ function messageOf(error: unknown): string {
  * 'cprec-history'), `context-item` (an item id: show what the model predicts after that one item,
  * "more like this", instead of recommendations for the history), `item-table` ("off": rank with
  * the network alone and never fetch the model's item table, a few hundred KB; default "on"),
+ * `loading` ("lazy": fetch the model only once the element is within a screen of the viewport,
+ * as `<img loading="lazy">` does, so a widget below the fold costs the page nothing until the
+ * visitor scrolls towards it; track() records clicks meanwhile; default "eager"),
  * `label` (the list's accessible name; default "Recommendations", or "More like this" with a
  * `context-item`).
  * Events (bubbling, composed):
@@ -53,6 +56,7 @@ export class CprecRecommendations extends HTMLElement {
     'history-db',
     'context-item',
     'item-table',
+    'loading',
     'label',
   ];
 
@@ -69,6 +73,8 @@ export class CprecRecommendations extends HTMLElement {
   #renderSeq = 0;
   /** The warnings of the last render, each logged once while it lasts. */
   #warned = new Set<string>();
+  /** Ends a lazy widget's wait for the viewport (teardown calls it). */
+  #stopWaiting: (() => void) | undefined;
 
   constructor() {
     super();
@@ -137,10 +143,32 @@ export class CprecRecommendations extends HTMLElement {
       dbName: this.getAttribute('history-db') || HISTORY_DB_NAME,
     });
     this.#historyReady = historyReady;
-    const table = parseItemTable(this.getAttribute('item-table'));
-    if (table.error) console.error(table.error);
+    const table = parseKeyword(
+      'item-table',
+      this.getAttribute('item-table'),
+      ['on', 'off'],
+      "using the model's item table",
+    );
+    const loading = parseKeyword(
+      'loading',
+      this.getAttribute('loading'),
+      ['eager', 'lazy'],
+      'loading the model now',
+    );
+    for (const { error } of [table, loading]) if (error) console.error(error);
+    if (loading.value === 'lazy') {
+      await this.#nearViewport();
+      // Torn down while it waited: nothing to load, and the history it opened is closed.
+      if (session !== this.#session) {
+        void historyReady.then(
+          (history) => history.close(),
+          () => undefined,
+        );
+        return;
+      }
+    }
     const [loaded, opened] = await Promise.allSettled([
-      loadRecommender(model, { backend: 'auto', worker: true, itemTable: table.itemTable }),
+      loadRecommender(model, { backend: 'auto', worker: true, itemTable: table.value === 'on' }),
       historyReady,
     ]);
     if (session !== this.#session) {
@@ -167,7 +195,26 @@ export class CprecRecommendations extends HTMLElement {
     await this.#render();
   }
 
+  /** Resolves once the element is within a screen of the viewport, or when teardown ends the wait. */
+  #nearViewport(): Promise<void> {
+    return new Promise((resolve) => {
+      const observer = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((e) => e.isIntersecting)) this.#stopWaiting?.();
+        },
+        { rootMargin: '100% 0px' },
+      );
+      this.#stopWaiting = () => {
+        observer.disconnect();
+        this.#stopWaiting = undefined;
+        resolve();
+      };
+      observer.observe(this);
+    });
+  }
+
   #teardown(): void {
+    this.#stopWaiting?.();
     this.#session++;
     this.#renderSeq++;
     this.#started = false;
