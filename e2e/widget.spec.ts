@@ -151,6 +151,25 @@ test('loading="lazy" fetches no model until the widget nears the viewport, and t
   expect(await tableBytes('lazy')).toBe(0);
   expect(await tableBytes('eager')).toBeGreaterThan(0);
 
+  // Set to "eager" while it waits, a lazy widget loads where it is, another four screens down.
+  await page.evaluate((model) => {
+    const spacer = document.createElement('div');
+    spacer.style.height = '400vh';
+    const el = document.createElement('cprec-recommendations');
+    el.id = 'later';
+    el.setAttribute('model', model);
+    el.setAttribute('loading', 'lazy');
+    document.body.append(spacer, el);
+  }, MOVIE_MODEL);
+  await expect(page.locator('#later [part="status"]')).toHaveAttribute('data-kind', 'loading');
+  expect(modelJsonRequests()).toBe(2);
+  await page.locator('#later').evaluate((el) => el.setAttribute('loading', 'eager'));
+  await expect(page.locator('#later [part="list"]')).toHaveAttribute('data-based-on', '318', {
+    timeout: 60_000,
+  });
+  expect(modelJsonRequests()).toBe(3);
+  await expect(page.locator('#later')).not.toBeInViewport();
+
   // A bad value is named and the widget loads at once.
   await page.evaluate((model) => {
     const el = document.createElement('cprec-recommendations');

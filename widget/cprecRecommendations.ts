@@ -16,6 +16,9 @@ import { WIDGET_CSS } from './widgetStyles';
 
 export const TAG_NAME = 'cprec-recommendations';
 
+const parseLoading = (value: string | null) =>
+  parseKeyword('loading', value, ['eager', 'lazy'], 'loading the model now');
+
 /** `cprec-select`: the user picked a recommendation; the host decides what happens next. */
 export interface CprecSelectDetail {
   itemId: string;
@@ -122,6 +125,9 @@ export class CprecRecommendations extends HTMLElement {
     if (name === 'label') {
       const list = this.#content.querySelector('[part="list"]');
       list?.setAttribute('aria-label', this.#listLabel(list.getAttribute('data-context-item')));
+    } else if (name === 'loading') {
+      // Only a widget still waiting for the viewport has anything to change: "eager" loads now.
+      if (parseLoading(newValue).value === 'eager') this.#stopWaiting?.();
     } else if (name === 'k' || name === 'context-item') {
       void this.#render();
     } else {
@@ -149,12 +155,7 @@ export class CprecRecommendations extends HTMLElement {
       ['on', 'off'],
       "using the model's item table",
     );
-    const loading = parseKeyword(
-      'loading',
-      this.getAttribute('loading'),
-      ['eager', 'lazy'],
-      'loading the model now',
-    );
+    const loading = parseLoading(this.getAttribute('loading'));
     for (const { error } of [table, loading]) if (error) console.error(error);
     if (loading.value === 'lazy') {
       await this.#nearViewport();
