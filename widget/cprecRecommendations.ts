@@ -44,8 +44,8 @@ function messageOf(error: unknown): string {
  * "more like this", instead of recommendations for the history), `item-table` ("off": rank with
  * the network alone and never fetch the model's item table, a few hundred KB; default "on"),
  * `loading` ("lazy": fetch the model only once the element is within a screen of the viewport,
- * as `<img loading="lazy">` does, so a widget below the fold costs the page nothing until the
- * visitor scrolls towards it; track() records clicks meanwhile; default "eager"),
+ * as `<img loading="lazy">` does, so a widget below the fold costs the page only its own script
+ * until the visitor scrolls towards it; track() records clicks meanwhile; default "eager"),
  * `label` (the list's accessible name; default "Recommendations", or "More like this" with a
  * `context-item`).
  * Events (bubbling, composed):
