@@ -186,6 +186,12 @@ test('loading="lazy" fetches no model until the widget nears the viewport, and t
       e.includes('loading must be "eager" or "lazy", got "soon"; loading the model now.'),
     ),
   ).toBe(true);
+  // So is one set later, and the loaded widget keeps its list.
+  await page.locator('#soon').evaluate((el) => el.setAttribute('loading', 'later'));
+  await expect
+    .poll(() => errors.some((e) => e.includes('loading must be "eager" or "lazy", got "later"')))
+    .toBe(true);
+  await expect(page.locator('#soon [part="list"]')).toHaveAttribute('data-based-on', '318');
 });
 
 test("context-item shows the model's top k after that item alone, and follows the attribute", async ({

@@ -127,7 +127,9 @@ export class CprecRecommendations extends HTMLElement {
       list?.setAttribute('aria-label', this.#listLabel(list.getAttribute('data-context-item')));
     } else if (name === 'loading') {
       // Only a widget still waiting for the viewport has anything to change: "eager" loads now.
-      if (parseLoading(newValue).value === 'eager') this.#stopWaiting?.();
+      const loading = parseLoading(newValue);
+      if (loading.error) console.error(loading.error);
+      if (loading.value === 'eager') this.#stopWaiting?.();
     } else if (name === 'k' || name === 'context-item') {
       void this.#render();
     } else {
