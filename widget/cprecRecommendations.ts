@@ -16,6 +16,8 @@ import { WIDGET_CSS } from './widgetStyles';
 
 export const TAG_NAME = 'cprec-recommendations';
 
+const parseItemTable = (value: string | null) =>
+  parseKeyword('item-table', value, ['on', 'off'], "using the model's item table");
 const parseLoading = (value: string | null) =>
   parseKeyword('loading', value, ['eager', 'lazy'], 'loading the model now');
 
@@ -151,12 +153,7 @@ export class CprecRecommendations extends HTMLElement {
       dbName: this.getAttribute('history-db') || HISTORY_DB_NAME,
     });
     this.#historyReady = historyReady;
-    const table = parseKeyword(
-      'item-table',
-      this.getAttribute('item-table'),
-      ['on', 'off'],
-      "using the model's item table",
-    );
+    const table = parseItemTable(this.getAttribute('item-table'));
     const loading = parseLoading(this.getAttribute('loading'));
     for (const { error } of [table, loading]) if (error) console.error(error);
     if (loading.value === 'lazy') {
