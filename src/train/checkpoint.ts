@@ -7,15 +7,17 @@ import { readModelFiles, writeFileAtomic, writeModelFiles } from './modelFiles';
 import { settingsDifferences } from './settingsDiff';
 
 /**
- * A resumable training run in one directory. Each epoch's checkpoint is a complete snapshot in a
- * folder of its own, and one atomic rename of LATEST switches to it, so a process killed at any
- * point leaves either the previous snapshot or the new one, never a mix:
+ * A resumable training run in one directory. Each checkpoint is a complete snapshot in a folder
+ * of its own, and one atomic rename of LATEST switches to it, so a process killed at any point
+ * leaves either the previous snapshot or the new one, never a mix:
  *   LATEST                 the name of the snapshot to resume from
  *   epoch-<n>/state.json   progress and the run's identity (see RunIdentity)
  *   epoch-<n>/current/     model files + optimizer.json/.bin after epoch n
  *   epoch-<n>/best/        model files of the best validation epoch so far
  *   LOCK                   the process training into it (see checkpointLock.ts)
- * Other epoch-<n> folders are leftovers of a crash or older snapshots, removed by the next save.
+ * A snapshot taken within epoch n, after s of its steps, is named epoch-<n>-step-<s> and holds
+ * the same files (RunState.partial says where the epoch stopped). Other snapshot folders are
+ * leftovers of a crash or older snapshots, removed by the next save.
  */
 export interface EpochRecord {
   epoch: number;
@@ -32,12 +34,31 @@ export interface RunIdentity {
   data: string;
 }
 
+/** An epoch stopped between two steps: where, and what it had summed so far. */
+export interface PartialEpoch {
+  epoch: number;
+  /** Steps of the epoch done. */
+  step: number;
+  /** Their summed loss. */
+  lossSum: number;
+  /** Seconds the epoch has taken so far. */
+  seconds: number;
+}
+
 export interface RunState {
   identity: RunIdentity;
   epochsDone: number;
   history: EpochRecord[];
   bestEpoch: number;
   bestScore: number;
+  /** The epoch after `epochsDone`, when the snapshot was taken within it. */
+  partial?: PartialEpoch;
+}
+
+const SNAPSHOT = /^epoch-\d+(-step-\d+)?$/;
+
+function snapshotName({ epochsDone, partial }: RunState): string {
+  return partial ? `epoch-${partial.epoch}-step-${partial.step}` : `epoch-${epochsDone}`;
 }
 
 /** A checkpoint that cannot be used: it belongs to another run, or is not one. */
@@ -95,9 +116,10 @@ async function latest(dir: string): Promise<string | null> {
 }
 
 /**
- * Writes the snapshot of `state.epochsDone` and switches LATEST to it: the model's weights as
- * trained, the optimiser, and `best`, the new best weights by parameter name when this epoch
- * improved (null: the previous snapshot's best is carried over).
+ * Writes the snapshot of `state` (after `epochsDone`, or within the next epoch when `partial`)
+ * and switches LATEST to it: the model's weights as trained, the optimiser, and `best`, the new
+ * best weights by parameter name when this epoch improved (null: the previous snapshot's best is
+ * carried over).
  */
 export async function saveCheckpoint(
   dir: string,
@@ -107,7 +129,11 @@ export async function saveCheckpoint(
   best: Record<string, tf.Tensor> | null,
 ): Promise<void> {
   const previous = await latest(dir);
-  const name = `epoch-${state.epochsDone}`;
+  const name = snapshotName(state);
+  if (name === previous) {
+    // Rewriting the snapshot LATEST names would leave none whole if killed meanwhile.
+    throw new RangeError(`saveCheckpoint: ${dir} already holds snapshot ${name}`);
+  }
   const snapshot = join(dir, name);
   await checkpointStep('clear');
   await rm(snapshot, { recursive: true, force: true });
@@ -146,7 +172,7 @@ export async function saveCheckpoint(
   await writeFileAtomic(join(dir, LATEST), `${name}\n`);
   await checkpointStep('cleanup');
   for (const entry of await readdir(dir)) {
-    if (/^epoch-\d+$/.test(entry) && entry !== name) {
+    if (SNAPSHOT.test(entry) && entry !== name) {
       await rm(join(dir, entry), { recursive: true });
     }
   }

@@ -55,14 +55,18 @@ afterEach(() => {
   faultInjection.beforeStep = null;
 });
 
-async function finalWeights(checkpointDir?: string, fresh?: boolean): Promise<Float32Array> {
+async function finalWeights(
+  checkpointDir?: string,
+  fresh?: boolean,
+  checkpointSeconds?: number,
+): Promise<Float32Array> {
   const model = new CpRec(config);
   try {
     const result = await train(
       model,
       windows,
       validate,
-      { ...options, checkpointDir, fresh },
+      { ...options, checkpointDir, fresh, checkpointSeconds },
       { onProgress: (s) => (epoch = s.epoch) },
     );
     expect(result.history.map((r) => r.epoch)).toEqual([1, 2, 3]);
@@ -75,33 +79,43 @@ async function finalWeights(checkpointDir?: string, fresh?: boolean): Promise<Fl
 }
 
 describe('checkpoints under crashes', () => {
-  it('resume to the uninterrupted weights after a stop before any step of any epoch', async () => {
-    const straight = await finalWeights();
-    const seen: string[] = [];
-    faultInjection.beforeStep = (step) => void seen.push(step);
-    await finalWeights(join(dir, 'trace'));
-    // Every step is reached in each of the 3 saves, so each crash below is a real one.
-    expect(seen).toEqual([...STEPS, ...STEPS, ...STEPS]);
+  // 0 seconds: a snapshot after every step too (the 2 of each epoch's 3 before its last).
+  it.each([
+    ['epoch', undefined, 3],
+    ['step', 0, 9],
+  ])(
+    'resume to the uninterrupted weights after a stop before any step of any save (one per %s)',
+    async (_, checkpointSeconds, saves) => {
+      const straight = await finalWeights();
+      const seen: string[] = [];
+      faultInjection.beforeStep = (step) => void seen.push(step);
+      await finalWeights(join(dir, `trace-${checkpointSeconds}`), false, checkpointSeconds);
+      // Every step is reached in each save, so each crash below is a real one.
+      expect(seen).toEqual(Array.from({ length: saves }, () => STEPS).flat());
 
-    for (let save = 1; save <= 3; save++) {
-      for (const at of STEPS) {
-        const checkpointDir = join(dir, `crash-${save}-${at}`);
-        let saves = 0;
-        faultInjection.beforeStep = (step) => {
-          if (step === 'clear') saves++;
-          if (saves === save && step === at) throw new Crash(`stopped before ${at}`);
-        };
-        await expect(finalWeights(checkpointDir)).rejects.toThrow(Crash);
-        faultInjection.beforeStep = null;
-        const resumed = await finalWeights(checkpointDir);
-        expect({ save, at, same: resumed.every((v, i) => Object.is(v, straight[i])) }).toEqual({
-          save,
-          at,
-          same: true,
-        });
+      for (let save = 1; save <= saves; save++) {
+        for (const at of STEPS) {
+          const checkpointDir = join(dir, `crash-${checkpointSeconds}-${save}-${at}`);
+          let done = 0;
+          faultInjection.beforeStep = (step) => {
+            if (step === 'clear') done++;
+            if (done === save && step === at) throw new Crash(`stopped before ${at}`);
+          };
+          await expect(finalWeights(checkpointDir, false, checkpointSeconds)).rejects.toThrow(
+            Crash,
+          );
+          faultInjection.beforeStep = null;
+          const resumed = await finalWeights(checkpointDir, false, checkpointSeconds);
+          expect({ save, at, same: resumed.every((v, i) => Object.is(v, straight[i])) }).toEqual({
+            save,
+            at,
+            same: true,
+          });
+          expect(await readFile(join(checkpointDir, 'LATEST'), 'utf8')).toBe('epoch-3\n');
+        }
       }
-    }
-  });
+    },
+  );
 
   it('refuses a checkpoint of the old format instead of resuming from it', async () => {
     const old = join(dir, 'old');

@@ -4,6 +4,7 @@
  */
 import type { Command } from './cli';
 import { UsageError } from './flags';
+import { signalExitCode, STOP_SIGNALS } from './stopOnSignals';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
   train: {
@@ -59,7 +60,13 @@ async function main(argv: readonly string[]): Promise<void> {
   await command.run(rest);
 }
 
-main(process.argv.slice(2)).catch((e: Error) => {
+main(process.argv.slice(2)).catch((e: Error & { reason?: unknown }) => {
+  // A stop the user asked for (trainer.ts's TrainingStopped) is no error: it ends as the signal would.
+  if (e.name === 'TrainingStopped') {
+    console.error(e.message);
+    const signal = STOP_SIGNALS.find((s) => s === e.reason);
+    process.exit(signal ? signalExitCode(signal) : 1);
+  }
   console.error(`error: ${e.message}`);
   process.exit(1);
 });

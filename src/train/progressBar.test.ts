@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ProgressBar } from './progressBar';
 
 /** A stream that keeps what is written; a terminal or not. */
@@ -21,6 +21,20 @@ describe('ProgressBar', () => {
     expect(written[1]).toMatch(
       /^item tables \[#{12}\.{12}\] 5\/10 cases [\d.]+ cases\/s ETA \d+:\d\d\n$/,
     );
+  });
+
+  it("leaves a resumed epoch's earlier steps out of the speed and the ETA", () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const { out, written } = stream(false);
+      const bar = new ProgressBar(out, 0);
+      bar.startEpoch(100);
+      vi.advanceTimersByTime(10_000);
+      bar.update({ epoch: 3, epochs: 40, step: 110, steps: 200, loss: 1 });
+      expect(written[0]).toMatch(/ step 110\/200 loss 1\.0000 1\.00 steps\/s ETA 1:30\n$/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('redraws one line on a terminal; elsewhere writes a line now and then, and at the end', () => {

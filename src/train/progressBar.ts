@@ -9,6 +9,8 @@ export interface ProgressState {
 
 export class ProgressBar {
   private started = 0;
+  /** Steps done before startEpoch (a resumed epoch's), left out of the speed. */
+  private before = 0;
   private lastLine = 0;
 
   constructor(
@@ -16,8 +18,10 @@ export class ProgressBar {
     private readonly lineEveryMs = 10_000,
   ) {}
 
-  startEpoch(): void {
+  /** Starts timing; `done` steps of the epoch were done before (a resumed epoch's). */
+  startEpoch(done = 0): void {
     this.started = performance.now();
+    this.before = done;
   }
 
   update(s: ProgressState): void {
@@ -37,7 +41,7 @@ export class ProgressBar {
 
   private draw(label: string, step: number, steps: number, counted: string, unit: string): void {
     const elapsed = (performance.now() - this.started) / 1000;
-    const speed = step / Math.max(elapsed, 1e-9);
+    const speed = (step - this.before) / Math.max(elapsed, 1e-9);
     const eta = (steps - step) / Math.max(speed, 1e-9);
     const width = 24;
     const filled = Math.round((width * step) / steps);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,6 +84,60 @@ describe('npm run train / evaluate', () => {
     await expect(failed).rejects.toMatchObject({
       stderr: expect.stringMatching(/--copy-head .*needs --keep-seen/),
     });
+  });
+
+  it('stops on Ctrl-C after its step with a checkpoint there, and the same command resumes it', async () => {
+    const out = join(dir, 'stopped');
+    // A constant learning rate lets the resume ask for fewer epochs (the cosine's shape would differ).
+    const argv = (epochs: number) => [
+      '--import',
+      'tsx',
+      'src/train/cprecCli.ts',
+      'train',
+      ...DATA,
+      ...TINY,
+      '--schedule',
+      'constant',
+      '--patience',
+      '50',
+      '--epochs',
+      String(epochs),
+      '--no-item-table',
+      '--out',
+      out,
+      '--checkpoint',
+      `${out}-checkpoint`,
+    ];
+    const child = spawn(process.execPath, argv(50), { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/^epoch 1: loss/m.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('SIGINT: stopping after this step, checkpointed there');
+    const where =
+      /^training stopped \(SIGINT\) (?:at epoch (\d+), step \d+ of \d+|after epoch (\d+)); the checkpoint in \S+ resumes it/m.exec(
+        stderr,
+      );
+    expect(where, stderr).not.toBeNull();
+    expect(stderr).not.toMatch(/^error:/m);
+    expect(existsSync(join(out, 'model.json'))).toBe(false);
+    const epochs = Number(where![1] ?? where![2]) + 1;
+    const resumed = await run(process.execPath, argv(epochs));
+    expect(resumed.stderr).toMatch(
+      where![1]
+        ? new RegExp(
+            `^resuming \\S+ after epoch ${epochs - 2} and \\d+ steps of epoch ${epochs - 1}$`,
+            'm',
+          )
+        : new RegExp(`^resuming \\S+ after epoch ${epochs - 1}$`, 'm'),
+    );
+    const history = JSON.parse(await readFile(join(out, 'training.json'), 'utf8')).history;
+    expect(history.map((r: { epoch: number }) => r.epoch)).toEqual(
+      Array.from({ length: epochs }, (_, i) => i + 1),
+    );
   });
 
   it('trains on the Online Retail sample through the generic CSV loader and evaluates it', async () => {

@@ -37,7 +37,7 @@ const OUTPUT_FLAGS = flagGroup({
   name: { type: 'string', help: 'model name stored in model.json (default: the data folder name)' },
   checkpoint: {
     type: 'string',
-    help: 'resume from / checkpoint to this directory (default: runs/checkpoints/<out folder name>-<hash of its path>)',
+    help: 'resume from / checkpoint to this directory, after every epoch and every 10 minutes within one, and where Ctrl-C or kill stops the run (default: runs/checkpoints/<out folder name>-<hash of its path>)',
   },
   fresh: {
     type: 'boolean',

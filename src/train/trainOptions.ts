@@ -43,6 +43,16 @@ export interface TrainOptions {
   seed: number;
   /** Directory to resume from and checkpoint to after each epoch; none = no checkpoints. */
   checkpointDir?: string;
+  /**
+   * With checkpointDir, also checkpoint within an epoch once this many seconds have passed since
+   * the last save, so that a killed run loses at most that much of a long epoch (default 600).
+   */
+  checkpointSeconds?: number;
+  /**
+   * Once aborted, training stops after its current step (or the validation under way),
+   * checkpoints there with checkpointDir, and throws a TrainingStopped.
+   */
+  signal?: AbortSignal;
   /** Delete checkpointDir's snapshots first (while holding it) and train from the start. */
   fresh?: boolean;
   /** Identifies the data beyond the windows (e.g. a hash of the vocabulary); a resume must match. */
@@ -101,6 +111,7 @@ export function validateTrainOptions(options: TrainOptions): TrainOptions {
     ['teacherTargets', options.teacherTargets >= 0 && options.teacherTargets <= 1, 'in [0, 1]'],
     ['tablePrior', options.tablePrior >= 0 && options.tablePrior < 1, 'in [0, 1)'],
     ['averageEpochs', options.averageEpochs >= 0, '>= 0'],
+    ['checkpointSeconds', (options.checkpointSeconds ?? 0) >= 0, '>= 0'],
   ];
   for (const [name, ok, rule] of checks) {
     if (!ok) throw new RangeError(`training option ${name} must be ${rule}, got ${options[name]}`);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -395,6 +395,124 @@ describe('train', () => {
     const newer = await older('older-on');
     await expect(train(model(), windows, scripted([1, 2], []), newer(60))).rejects.toThrow(
       /belongs to another run:\n {2}laterOption: unset -> 60\n/,
+    );
+  });
+
+  it('stops on its signal after the current step, checkpointed there, and resumes mid-epoch exactly', async () => {
+    const scores = [1, 2, 1.5, 3];
+    const straightSeen: Float32Array[] = [];
+    const straight = model();
+    const plain = await train(straight, windows, scripted(scores, straightSeen), options);
+    const perEpoch = Math.ceil(count / options.batchSize);
+    expect(perEpoch).toBe(3);
+
+    const checkpointDir = join(dir, 'signalled');
+    const controller = new AbortController();
+    const seen: Float32Array[] = [];
+    await expect(
+      train(
+        model(),
+        windows,
+        scripted(scores, seen),
+        { ...options, checkpointDir, signal: controller.signal },
+        {
+          onProgress: (s) => {
+            if (s.epoch === 2 && s.step === 1) controller.abort('SIGINT');
+          },
+        },
+      ),
+    ).rejects.toThrow(
+      new RegExp(
+        `^training stopped \\(SIGINT\\) at epoch 2, step 1 of 3; the checkpoint in ${checkpointDir} resumes it`,
+      ),
+    );
+    expect(await readFile(join(checkpointDir, 'LATEST'), 'utf8')).toBe('epoch-2-step-1\n');
+    expect((await readdir(checkpointDir)).filter((e) => e.startsWith('epoch-'))).toEqual([
+      'epoch-2-step-1',
+    ]);
+
+    const resumed = model();
+    const steps: string[] = [];
+    let partial: unknown = null;
+    const result = await train(
+      resumed,
+      windows,
+      scripted(scores, seen),
+      { ...options, checkpointDir },
+      {
+        onResume: (s) => (partial = s.partial),
+        onProgress: (s) => steps.push(`${s.epoch}.${s.step}`),
+      },
+    );
+    expect(partial).toMatchObject({ epoch: 2, step: 1 });
+    expect(steps.slice(0, 3)).toEqual(['2.2', '2.3', '3.1']);
+    expect(result.history.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
+    // The stopped epoch's loss sums its steps before and after the stop.
+    expect(result.history.map((r) => r.loss)).toEqual(plain.history.map((r) => r.loss));
+    seen.forEach((w, i) => expect(maxAbsDiff(w, straightSeen[i])).toBe(0));
+    expect(maxAbsDiff(await weights(resumed), await weights(straight))).toBe(0);
+  });
+
+  it('stops after the validation under way when signalled in it, and says so without a checkpoint', async () => {
+    const checkpointDir = join(dir, 'validating');
+    const controller = new AbortController();
+    const validate: Validate = async () => {
+      controller.abort('SIGTERM');
+      return { score: 1, metrics: {} };
+    };
+    await expect(
+      train(model(), windows, validate, { ...options, checkpointDir, signal: controller.signal }),
+    ).rejects.toThrow(/^training stopped \(SIGTERM\) after epoch 1; the checkpoint in /);
+    expect(await readFile(join(checkpointDir, 'LATEST'), 'utf8')).toBe('epoch-1\n');
+    let resumedAt = -1;
+    await train(
+      model(),
+      windows,
+      scripted([1, 2, 3, 4], []),
+      { ...options, checkpointDir },
+      {
+        onResume: (s) => (resumedAt = s.epochsDone),
+      },
+    );
+    expect(resumedAt).toBe(1);
+
+    const unsaved = new AbortController();
+    unsaved.abort('SIGINT');
+    await expect(
+      train(model(), windows, scripted([1], []), { ...options, signal: unsaved.signal }),
+    ).rejects.toThrow(
+      'training stopped (SIGINT) at epoch 1, step 1 of 3; nothing was saved (no checkpoint directory)',
+    );
+  });
+
+  it('checkpoints within an epoch every checkpointSeconds, so a crash loses only the steps since', async () => {
+    const straight = model();
+    await train(straight, windows, scripted([1, 2, 3, 4], []), options);
+    const checkpointDir = join(dir, 'periodic');
+    // Every step's snapshot is taken after its progress report, so a crash there loses that step.
+    await expect(
+      train(
+        model(),
+        windows,
+        scripted([1, 2, 3, 4], []),
+        { ...options, checkpointDir, checkpointSeconds: 0 },
+        {
+          onProgress: (s) => {
+            if (s.epoch === 3 && s.step === 3) throw new Error('killed');
+          },
+        },
+      ),
+    ).rejects.toThrow('killed');
+    expect(await readFile(join(checkpointDir, 'LATEST'), 'utf8')).toBe('epoch-3-step-2\n');
+    const resumed = model();
+    await train(resumed, windows, scripted([3, 4], []), { ...options, checkpointDir });
+    expect(maxAbsDiff(await weights(resumed), await weights(straight))).toBe(0);
+    // Each save removes the snapshots before it, those within an epoch too.
+    expect((await readdir(checkpointDir)).filter((e) => e.startsWith('epoch-'))).toEqual([
+      'epoch-4',
+    ]);
+    expect(() => validateTrainOptions({ ...options, checkpointSeconds: -1 })).toThrow(
+      'training option checkpointSeconds must be >= 0, got -1',
     );
   });
 

@@ -31,6 +31,21 @@ export class TrainingError extends Error {
   }
 }
 
+/** Training stopped on request (TrainOptions.signal); the message says where and how to resume. */
+export class TrainingStopped extends Error {
+  constructor(
+    message: string,
+    /** The abort's reason, e.g. the name of the signal that asked for the stop. */
+    readonly reason: unknown,
+  ) {
+    super(message);
+    this.name = 'TrainingStopped';
+  }
+}
+
+/** Seconds between checkpoints within an epoch when TrainOptions.checkpointSeconds is unset. */
+const CHECKPOINT_SECONDS = 600;
+
 export interface TrainEvents {
   onProgress?: (state: ProgressState) => void;
   onEpoch?: (record: EpochRecord, improved: boolean) => void;
@@ -58,7 +73,8 @@ export type EpochWindows = (epoch: number) => TrainingWindows;
 /**
  * Trains `model` in place with Adam on next-item loss at every position, validating after each
  * epoch, keeping the best epoch's weights (restored at the end) and stopping early. With a
- * checkpoint directory the run resumes where it stopped and is deterministic for a seed.
+ * checkpoint directory the run resumes where it stopped, within an epoch too, and is
+ * deterministic for a seed.
  * `teacher` draws the shares `options.knnTargets` and `options.teacherTargets` of the targets, or
  * gives soft targets there (required when either is above 0); `prior` gives the item table's
  * probability of each target, mixed in at `options.tablePrior` (required when that is above 0).
@@ -121,6 +137,8 @@ export async function train(
     options: {
       ...options,
       checkpointDir: undefined,
+      checkpointSeconds: undefined,
+      signal: undefined,
       fresh: undefined,
       dataId: undefined,
       epochs: schedule === 'cosine' ? epochs : undefined,
@@ -160,10 +178,23 @@ export async function train(
       }
       if (state.bestEpoch > 0) best = await loadBest(checkpointDir);
     }
-    stoppedEarly = state.epochsDone - state.bestEpoch >= patience && state.bestEpoch > 0;
+    stoppedEarly =
+      !state.partial && state.epochsDone - state.bestEpoch >= patience && state.bestEpoch > 0;
+    const { signal, checkpointSeconds = CHECKPOINT_SECONDS } = options;
+    let lastSave = performance.now();
+    const stop = (where: string) =>
+      new TrainingStopped(
+        `training stopped (${String(signal!.reason)}) ${where}; ` +
+          (checkpointDir
+            ? `the checkpoint in ${checkpointDir} resumes it: run the same command again`
+            : 'nothing was saved (no checkpoint directory)'),
+        signal!.reason,
+      );
     for (let epoch = state.epochsDone + 1; epoch <= epochs && !stoppedEarly; epoch++) {
-      const started = performance.now();
-      let lossSum = 0;
+      // A snapshot taken within this epoch: its steps are skipped, its loss and time carried on.
+      const partial = state.partial;
+      const started = performance.now() - (partial?.seconds ?? 0) * 1000;
+      let lossSum = partial?.lossSum ?? 0;
       let step = 0;
       const epochWindows = epoch === 1 ? windows : windowsOf(epoch);
       if (epochWindows.numWindows !== windows.numWindows) {
@@ -172,6 +203,10 @@ export async function train(
         );
       }
       for (const batch of shuffledBatches(epochWindows, batchSize, seed * 1000 + epoch)) {
+        if (partial && step < partial.step) {
+          step++;
+          continue;
+        }
         const globalStep = (epoch - 1) * stepsPerEpoch + step++;
         const nextItems = futureTargets(
           batch.targets,
@@ -235,6 +270,16 @@ export async function train(
           steps: stepsPerEpoch,
           loss: lossSum / step,
         });
+        // The epoch's last step goes on to validation and the epoch's own checkpoint.
+        const asked = signal?.aborted === true;
+        if (step === stepsPerEpoch) continue;
+        if (checkpointDir && (asked || performance.now() - lastSave >= checkpointSeconds * 1000)) {
+          const seconds = (performance.now() - started) / 1000;
+          state = { ...state, partial: { epoch, step, lossSum, seconds } };
+          await saveCheckpoint(checkpointDir, model, adam, state, null);
+          lastSave = performance.now();
+        }
+        if (asked) throw stop(`at epoch ${epoch}, step ${step} of ${stepsPerEpoch}`);
       }
       // With averaging, the average is what is validated, kept and shipped; training goes on
       // from the weights as trained.
@@ -265,14 +310,18 @@ export async function train(
       };
       state = {
         ...state,
+        partial: undefined,
         epochsDone: epoch,
         history: [...state.history, record],
         ...(improved ? { bestEpoch: epoch, bestScore: score } : {}),
       };
       stoppedEarly = epoch - state.bestEpoch >= patience;
-      if (checkpointDir)
+      if (checkpointDir) {
         await saveCheckpoint(checkpointDir, model, adam, state, improved ? best : null);
+        lastSave = performance.now();
+      }
       events.onEpoch?.(record, improved);
+      if (signal?.aborted) throw stop(`after epoch ${epoch}`);
     }
   } finally {
     adam.dispose();

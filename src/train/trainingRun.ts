@@ -23,6 +23,7 @@ import { priorTable, tablePrior } from './tablePrior';
 import { modelScorer } from './modelScorer';
 import type { EpochRecord } from './checkpoint';
 import { knnTeacher } from './knnTeacher';
+import { withStopOnSignals } from './stopOnSignals';
 import { loadTeachers, modelTeacher, teacherRecord } from './modelTeacher';
 import { composeTeachers } from './targetTeacher';
 import { ProgressBar } from './progressBar';
@@ -135,30 +136,41 @@ export async function trainAndEvaluate(
         ]
       : []),
   ]);
-  const result = await train(
-    model,
-    windowsOf ?? windows,
-    async (m) => {
-      const { keepSeen } = options;
-      const scorer = modelScorer(m, { table, keepSeen });
-      const r = await evaluateScorer(dataset, dataset.validation, scorer, { keepSeen });
-      return { score: r.metrics['NDCG@10'], metrics: r.metrics };
-    },
-    { ...options, dataId },
-    {
-      onResume: (s) => bar.log(`resuming ${options.checkpointDir} after epoch ${s.epochsDone}`),
-      onProgress: (s) => {
-        if (s.step === 1) bar.startEpoch();
-        bar.update(s);
-      },
-      onEpoch: (r, improved) =>
-        bar.log(
-          `epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, validation NDCG@10 ${r.validation['NDCG@10'].toFixed(4)} ` +
-            `HR@10 ${r.validation['HR@10'].toFixed(4)} (${r.seconds.toFixed(0)} s)${improved ? ' *' : ''}`,
-        ),
-    },
-    teacher,
-    table && tablePrior(table, options.maskSeen),
+  let shownEpoch = 0;
+  const result = await withStopOnSignals(
+    (signal) =>
+      train(
+        model,
+        windowsOf ?? windows,
+        async (m) => {
+          const { keepSeen } = options;
+          const scorer = modelScorer(m, { table, keepSeen });
+          const r = await evaluateScorer(dataset, dataset.validation, scorer, { keepSeen });
+          return { score: r.metrics['NDCG@10'], metrics: r.metrics };
+        },
+        { ...options, dataId, signal },
+        {
+          onResume: (s) =>
+            bar.log(
+              `resuming ${options.checkpointDir} after epoch ${s.epochsDone}` +
+                (s.partial ? ` and ${s.partial.step} steps of epoch ${s.partial.epoch}` : ''),
+            ),
+          onProgress: (s) => {
+            // A resumed epoch's first step is not its step 1.
+            if (s.epoch !== shownEpoch) bar.startEpoch(s.step - 1);
+            shownEpoch = s.epoch;
+            bar.update(s);
+          },
+          onEpoch: (r, improved) =>
+            bar.log(
+              `epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, validation NDCG@10 ${r.validation['NDCG@10'].toFixed(4)} ` +
+                `HR@10 ${r.validation['HR@10'].toFixed(4)} (${r.seconds.toFixed(0)} s)${improved ? ' *' : ''}`,
+            ),
+        },
+        teacher,
+        table && tablePrior(table, options.maskSeen),
+      ),
+    (line) => bar.log(line),
   ).finally(() => teachers.forEach((t) => t.model.dispose()));
   return {
     model,
