@@ -199,6 +199,14 @@ function stopChildrenWithThisProcess(): void {
   }
 }
 
+/** A child stopped by a signal (its training checkpointed where it stopped), not failed. */
+export class RunStopped extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunStopped';
+  }
+}
+
 /**
  * Runs `cprec <command> ...args` in a child process: the same program that runs this sweep
  * (src/train/cprecCli.ts under tsx, or the installed bin) with the same Node flags (tsx's
@@ -220,10 +228,13 @@ export function runChild(
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     let error = '';
+    let stopped = '';
     child.stderr.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString().split(/[\r\n]+/)) {
         if (echo.test(line)) say(line);
         if (line.startsWith('error: ')) error = line.slice('error: '.length);
+        // trainer.ts's TrainingStopped, as cprecCli.ts prints it.
+        if (line.startsWith('training stopped (')) stopped = line;
       }
     });
     child.on('error', reject);
@@ -231,6 +242,7 @@ export function runChild(
       children.delete(child);
       log.end();
       if (code === 0) resolve();
+      else if (stopped && !error) reject(new RunStopped(`${stopped} (${logFile})`));
       else reject(new Error(`${error || `exited with code ${code}`} (${logFile})`));
     });
   });

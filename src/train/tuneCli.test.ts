@@ -258,7 +258,7 @@ describe('npm run tune', () => {
     expect(await capped(0)).toMatch(/--max-parameters must be > 0, got 0/);
   });
 
-  it('stopped by a signal, stops its training children before it ends', async () => {
+  it('stopped by a signal, stops its training children before it ends, each with a checkpoint', async () => {
     const grid = join(dir, 'signal.json');
     // Long enough to be training still when the signal comes.
     const base = {
@@ -271,10 +271,13 @@ describe('npm run tune', () => {
     };
     await writeFile(grid, JSON.stringify({ name: 'signal', base, grid: { dropout: [0] } }));
     const sweep = spawn(tsx, [...tune(grid, join(dir, 'signal.md')), '--seeds', '1'], {
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const ended = new Promise((done) => sweep.once('exit', done));
-    const lock = join(dir, 'runs', 'signal', 'dropout=0', 'seed-1', 'checkpoint', 'LOCK');
+    let stderr = '';
+    sweep.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const ended = new Promise((done) => sweep.once('close', done));
+    const runDir = join(dir, 'runs', 'signal', 'dropout=0', 'seed-1');
+    const lock = join(runDir, 'checkpoint', 'LOCK');
     let trainer: number | undefined;
     while (trainer === undefined) {
       await sleep(100);
@@ -287,6 +290,15 @@ describe('npm run tune', () => {
     sweep.kill('SIGTERM');
     await ended;
     expect(() => process.kill(trainer, 0)).toThrow(/ESRCH/);
+    // The child stopped as asked, with a checkpoint where it stopped, and the sweep says so.
+    const stop = /training stopped \(SIGTERM\) (at epoch \d+, step \d+ of \d+|after epoch \d+);/;
+    expect(await readFile(join(runDir, 'train.log'), 'utf8')).toMatch(stop);
+    expect(stderr).toMatch(
+      new RegExp(`^\\[1/1\\] dropout=0, seed 1: stopped: ${stop.source}`, 'm'),
+    );
+    expect(await readFile(join(runDir, 'checkpoint', 'LATEST'), 'utf8')).toMatch(
+      /^epoch-\d+(-step-\d+)?\n$/,
+    );
   });
 
   it('--tables compares configurations with their item tables, measured beside each run, and --ship ships the chosen one', async () => {

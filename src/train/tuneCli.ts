@@ -26,7 +26,7 @@ import {
   type SweepConfiguration,
 } from './sweep';
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
-import { FinishedRuns, modelDir, train, trainedOtherwise, type Run } from './sweepRun';
+import { FinishedRuns, modelDir, RunStopped, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
 import { fitDatasetKnnTable, type ItemKnnTable } from '../eval/baselines';
 import { shipChosen } from './shipRun';
@@ -152,7 +152,8 @@ export const command = defineCommand(
               console.error(`${label}: done in ${minutes.toFixed(0)} min`);
             } catch (e) {
               failures.push(`${label}: ${(e as Error).message}`);
-              console.error(`${label}: failed: ${(e as Error).message}`);
+              const how = e instanceof RunStopped ? 'stopped' : 'failed';
+              console.error(`${label}: ${how}: ${(e as Error).message}`);
             }
           }
         }),
