@@ -453,6 +453,23 @@ describe('train', () => {
     expect(maxAbsDiff(await weights(resumed), await weights(straight))).toBe(0);
   });
 
+  it('notices an abort from the event loop (as a signal handler runs) after the step under way', async () => {
+    const controller = new AbortController();
+    await expect(
+      train(
+        model(),
+        windows,
+        scripted([1, 2, 3, 4], []),
+        { ...options, signal: controller.signal },
+        {
+          onProgress: (s) => {
+            if (s.epoch === 2 && s.step === 1) setImmediate(() => controller.abort('SIGINT'));
+          },
+        },
+      ),
+    ).rejects.toThrow(/^training stopped \(SIGINT\) at epoch 2, step 1 of 3;/);
+  });
+
   it('stops after the validation under way when signalled in it, and says so without a checkpoint', async () => {
     const checkpointDir = join(dir, 'validating');
     const controller = new AbortController();

@@ -270,6 +270,9 @@ export async function train(
           steps: stepsPerEpoch,
           loss: lossSum / step,
         });
+        // Every await of a step resolves as a microtask, so without this turn of the event loop
+        // a signal's handler would wait for the epoch's end (its checkpoint's file I/O).
+        await new Promise((resolve) => setImmediate(resolve));
         // The epoch's last step goes on to validation and the epoch's own checkpoint.
         const asked = signal?.aborted === true;
         if (step === stepsPerEpoch) continue;
