@@ -11,7 +11,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingWindows } from '../data/trainingWindows';
 import { CpRec } from '../model/cprec';
 import { useBackend } from '../testing/backends';
-import { CheckpointError, clearCheckpoint, faultInjection } from './checkpoint';
+import { Adam } from './adam';
+import {
+  CheckpointError,
+  clearCheckpoint,
+  faultInjection,
+  saveCheckpoint,
+  type RunState,
+} from './checkpoint';
 import { lockCheckpoint } from './checkpointLock';
 import { train, type Validate } from './trainer';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './trainOptions';
@@ -208,6 +215,32 @@ describe('one run per checkpoint', () => {
     await running;
     first.dispose();
     expect(await readdir(shared)).not.toContain('LOCK');
+  });
+
+  it('never rewrites the snapshot LATEST names, which a crash meanwhile would leave broken', async () => {
+    const checkpointDir = join(dir, 'same');
+    const model = new CpRec(config);
+    const adam = new Adam(model.params);
+    try {
+      const state: RunState = {
+        identity: { config: model.config, options: {}, data: '' },
+        epochsDone: 1,
+        history: [],
+        bestEpoch: 0,
+        bestScore: -Infinity,
+        partial: { epoch: 2, step: 3, lossSum: 1, seconds: 1 },
+      };
+      await saveCheckpoint(checkpointDir, model, adam, state, null);
+      await expect(saveCheckpoint(checkpointDir, model, adam, state, null)).rejects.toThrow(
+        `saveCheckpoint: ${checkpointDir} already holds snapshot epoch-2-step-3`,
+      );
+      expect(await readFile(join(checkpointDir, 'epoch-2-step-3', 'state.json'), 'utf8')).toContain(
+        '"step": 3',
+      );
+    } finally {
+      adam.dispose();
+      model.dispose();
+    }
   });
 
   it('starts over with fresh, under the lock', async () => {
