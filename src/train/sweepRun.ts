@@ -14,6 +14,7 @@ import { settingsDifferences } from './settingsDiff';
 import type { BaselineRow } from './sweepReport';
 import type { RunOutcome, SweepConfiguration } from './sweep';
 import type { TableRow } from './tableChoice';
+import { STOP_SIGNALS } from './stopOnSignals';
 import { readTrainingHistory } from './trainingRun';
 import { runFromFlags, TRAIN_FLAGS } from './trainFlags';
 
@@ -184,7 +185,7 @@ let stopping = false;
 function stopChildrenWithThisProcess(): void {
   if (stopping) return;
   stopping = true;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  for (const signal of STOP_SIGNALS) {
     process.once(signal, () => {
       const exits = [...children].map(
         (child) =>
