@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeItemTable,
   encodeItemTable,
+  ITEM_TABLE_FORMAT,
   itemTableSpecOf,
   itemVotes,
   keepBest,
@@ -104,19 +105,69 @@ describe('tableDistribution', () => {
   });
 });
 
+/** Format 1, as tables were written before format 2: each value's 8-bit code beside its column. */
+function formatOne(rows: SparseRows): Uint8Array {
+  const logs = [...rows.values].map(Math.log);
+  const [lo, hi] = [Math.min(...logs), Math.max(...logs)];
+  const out: number[] = [];
+  const varint = (n: number) => {
+    for (; n >= 128; n >>= 7) out.push((n & 127) | 128);
+    out.push(n);
+  };
+  for (let a = 1; a + 1 < rows.offsets.length; a++) {
+    varint(rows.offsets[a + 1] - rows.offsets[a]);
+    let previous = 0;
+    for (let e = rows.offsets[a]; e < rows.offsets[a + 1]; e++) {
+      varint(rows.columns[e] - previous);
+      previous = rows.columns[e];
+      out.push(Math.round(((logs[e] - lo) / (hi - lo)) * 255));
+    }
+  }
+  const bytes = new Uint8Array(8 + out.length);
+  new DataView(bytes.buffer).setFloat32(0, lo, true);
+  new DataView(bytes.buffer).setFloat32(4, hi, true);
+  bytes.set(out, 8);
+  return bytes;
+}
+
+/** Each decoded value's log within half a code step of the original's (levels - 1 steps). */
+function expectWithinHalfStep(original: Float32Array, decoded: Float32Array, levels: number) {
+  const logs = [...original].map(Math.log);
+  const step = (Math.max(...logs) - Math.min(...logs)) / (levels - 1);
+  expect(decoded.length).toBe(original.length);
+  original.forEach((v, e) => {
+    expect(Math.abs(Math.log(decoded[e]) - Math.log(v))).toBeLessThanOrEqual(step / 2 + 1e-6);
+  });
+}
+
 describe('encodeItemTable / decodeItemTable', () => {
   it('keeps every column and each value within half an 8-bit step of its log', () => {
     const bytes = encodeItemTable(rows);
     const back = decodeItemTable(bytes, N);
     expect([...back.offsets]).toEqual([...rows.offsets]);
     expect([...back.columns]).toEqual([...rows.columns]);
-    const logs = [...rows.values].map(Math.log);
-    const step = (Math.max(...logs) - Math.min(...logs)) / 255;
-    rows.values.forEach((v, e) => {
-      expect(Math.abs(Math.log(back.values[e]) - Math.log(v))).toBeLessThanOrEqual(step / 2 + 1e-6);
-    });
+    expectWithinHalfStep(rows.values, back.values, 256);
     // Small gaps: 2 bytes an entry (8 in memory), 1 per row for its count, 8 for the header.
     expect(bytes.length).toBe(rows.columns.length * 2 + 8 + N);
+  });
+
+  it('holds the numbers of format 1, the values after the columns', () => {
+    const one = formatOne(rows);
+    const two = encodeItemTable(rows);
+    expect(decodeItemTable(two, N)).toEqual(decodeItemTable(one, N, 1));
+    // The same bytes, reordered: header, then format 1 without its value codes, then those.
+    expect(two.length).toBe(one.length);
+    expect([...two].sort()).toEqual([...one].sort());
+    expect([...two.subarray(two.length - rows.values.length)]).not.toEqual([
+      ...one.subarray(one.length - rows.values.length),
+    ]);
+  });
+
+  it('still reads format 1, with its 8-bit values', () => {
+    const back = decodeItemTable(formatOne(rows), N, 1);
+    expect([...back.offsets]).toEqual([...rows.offsets]);
+    expect([...back.columns]).toEqual([...rows.columns]);
+    expectWithinHalfStep(rows.values, back.values, 256);
   });
 
   it('round-trips an empty table and a table of equal values', () => {
@@ -152,7 +203,10 @@ describe('encodeItemTable / decodeItemTable', () => {
       'item table: 5 bytes, too short for its header',
     );
     expect(() => decodeItemTable(bytes.slice(0, bytes.length - 1), N)).toThrow(
-      /item table: ends inside/,
+      /item table: ends inside the values: \d+ bytes for \d+ entries/,
+    );
+    expect(() => decodeItemTable(formatOne(rows).slice(0, -1), N, 1)).toThrow(
+      /item table: ends inside row 30/,
     );
     expect(() => decodeItemTable(Uint8Array.of(...bytes, 0), N)).toThrow(
       'item table: 1 bytes left after 30 rows',
@@ -167,6 +221,7 @@ describe('itemTableSpecOf and readItemTable', () => {
   const bytes = encodeItemTable(rows);
   const spec = async () => ({
     path: 'item-table.bin',
+    format: ITEM_TABLE_FORMAT,
     ...(await checksumOf(bytes)),
     perItem: 12,
     weight: 0.1,
@@ -184,6 +239,14 @@ describe('itemTableSpecOf and readItemTable', () => {
     expect(table).toMatchObject({ weight: 0.1, power: 2, historyLength: 4, recencyDecay: 1 });
   });
 
+  it('reads a spec without a format as format 1, as tables were written before it', async () => {
+    const old = formatOne(rows);
+    const { format: _, ...spec1 } = { ...(await spec()), ...(await checksumOf(old)) };
+    const table = await readItemTable(itemTableSpecOf(spec1)!, old, N);
+    expect([...table.rows.columns]).toEqual([...rows.columns]);
+    expectWithinHalfStep(rows.values, table.rows.values, 256);
+  });
+
   it.each([
     ['path', '../x.bin', /path must be a file name beside model.json, got "..\/x.bin"/],
     ['weight', 1, /weight must be in \(0, 1\), got 1/],
@@ -191,6 +254,11 @@ describe('itemTableSpecOf and readItemTable', () => {
     ['power', 0, /power must be > 0, got 0/],
     ['historyLength', '4', /historyLength must be an integer >= 1, got "4"/],
     ['recencyDecay', -1, /recencyDecay must be >= 0, got -1/],
+    [
+      'format',
+      3,
+      /format must be one of 1, 2 \(absent: 1\), got 3: a newer cprec may have written it/,
+    ],
   ])('names a bad %s', async (field, value, message) => {
     const bad = { ...(await spec()), [field]: value };
     expect(() => itemTableSpecOf(bad)).toThrow(ModelFormatError);
@@ -204,7 +272,7 @@ describe('itemTableSpecOf and readItemTable', () => {
       /item table item-table.bin is corrupted/,
     );
     await expect(readItemTable(good, bytes, N + 1)).rejects.toThrow(
-      /item table item-table.bin: item table: ends inside a number/,
+      /item table item-table.bin: item table: row 31 names item \d+, outside 1..31/,
     );
   });
 });

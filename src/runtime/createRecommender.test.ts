@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { topK } from '../model/ranking';
 import { checksumOf } from '../model/fileChecksum';
-import { decodeItemTable, encodeItemTable, tableDistribution } from '../model/itemTable';
+import {
+  decodeItemTable,
+  encodeItemTable,
+  ITEM_TABLE_FORMAT,
+  tableDistribution,
+} from '../model/itemTable';
 import { CpRec } from '../model/cprec';
 import { randomize, useBackend } from '../testing/backends';
 import {
@@ -163,6 +168,7 @@ describe('createLocalRecommender', () => {
     });
     const spec = {
       path: 'item-table.bin',
+      format: ITEM_TABLE_FORMAT,
       ...(await checksumOf(bytes)),
       perItem: 3,
       weight: 0.3,

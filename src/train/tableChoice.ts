@@ -19,6 +19,7 @@ import type { ModelJson } from '../model/modelFormat';
 import {
   decodeItemTable,
   encodeItemTable,
+  ITEM_TABLE_FORMAT,
   keepBest,
   tableDistribution,
   type ItemTable,
@@ -230,6 +231,7 @@ export async function shipTable(
     await writeFileAtomic(join(dir, ITEM_TABLE_FILE), bytes);
     modelJson.itemTable = {
       path: ITEM_TABLE_FILE,
+      format: ITEM_TABLE_FORMAT,
       ...(await checksumOf(bytes)),
       perItem: chosen.k,
       ...voting,
