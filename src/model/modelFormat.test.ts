@@ -70,7 +70,7 @@ describe('model files', () => {
       const fp32 = (await encodeModel(model, { name: 'q', items, training: {} })).files;
       const out = await encodeModel(model, { name: 'q', items, training: {} }, { weights });
       const modelJson = parseModelJson(JSON.parse(JSON.stringify(out.modelJson)));
-      expect(modelJson.formatVersion).toBe(2);
+      expect(modelJson.formatVersion).toBe(3);
       const bytes = (f: Map<string, Uint8Array>) =>
         [...f.values()].reduce((n, b) => n + b.byteLength, 0);
       // The small tensors (biases, LayerNorm) stay float32, so the ratio is below 4 or 8.
@@ -123,6 +123,13 @@ describe('model files', () => {
         weightsManifest: [{ ...group, weights: [{ ...group.weights[0], dtype: 'int8', axis: 5 }] }],
       }),
     ).toThrow(/axis 5 is outside its shape/);
+  });
+
+  it('still reads version 2 files, whose item tables are in their format 1', async () => {
+    const { model, modelJson, files } = await encoded();
+    const loaded = await decodeModel(parseModelJson({ ...modelJson, formatVersion: 2 }), files);
+    models.push(loaded);
+    expect(await loaded.topK([5, 6], 5)).toEqual(await model.topK([5, 6], 5));
   });
 
   it('names the file that is corrupted or truncated', async () => {

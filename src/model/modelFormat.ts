@@ -23,11 +23,13 @@ export { ModelFormatError, sha256Hex };
  * model.json in the TensorFlow.js weights-manifest style plus the CpRec config, the item
  * vocabulary, training metadata and a SHA-256 per weight file; weights in shards, each tensor in
  * its own encoding (float32, float16, or 8- or 4-bit codes: see quantization.ts). Version 1 files
- * (float32 only) still read.
+ * (float32 only) and 2 (an item table only in its format 1) still read; version 3 lets the item
+ * table be in its format 2, so that a reader of version 2 refuses such a model by its version
+ * rather than misreading its table.
  */
 export const MODEL_FORMAT = 'cprec-model';
-export const MODEL_FORMAT_VERSION = 2;
-const READABLE_VERSIONS = [1, 2];
+export const MODEL_FORMAT_VERSION = 3;
+const READABLE_VERSIONS = [1, 2, 3];
 const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
 
 export interface WeightSpec {
