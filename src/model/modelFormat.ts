@@ -162,7 +162,7 @@ export function parseModelJson(json: unknown): ModelJson {
   if (!READABLE_VERSIONS.includes(m.formatVersion as number)) {
     fail(
       'formatVersion',
-      `this code reads versions ${READABLE_VERSIONS.join(' and ')}, got ${JSON.stringify(m.formatVersion)}`,
+      `this code reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_VERSIONS.at(-1)}, got ${JSON.stringify(m.formatVersion)}`,
     );
   }
   let config: CpRecConfig;
