@@ -24,8 +24,42 @@ import { WASM_PATHS } from '../src/runtime/wasmAssets';
  */
 const byId: ResolveItems = async (ids) => ids.map((id) => ({ id, title: id }));
 
-/** Unmeasured calls before each latency series. */
-const warmup = (calls: number) => Math.ceil(calls / 5);
+type Recommender = Awaited<ReturnType<typeof loadRecommender>>;
+
+/**
+ * `calls` timed calls of `recommend` on `history(i)`, after a fifth as many unmeasured ones
+ * (Chromium runs WASM on baseline code until its optimising tier is in). p50 and p95 by nearest
+ * rank, the slowest call, the mean items scored, and how many calls scored more than the
+ * `headItems` of the softmax's head (a tail block).
+ */
+async function latencySeries(
+  rec: Recommender,
+  calls: number,
+  history: (i: number) => string[],
+  headItems = Infinity,
+): Promise<{ p50: number; p95: number; max: number; scored: number; tailCalls: number }> {
+  for (let i = 0; i < Math.ceil(calls / 5); i++) await rec.recommend(history(calls + i), { k: 10 });
+  const times: number[] = [];
+  let scored = 0;
+  let tailCalls = 0;
+  for (let i = 0; i < calls; i++) {
+    const h = history(i);
+    const t = performance.now();
+    const result = await rec.recommend(h, { k: 10 });
+    times.push(performance.now() - t);
+    scored += result.scoredItems;
+    if (result.scoredItems > headItems) tailCalls++;
+  }
+  times.sort((a, b) => a - b);
+  const rank = (q: number) => times[Math.ceil(q * calls) - 1];
+  return {
+    p50: rank(0.5),
+    p95: rank(0.95),
+    max: times[calls - 1],
+    scored: scored / calls,
+    tailCalls,
+  };
+}
 
 /** Load time, first call and p50/p95 latency of `recommend` for histories of 10 and 50 items. */
 async function benchmark(url: string, backend: BackendPreference, calls: number, items: string[]) {
@@ -38,20 +72,8 @@ async function benchmark(url: string, backend: BackendPreference, calls: number,
   const t1 = performance.now();
   await rec.recommend(history(10, 0), { k: 10 });
   const firstMs = performance.now() - t1;
-  const percentiles = async (n: number) => {
-    // Unmeasured calls first: Chromium runs WASM on baseline code until its optimising tier is in.
-    for (let i = 0; i < warmup(calls); i++) await rec.recommend(history(n, calls + i), { k: 10 });
-    const times: number[] = [];
-    for (let i = 0; i < calls; i++) {
-      const t = performance.now();
-      await rec.recommend(history(n, i), { k: 10 });
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
-    return [times[Math.floor(calls * 0.5)], times[Math.floor(calls * 0.95)]];
-  };
-  const [p50_10, p95_10] = await percentiles(10);
-  const [p50_50, p95_50] = await percentiles(50);
+  const { p50: p50_10, p95: p95_10 } = await latencySeries(rec, calls, (i) => history(10, i));
+  const { p50: p50_50, p95: p95_50 } = await latencySeries(rec, calls, (i) => history(50, i));
   const { parameters, weightBytes, backend: used } = rec.info;
   rec.dispose();
   return {
@@ -68,9 +90,10 @@ async function benchmark(url: string, backend: BackendPreference, calls: number,
 }
 
 /**
- * bench:scale: load, memory, and p50/p95 of a click appended to a 50-item history (the
+ * bench:scale: load, memory, and latency of a click appended to a 50-item history (the
  * incremental path) and of a fresh 50-item history; the top-10 of `checks` histories for the
- * exactness check in Node; the share of tail items scored.
+ * exactness check in Node; the items scored, and the calls that scored more than the model's
+ * `headItems`.
  */
 async function scaleBenchmark(
   url: string,
@@ -78,6 +101,7 @@ async function scaleBenchmark(
   calls: number,
   items: string[],
   checks: string[][],
+  headItems: number,
 ) {
   await caches.delete(MODEL_CACHE_NAME);
   const memory = async () => {
@@ -96,27 +120,14 @@ async function scaleBenchmark(
   const t1 = performance.now();
   await rec.recommend(fresh(0), { k: 10 });
   const firstMs = performance.now() - t1;
-  const series = async (history: (i: number) => string[]) => {
-    for (let i = 0; i < warmup(calls); i++) await rec.recommend(history(calls + i), { k: 10 });
-    const times: number[] = [];
-    let scored = 0;
-    for (let i = 0; i < calls; i++) {
-      const h = history(i);
-      const t = performance.now();
-      const result = await rec.recommend(h, { k: 10 });
-      times.push(performance.now() - t);
-      scored += result.scoredItems;
-    }
-    times.sort((a, b) => a - b);
-    return {
-      p50: times[Math.floor(calls * 0.5)],
-      p95: times[Math.floor(calls * 0.95)],
-      scored: scored / calls,
-    };
-  };
   const growing = fresh(1);
-  const click = await series(() => (growing.push(pick(growing.length + 7)), [...growing]));
-  const freshSeries = await series((i) => fresh(i + 2));
+  const click = await latencySeries(
+    rec,
+    calls,
+    () => (growing.push(pick(growing.length + 7)), [...growing]),
+    headItems,
+  );
+  const freshSeries = await latencySeries(rec, calls, (i) => fresh(i + 2), headItems);
   const top: string[][] = [];
   for (const history of checks) {
     top.push((await rec.recommend(history, { k: 10 })).items.map((r) => r.itemId));
@@ -131,8 +142,13 @@ async function scaleBenchmark(
     firstMs,
     clickP50Ms: click.p50,
     clickP95Ms: click.p95,
+    clickMaxMs: click.max,
+    clickTailCalls: click.tailCalls,
     freshP50Ms: freshSeries.p50,
     freshP95Ms: freshSeries.p95,
+    freshMaxMs: freshSeries.max,
+    freshTailCalls: freshSeries.tailCalls,
+    calls,
     scoredItems: freshSeries.scored,
     top,
   };
