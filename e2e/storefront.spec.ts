@@ -392,7 +392,7 @@ test('while the model loads, a progress line and placeholders hold the space of 
   expect(await boxes()).toEqual(loading);
   // The shipped movie model ranks with its item table, and the status bar says what it weighs.
   await expect(page.getByTestId('status-bar')).toContainText(
-    /Model: [\d.]+ kB \+ item table [\d.]+ kB, /,
+    /Model: [\d.]+ (kB|MB) \+ item table [\d.]+ (kB|MB), /,
   );
 });
 
