@@ -8,6 +8,7 @@ import {
   openHistory,
   RecommenderDisposedError,
   type BackendPreference,
+  type Recommender,
   type ResolveItems,
   MODEL_CACHE_NAME,
 } from '../src/runtime';
@@ -23,8 +24,6 @@ import { WASM_PATHS } from '../src/runtime/wasmAssets';
  * worker held the whole catalog; fetching catalog shards is the network's time.
  */
 const byId: ResolveItems = async (ids) => ids.map((id) => ({ id, title: id }));
-
-type Recommender = Awaited<ReturnType<typeof loadRecommender>>;
 
 /**
  * `calls` timed calls of `recommend` on `history(i)`, after a fifth as many unmeasured ones
