@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { Dataset } from '../data/dataset';
 import type { ItemKnnTable } from '../eval/baselines';
 import { readModelJson, writeFileAtomic } from './modelFiles';
-import type { SweepRow } from './sweep';
-import { runChild } from './sweepRun';
+import type { RunEncoding, SweepRow } from './sweep';
+import { encodingOf, runChild } from './sweepRun';
 import { ITEM_TABLE_FILE, shipTable, type TableRow } from './tableChoice';
 
 export interface ShipOptions {
@@ -30,7 +30,14 @@ export interface ShipOptions {
   selection: Record<string, unknown>;
 }
 
-export async function shipRun(o: ShipOptions): Promise<void> {
+/** What staging a run's network beside a table takes (ShipOptions without where it ships). */
+type StageOptions = Pick<ShipOptions, 'runDir' | 'dataArgv' | 'table' | 'dataset' | 'keepSeen'>;
+
+/**
+ * `quantize --to auto` of the run's network as it ships: float32 beside the configuration's table
+ * (or none), staged in `<run>/as-shipped`, then encoded by the rule into `out`.
+ */
+async function encodeAsShipped(o: StageOptions, out: string, report: string[]): Promise<void> {
   const log = join(o.runDir, 'ship.log');
   const quantize = (args: string[]) =>
     runChild(['quantize', ...args], log, /^\w+: [\d,]+ bytes/, (line) => console.error(line));
@@ -46,24 +53,52 @@ export async function shipRun(o: ShipOptions): Promise<void> {
     await writeFileAtomic(join(staged, 'model.json'), `${JSON.stringify(stagedJson)}\n`);
     await rm(join(staged, ITEM_TABLE_FILE), { force: true });
   }
-  await quantize([
-    '--model',
-    staged,
-    '--to',
-    'auto',
-    '--out',
-    o.ship,
-    '--report',
-    o.weightsReport,
-    ...o.dataArgv,
-  ]);
+  await quantize(['--model', staged, '--to', 'auto', '--out', out, ...report, ...o.dataArgv]);
+}
+
+/**
+ * The encoding the rule keeps for a run's network beside its configuration's table, measured into
+ * `out` (the run's `encoded/`, which the run's outcome then reports): what the sweep's choice
+ * sizes a configuration by.
+ */
+export async function measureEncoding(o: StageOptions, out: string): Promise<RunEncoding> {
+  await rm(out, { recursive: true, force: true });
+  await encodeAsShipped(o, out, []);
+  const encoding = encodingOf(await readModelJson(out));
+  if (!encoding) throw new Error(`${out}: quantize --to auto wrote no encoding choice`);
+  return encoding;
+}
+
+/**
+ * The encoding of a model shipped from a sweep's run (`tune --ship`), if `ship` holds the one of
+ * this grid, configuration and seed: `quantize --to auto` measured it there as `measureEncoding`
+ * would, so a sweep whose run folders are lost still knows it.
+ */
+export async function shippedEncoding(
+  ship: string,
+  run: { grid: string; configuration: string; seed: number },
+): Promise<RunEncoding | null> {
+  if (!existsSync(join(ship, 'model.json'))) return null;
+  const shipped = await readModelJson(ship);
+  const selection = shipped.training.selection as Record<string, unknown> | undefined;
+  const same =
+    selection?.grid === run.grid &&
+    selection.configuration === run.configuration &&
+    selection.seed === run.seed;
+  return same ? encodingOf(shipped) : null;
+}
+
+export async function shipRun(o: ShipOptions): Promise<void> {
+  await encodeAsShipped(o, o.ship, ['--report', o.weightsReport]);
   // How it was chosen, beside the validation and test figures the run already recorded.
   const shipped = await readModelJson(o.ship);
   shipped.training.selection = o.selection;
   await writeFileAtomic(join(o.ship, 'model.json'), `${JSON.stringify(shipped)}\n`);
   // A table an earlier model left there, once no model.json names it.
   if (!shipped.itemTable) await rm(join(o.ship, ITEM_TABLE_FILE), { force: true });
-  console.error(`shipped to ${o.ship} (log: ${log}; encodings: ${o.weightsReport})`);
+  console.error(
+    `shipped to ${o.ship} (log: ${join(o.runDir, 'ship.log')}; encodings: ${o.weightsReport})`,
+  );
 }
 
 /**

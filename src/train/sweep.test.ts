@@ -252,13 +252,13 @@ describe('the choice rule as the models would ship (with their item tables)', ()
 
     const markdown = sweepMarkdown({ ...plainReport(rows), asShipped: true });
     expect(markdown).toContain(
-      '| **b** (chosen) | 2 | 1,000 | 4 | 10 | 5.0 ± 0.0 | 0.1000 ± 0.0000 | 0.2000 ± 0.0000 | 0.1000 ± 0.0000 | 0.2000 ± 0.0000 | 5 per item, w = 0.1, 0 KB | 0.2400 ± 0.0141 | 0.1000 ± 0.0000 |',
+      '| **b** (chosen) | 2 | 1,000 | 4 | 10 | 5.0 ± 0.0 | 0.1000 ± 0.0000 | 0.2000 ± 0.0000 | 0.1000 ± 0.0000 | 0.2000 ± 0.0000 | 5 per item, w = 0.1, 0 KB | 0.2400 ± 0.0141 | 0.1000 ± 0.0000 | 4 (float32) |',
     );
     expect(markdown).toContain(
       '| a | 2 | 1,000 | 4 | 10 | 5.0 ± 0.0 | 0.2000 ± 0.0000 | 0.4000 ± 0.0000 | 0.2000 ± 0.0000 | 0.4000 ± 0.0000 | none |',
     );
     expect(markdown).toContain(
-      '(the fewest bytes (float32 weights and item table together) among the configurations with every seed finished and their tables measured whose mean validation NDCG@10, with the item table the table rule chooses for each, is within 1% of the best): **b** with 5 per item at weight 0.1, validation 0.2400 ± 0.0141, test 0.1000 ± 0.0000',
+      '(the fewest bytes as shipped (weights in the encoding the encoding rule keeps for the seed that would ship, beside its item table; float32 where that is not measured) among the configurations with every seed finished and their tables measured whose mean validation NDCG@10, with the item table the table rule chooses for each, is within 1% of the best): **b** with 5 per item at weight 0.1, validation 0.2400 ± 0.0141, test 0.1000 ± 0.0000',
     );
   });
 
@@ -298,6 +298,35 @@ describe('the choice rule as the models would ship (with their item tables)', ()
     expect(heavy(10)).toBe('a');
   });
 
+  it('sizes each configuration by the encoding measured for the seed that would ship, with its table', () => {
+    // a and b level within 1%; in float32 a is smaller (its table), as encoded b is.
+    const a = withTables(outcome('a', 1, 0.1, 0.9), [0.25, 0.9], [0.1, 0.1]);
+    const b = [
+      withTables(outcome('b', 1, 0.1, 0.1), [0.1, 0.1], [0.251, 0.1]),
+      withTables(outcome('b', 2, 0.1, 0.1), [0.1, 0.1], [0.2505, 0.1]),
+    ].map((o) => ({ ...o, weightBytes: 2 * o.weightBytes }));
+    const k25 = { k: 25, weight: 0.1 };
+    const int4 = { kind: 'int4', bytes: 500 };
+    const choose = (bRuns: RunOutcome[]) => {
+      const rows = summarize(configurations, [a, { ...a, seed: 2 }, ...bRuns], 2);
+      return { rows, chosen: chooseConfiguration(rows, Infinity, true)?.configuration };
+    };
+    // Float32 bytes: a (4,000 + 100) against b (8,000 + 1,000).
+    expect(choose(b).chosen).toBe('a');
+    // b's seed 1 would ship; as int4 beside its table it is 500 + 1,000 bytes.
+    const encoded = choose([{ ...b[0], encoded: { table: k25, ...int4 } }, b[1]]);
+    expect(encoded.rows[1].encoded).toEqual({ seed: 1, table: k25, ...int4 });
+    expect(encoded.chosen).toBe('b');
+    expect(sweepMarkdown({ ...plainReport(encoded.rows), asShipped: true })).toContain(
+      '| 25 per item, w = 0.1, 1 KB | 0.2508 ± 0.0004 | 0.1000 ± 0.0000 | 2 (int4, seed 1) |',
+    );
+    // Measured beside another table, or for the seed that would not ship: float32 again.
+    expect(
+      choose([{ ...b[0], encoded: { table: { k: 5, weight: 0.1 }, ...int4 } }, b[1]]).chosen,
+    ).toBe('a');
+    expect(choose([b[0], { ...b[1], encoded: { table: k25, ...int4 } }]).chosen).toBe('a');
+  });
+
   it('compares only the candidates of the table grid, whatever older runs measured beside them', () => {
     const older = withTables(outcome('a', 1, 0.1, 0.1), [0.2, 0.1], [0.2, 0.1]);
     const runs = [
@@ -327,7 +356,7 @@ describe('the choice rule as the models would ship (with their item tables)', ()
     expect(rows.map((r) => r.tables !== undefined)).toEqual([false, true, false]);
     expect(chooseConfiguration(rows, Infinity, true)?.configuration).toBe('b');
     expect(sweepMarkdown({ ...plainReport(rows), asShipped: true })).toContain(
-      '| 0.5000 | 1.0000 | not measured |  |  |',
+      '| 0.5000 | 1.0000 | not measured |  |  |  |',
     );
     expect(chooseConfiguration(rows.slice(0, 1), Infinity, true)).toBeNull();
     expect(sweepMarkdown({ ...plainReport(rows.slice(0, 1)), asShipped: true })).toContain(

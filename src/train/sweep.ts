@@ -116,6 +116,18 @@ export interface RunOutcome {
    * training.tableChoice.measured); absent where they were not measured.
    */
   tables?: RunTable[];
+  /** The encoding the encoding rule keeps for its network beside a table, where measured. */
+  encoded?: RunEncoding;
+}
+
+/**
+ * The weights' encoding as `quantize --to auto` chose it for a network shipped beside `table`
+ * (k null: without one), and their bytes: what the network costs as it ships.
+ */
+export interface RunEncoding {
+  table: { k: number | null; weight: number };
+  kind: string;
+  bytes: number;
 }
 
 /** One table candidate beside one network (a TableRow of one network). */
@@ -147,6 +159,8 @@ export interface SweepRow {
   test: Record<string, Spread>;
   /** Every table candidate beside each run (seed order); absent unless every run measured them. */
   tables?: TableRow[];
+  /** The encoding of the seed that would ship (chooseRun) beside the row's table, where measured. */
+  encoded?: RunEncoding & { seed: number };
 }
 
 export const SWEEP_METRICS: MetricName[] = ['NDCG@10', 'HR@10'];
@@ -161,7 +175,7 @@ export const configurationRule = (maxParameters = Infinity, asShipped = false) =
       ? ` and at most ${maxParameters.toLocaleString('en')} parameters`
       : '');
   return asShipped
-    ? `the fewest bytes (float32 weights and item table together) among the${among} whose mean validation ${CHOICE_METRIC}, with the item table the table rule chooses for each, is within ${TABLE_TOLERANCE * 100}% of the best`
+    ? `the fewest bytes as shipped (weights in the encoding the encoding rule keeps for the seed that would ship, beside its item table; float32 where that is not measured) among the${among} whose mean validation ${CHOICE_METRIC}, with the item table the table rule chooses for each, is within ${TABLE_TOLERANCE * 100}% of the best`
     : `the best mean validation ${CHOICE_METRIC} over${among}`;
 };
 /** chooseConfiguration and chooseRun in words, for the shipped model's record. */
@@ -190,6 +204,12 @@ export function summarize(
     const per = (split: 'validation' | 'test') =>
       Object.fromEntries(SWEEP_METRICS.map((m) => [m, spreadOf(runs.map((r) => r[split][m]))]));
     const tables = mergedTables([...runs].sort((a, b) => a.seed - b.seed));
+    const table = tables && chooseTable(tables);
+    const shipping = table ? chooseRun(runs, c.name, table) : null;
+    const encoded =
+      table && shipping?.encoded && key(shipping.encoded.table) === key(table)
+        ? { seed: shipping.seed, ...shipping.encoded }
+        : undefined;
     return [
       {
         configuration: c.name,
@@ -203,6 +223,7 @@ export function summarize(
         validation: per('validation'),
         test: per('test'),
         ...(tables ? { tables } : {}),
+        ...(encoded ? { encoded } : {}),
       },
     ];
   });
@@ -242,8 +263,12 @@ export function choiceScore(row: SweepRow, asShipped = false): number | null {
   return table && spreadOf(table.validation).mean;
 }
 
-/** A configuration's bytes as it ships: its float32 weights and its item table. */
-const shippedBytes = (row: SweepRow) => row.weightBytes + (rowTable(row)?.bytes ?? 0);
+/**
+ * A configuration's bytes as it ships: its weights as encoded (float32 where the encoding is not
+ * measured, which the encoding rule can only shrink) and its item table.
+ */
+export const shippedBytes = (row: SweepRow) =>
+  (row.encoded?.bytes ?? row.weightBytes) + (rowTable(row)?.bytes ?? 0);
 
 /**
  * The choice rule: among configurations with every seed finished, the best mean validation
@@ -258,19 +283,38 @@ export function chooseConfiguration(
   maxParameters = Infinity,
   asShipped = false,
 ): SweepRow | null {
-  const scored = rows.flatMap((row) => {
-    const score = choiceScore(row, asShipped);
-    if (row.seeds < row.seedsWanted || row.parameters > maxParameters || score === null) return [];
-    return [{ row, score, size: asShipped ? shippedBytes(row) : row.parameters }];
-  });
-  if (scored.length === 0) return null;
-  const bestScore = Math.max(...scored.map((s) => s.score));
-  const floor = asShipped ? (1 - TABLE_TOLERANCE) * bestScore : bestScore;
-  return scored
-    .filter((s) => s.score >= floor)
+  const near = nearBest(rows, maxParameters, asShipped);
+  if (near.length === 0) return null;
+  return near
+    .map((row) => ({
+      row,
+      score: choiceScore(row, asShipped)!,
+      size: asShipped ? shippedBytes(row) : row.parameters,
+    }))
     .reduce((chosen, s) =>
       s.size < chosen.size || (s.size === chosen.size && s.score > chosen.score) ? s : chosen,
     ).row;
+}
+
+/**
+ * The rows chooseConfiguration chooses among: every seed finished, within `maxParameters`, and
+ * scoring the best or (`asShipped`) within the table rule's tolerance of it. Their sizes decide,
+ * so these are the rows whose encodings a sweep measures.
+ */
+export function nearBest(
+  rows: readonly SweepRow[],
+  maxParameters = Infinity,
+  asShipped = false,
+): SweepRow[] {
+  const scored = rows.flatMap((row) => {
+    const score = choiceScore(row, asShipped);
+    if (row.seeds < row.seedsWanted || row.parameters > maxParameters || score === null) return [];
+    return [{ row, score }];
+  });
+  if (scored.length === 0) return [];
+  const bestScore = Math.max(...scored.map((s) => s.score));
+  const floor = asShipped ? (1 - TABLE_TOLERANCE) * bestScore : bestScore;
+  return scored.filter((s) => s.score >= floor).map((s) => s.row);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   chooseConfiguration,
   configurationRule,
   rowTable,
+  shippedBytes,
   screenRule,
   spreadOf,
   SWEEP_METRICS,
@@ -72,20 +73,28 @@ export function sweepMarkdown(report: SweepReport): string {
     ...SWEEP_METRICS.map((m) => `val ${m}`),
     ...SWEEP_METRICS.map((m) => `test ${m}`),
     ...(asShipped
-      ? ['item table', `val ${CHOICE_METRIC} with it`, `test ${CHOICE_METRIC} with it`]
+      ? [
+          'item table',
+          `val ${CHOICE_METRIC} with it`,
+          `test ${CHOICE_METRIC} with it`,
+          'KB as shipped',
+        ]
       : []),
   ];
   // The configuration's table (the table rule's choice over its seeds) and its figures with it.
   const shipped = (r: SweepRow) => {
     const table = rowTable(r);
-    if (!table) return ['not measured', '', ''];
+    if (!table) return ['not measured', '', '', ''];
     const with_ = (xs: number[]) => pm(spreadOf(xs), xs.length);
+    // What the choice sizes it by: weights as encoded for the seed that would ship, and the table.
+    const weights = r.encoded ? `${r.encoded.kind}, seed ${r.encoded.seed}` : 'float32';
     return [
       table.k === null
         ? 'none'
         : `${table.k} per item, w = ${table.weight}, ${(table.bytes / 1000).toFixed(0)} KB`,
       with_(table.validation),
       with_(table.test),
+      `${(shippedBytes(r) / 1000).toFixed(0)} (${weights})`,
     ];
   };
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -114,7 +123,7 @@ export function sweepMarkdown(report: SweepReport): string {
       '',
       ...SWEEP_METRICS.map((m) => f4(b.validation[m])),
       ...SWEEP_METRICS.map((m) => f4(b.test[m])),
-      ...(asShipped ? ['', '', ''] : []),
+      ...(asShipped ? ['', '', '', ''] : []),
     ]),
   );
   const [start, end] = sweepMarkers(report.name);

@@ -7,12 +7,13 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_FLAGS, type LoadedData } from './dataFlags';
 import { parseFlags, toArgv } from './flags';
+import type { ModelJson } from '../model/modelFormat';
 import { readModelJson } from './modelFiles';
 import { ledgerWriter, readLedger, type Ledger } from './runLedger';
 import { MODEL_FLAGS } from './presets';
 import { settingsDifferences } from './settingsDiff';
 import type { BaselineRow } from './sweepReport';
-import type { RunOutcome, SweepConfiguration } from './sweep';
+import type { RunEncoding, RunOutcome, SweepConfiguration } from './sweep';
 import type { TableRow } from './tableChoice';
 import { STOP_SIGNALS } from './stopOnSignals';
 import { readTrainingHistory } from './trainingRun';
@@ -25,6 +26,24 @@ export interface Run {
 }
 
 export const modelDir = (run: Run) => join(run.dir, 'model');
+/** Where a sweep measures the encodings of a run's network beside its configuration's table. */
+export const encodedDir = (run: Run) => join(run.dir, 'encoded');
+
+/**
+ * The encoding a model folder written by `quantize --to auto` holds, and beside which table (its
+ * own, as it ships); null for a folder that is not of it.
+ */
+export function encodingOf(model: ModelJson): RunEncoding | null {
+  const kind = model.training.weights;
+  if (typeof kind !== 'string' || !model.training.weightsChoice) return null;
+  return {
+    table: model.itemTable
+      ? { k: model.itemTable.perItem, weight: model.itemTable.weight }
+      : { k: null, weight: 0 },
+    kind,
+    bytes: Object.values(model.weightFiles).reduce((n, f) => n + f.bytes, 0),
+  };
+}
 
 /** What a run trained: model.json's config and training settings, compared with the grid's. */
 export interface TrainedAs {
@@ -57,6 +76,9 @@ async function outcome(run: Run): Promise<FinishedRun> {
     tableChoice?: { measured: TableRow[] };
   };
   const history = await readTrainingHistory(modelDir(run), training);
+  const encoded = existsSync(join(encodedDir(run), 'model.json'))
+    ? encodingOf(await readModelJson(encodedDir(run)))
+    : null;
   // The run's own table candidates, beside its one network (see tableChoice.shipTable).
   const tables = t.tableChoice?.measured.map(({ k, weight, bytes, validation, test }) => ({
     k,
@@ -77,6 +99,7 @@ async function outcome(run: Run): Promise<FinishedRun> {
     test: t.test,
     ...(t.machine ? { measured: { date: t.date.slice(0, 10), machine: t.machine } } : {}),
     ...(tables ? { tables } : {}),
+    ...(encoded ? { encoded } : {}),
     config,
     settings: t.settings,
     baselines: Object.entries(t.baselines).map(([name, b]) => ({ name, ...b })),
@@ -135,6 +158,13 @@ export class FinishedRuns {
   /** Reads the run's outcome again next time (its folder changed: tables measured beside it). */
   forget(run: Run): void {
     this.outcomes.delete(run.dir);
+  }
+
+  /** Records the encoding measured for a finished run's network (see RunEncoding). */
+  async addEncoding(run: Run, encoded: RunEncoding): Promise<void> {
+    const finished = await this.outcome(run);
+    this.forget(run);
+    await this.record({ ...finished, encoded });
   }
 
   /** Puts finished runs into the ledger (one write, after the writes before it). */

@@ -337,10 +337,10 @@ describe('npm run tune', () => {
     ]);
     const section = await readFile(report, 'utf8');
     expect(section).toMatch(
-      /\| item table \| val NDCG@10 with it \| test NDCG@10 with it \|\n[\s\S]*\| \*\*dropout=0\*\* \(chosen\) \|.*\| (none|\d+ per item, w = [\d.]+, \d+ KB) \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \|/,
+      /\| item table \| val NDCG@10 with it \| test NDCG@10 with it \| KB as shipped \|\n[\s\S]*\| \*\*dropout=0\*\* \(chosen\) \|.*\| (none|\d+ per item, w = [\d.]+, \d+ KB) \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \|/,
     );
     expect(section).toContain(
-      'Chosen by the rule (the fewest bytes (float32 weights and item table together) among the configurations with every seed finished and their tables measured whose mean validation NDCG@10, with the item table the table rule chooses for each, is within 1% of the best)',
+      'Chosen by the rule (the fewest bytes as shipped (weights in the encoding the encoding rule keeps for the seed that would ship, beside its item table; float32 where that is not measured) among the configurations with every seed finished and their tables measured whose mean validation NDCG@10, with the item table the table rule chooses for each, is within 1% of the best)',
     );
     // Measured beside the chosen configuration's two networks (seeds), one of them chosen.
     const tables = section.split('### Item tables beside dropout=0')[1];
@@ -362,6 +362,24 @@ describe('npm run tune', () => {
     );
     expect(hasTable).toBe(tableChoice.chosen.k !== null);
     expect(shippedJson.itemTable?.perItem ?? null).toBe(tableChoice.chosen.k);
+    // The choice sized the configuration by the encoding measured for the seed that ships, beside
+    // its table: what shipping it then wrote.
+    const { seed } = shippedJson.training.selection;
+    const kind = shippedJson.training.weights;
+    expect(stderr).toContain(`dropout=0, seed ${seed}: measuring its encodings`);
+    const measured = JSON.parse(await readFile(join(dir, 'runs', 'tables.json'), 'utf8')).runs;
+    expect(measured.map((r: { encoded?: unknown }) => r.encoded !== undefined)).toEqual(
+      [1, 2].map((s) => s === seed),
+    );
+    expect(measured[seed - 1].encoded).toEqual({
+      table: { k: tableChoice.chosen.k, weight: tableChoice.chosen.weight },
+      kind,
+      bytes: Object.values(shippedJson.weightFiles as Record<string, { bytes: number }>).reduce(
+        (n, f) => n + f.bytes,
+        0,
+      ),
+    });
+    expect(section).toMatch(new RegExp(`\\| \\d+ \\(${kind}, seed ${seed}\\) \\|\n`));
     const evaluated = await run(tsx, [
       'src/train/cprecCli.ts',
       'evaluate',

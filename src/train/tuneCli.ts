@@ -17,6 +17,7 @@ import {
   chooseRun,
   choiceRule,
   gridConfigurations,
+  nearBest,
   rowTable,
   runFolder,
   screenConfigurations,
@@ -26,10 +27,18 @@ import {
   type SweepConfiguration,
 } from './sweep';
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
-import { FinishedRuns, modelDir, RunStopped, train, trainedOtherwise, type Run } from './sweepRun';
+import {
+  encodedDir,
+  FinishedRuns,
+  modelDir,
+  RunStopped,
+  train,
+  trainedOtherwise,
+  type Run,
+} from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
 import { fitDatasetKnnTable, type ItemKnnTable } from '../eval/baselines';
-import { shipChosen } from './shipRun';
+import { measureEncoding, shipChosen, shippedEncoding } from './shipRun';
 import { TUNE_FLAGS } from './tuneFlags';
 import { runAsShipped } from './runAsShipped';
 
@@ -205,7 +214,64 @@ export const command = defineCommand(
       await trainAll(todoOf(runs));
     }
 
-    if (asShipped) await measureRunTables(runs);
+    /**
+     * The encoding of the seed that would ship for every configuration the choice is among: the
+     * rule sizes them as they ship. Measured beside the run's weights, else taken from the model
+     * --ship holds when it is that run's; otherwise the configuration counts its float32 bytes.
+     */
+    const measureEncodings = async () => {
+      const outcomes = await Promise.all(runs.filter(isDone).map(outcomeOf));
+      const candidates = nearBest(
+        summarize(configurations, outcomes, seeds.length),
+        maxParameters,
+        true,
+      );
+      for (const row of candidates.filter((r) => !r.encoded)) {
+        const table = rowTable(row);
+        const best = table && chooseRun(outcomes, row.configuration, table);
+        const run =
+          best &&
+          runs.find((r) => r.configuration.name === row.configuration && r.seed === best.seed);
+        if (!table || !run) continue;
+        const label = `${row.configuration}, seed ${run.seed}`;
+        let encoding = null;
+        if (finishedRuns.onDisk(run)) {
+          console.error(
+            `${label}: measuring its encodings beside its item table in ${encodedDir(run)}`,
+          );
+          encoding = await measureEncoding(
+            {
+              runDir: run.dir,
+              dataArgv,
+              table: { configuration: row.configuration, rows: row.tables!, full: fullKnn() },
+              dataset: data.dataset,
+              keepSeen: row.flags['keep-seen'] === true,
+            },
+            encodedDir(run),
+          );
+        } else if (flags.ship !== undefined) {
+          encoding = await shippedEncoding(flags.ship, {
+            grid: grid.name,
+            configuration: row.configuration,
+            seed: run.seed,
+          });
+        }
+        if (encoding) {
+          console.error(
+            `${label}: ${encoding.kind}, ${encoding.bytes.toLocaleString('en')} weight bytes as it ships`,
+          );
+          await finishedRuns.addEncoding(run, encoding);
+        } else {
+          console.error(
+            `note: ${label}: its encoding is not measured and its weights are not in ${flags.runs}, so the choice counts its float32 bytes`,
+          );
+        }
+      }
+    };
+    if (asShipped) {
+      await measureRunTables(runs);
+      await measureEncodings();
+    }
     const finished = await Promise.all(runs.filter(isDone).map(outcomeOf));
     await finishedRuns.record(...finished);
     const rows = summarize(configurations, finished, seeds.length);

@@ -51,6 +51,6 @@ export const TUNE_FLAGS = flagGroup({
   },
   tables: {
     type: 'boolean',
-    help: "choose as the models would ship: each configuration's networks with item tables (the kNN's best pairs mixed into their rankings, src/train/tableChoice.ts; measured here for runs without them), compared with the table the table rule chooses for each (the fewest bytes, weights and table together, within 1% of the best mean validation NDCG@10); the chosen configuration's tables are reported under the section, and --ship ships its table",
+    help: "choose as the models would ship: each configuration's networks with item tables (the kNN's best pairs mixed into their rankings, src/train/tableChoice.ts; measured here for runs without them), compared with the table the table rule chooses for each (the fewest bytes as they would ship, within 1% of the best mean validation NDCG@10: the table, and the weights in the encoding quantize --to auto keeps for the seed that would ship, measured beside it for those within the 1%); the chosen configuration's tables are reported under the section, and --ship ships its table",
   },
 });
