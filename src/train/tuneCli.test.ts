@@ -380,6 +380,13 @@ describe('npm run tune', () => {
       ),
     });
     expect(section).toMatch(new RegExp(`\\| \\d+ \\(${kind}, seed ${seed}\\) \\|\n`));
+    expect(shippedJson.training.selection.configurations).toEqual([
+      expect.objectContaining({
+        configuration: 'dropout=0',
+        bytesAsShipped: measured[seed - 1].encoded.bytes + tableChoice.chosen.bytes,
+        weights: { seed, ...measured[seed - 1].encoded },
+      }),
+    ]);
     const evaluated = await run(tsx, [
       'src/train/cprecCli.ts',
       'evaluate',

@@ -22,6 +22,7 @@ import {
   runFolder,
   screenConfigurations,
   screenRule,
+  shippedBytes,
   summarize,
   type GridFile,
   type SweepConfiguration,
@@ -340,11 +341,15 @@ export const command = defineCommand(
           ...(screening ? { screening: screenRule(flags.screen, maxParameters, asShipped) } : {}),
           grid: grid.name,
         },
-        configurations: rows.map(({ configuration, seeds, validation, test }) => ({
-          configuration,
-          seeds,
-          validation,
-          test,
+        configurations: rows.map((row) => ({
+          configuration: row.configuration,
+          seeds: row.seeds,
+          validation: row.validation,
+          test: row.test,
+          // What the rule sized it by, where it compared bytes as shipped.
+          ...(asShipped
+            ? { bytesAsShipped: shippedBytes(row), weights: row.encoded ?? 'float32' }
+            : {}),
         })),
       });
     }
