@@ -35,8 +35,8 @@ export const SHARED_RECIPE = {
 
 export const RECIPES = {
   /**
-   * ml-latest-small's `knn04-d256` (the ml-latest-small-teacher sweep): the compressed default
-   * layout at d = 256, weights averaged over about 2 epochs, a target among the next 5 items, 40%
+   * ml-latest-small's `knn03-d256` (the ml-latest-small-teacher sweep): the compressed default
+   * layout at d = 256, weights averaged over about 2 epochs, a target among the next 5 items, 30%
    * of the targets drawn from the item kNN.
    */
   once: {
@@ -48,7 +48,7 @@ export const RECIPES = {
     patience: 10,
     averageEpochs: 2,
     contextWeight: 0,
-    knnTargets: 0.4,
+    knnTargets: 0.3,
   },
   /** online-retail's `d64-copy-reversed`: the next item itself, wider blocks, the copy head. */
   repeats: {
