@@ -10,7 +10,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { EvaluationResult } from '../eval/metrics';
-import { createConfig, SHARING_SCHEMES, uncompressed, type CpRecConfig } from '../model/config';
+import {
+  configFromJSON,
+  createConfig,
+  SHARING_SCHEMES,
+  uncompressed,
+  type CpRecConfig,
+} from '../model/config';
 import { layerSlots } from '../model/sharing';
 import { DATA_FLAGS, describeData, loadData } from './dataFlags';
 import { defineCommand } from './cli';
@@ -128,8 +134,9 @@ export const command = defineCommand('cprec compare [flags]', GROUPS, async (fla
       : [ledgerPath, ledger.runs.find((r) => r.name === name)];
     if (stored) {
       const { identity: was, ...result } = stored;
+      // A config recorded before a field existed stands for its default, as in a model file.
       const differ = was
-        ? settingsDifferences(was, identity)
+        ? settingsDifferences({ ...was, config: configFromJSON(was.config) }, identity)
         : ['it records no settings (written by an older version)'];
       if (differ.length) {
         throw new UsageError(
