@@ -17,6 +17,7 @@ describe('shippedEncoding', () => {
       await readFile('public/models/ml-latest-small/model.json', 'utf8'),
     ) as ModelJson;
     const selection = { grid: 'g', configuration: 'c', seed: 2 };
+    const asked = { ...selection, table: { k: 7, weight: 0.02 } };
     const write = (changes: Partial<ModelJson>, training: Record<string, unknown>) =>
       writeFile(
         join(dir, 'model.json'),
@@ -33,9 +34,19 @@ describe('shippedEncoding', () => {
     const itemTable = { ...model.itemTable!, perItem: 7, weight: 0.02 };
     await write({ weightFiles, itemTable }, { selection, weights: 'int4' });
     const encoding = { table: { k: 7, weight: 0.02 }, kind: 'int4', bytes };
-    expect(await shippedEncoding(dir, selection)).toEqual(encoding);
-    for (const other of [{ grid: 'h' }, { configuration: 'd' }, { seed: 3 }]) {
-      expect(await shippedEncoding(dir, { ...selection, ...other })).toBeNull();
+    expect(await shippedEncoding(dir, asked)).toEqual(encoding);
+    const otherTables = [
+      { k: 7, weight: 0.03 },
+      { k: 5, weight: 0.02 },
+      { k: null, weight: 0 },
+    ];
+    for (const other of [
+      { grid: 'h' },
+      { configuration: 'd' },
+      { seed: 3 },
+      ...otherTables.map((table) => ({ table })),
+    ]) {
+      expect(await shippedEncoding(dir, { ...asked, ...other })).toBeNull();
     }
     // Without a table: the network alone; without the encoding rule's record: not measured.
     const { itemTable: _, ...alone } = model;
@@ -43,13 +54,19 @@ describe('shippedEncoding', () => {
       join(dir, 'model.json'),
       JSON.stringify({ ...alone, weightFiles, training: { ...model.training, selection } }),
     );
-    expect(await shippedEncoding(dir, selection)).toEqual({
+    const none = { k: null, weight: 0 };
+    expect(await shippedEncoding(dir, { ...asked, table: none })).toEqual({
       ...encoding,
-      table: { k: null, weight: 0 },
+      table: none,
       kind: model.training.weights,
     });
+    expect(await shippedEncoding(dir, asked)).toBeNull();
+    // The model's own table, but no record of the encoding rule: not measured.
+    const own = { k: model.itemTable!.perItem, weight: model.itemTable!.weight };
+    await write({}, { selection });
+    expect(await shippedEncoding(dir, { ...asked, table: own })).not.toBeNull();
     await write({}, { selection, weightsChoice: undefined });
-    expect(await shippedEncoding(dir, selection)).toBeNull();
-    expect(await shippedEncoding(join(dir, 'none'), selection)).toBeNull();
+    expect(await shippedEncoding(dir, { ...asked, table: own })).toBeNull();
+    expect(await shippedEncoding(join(dir, 'none'), asked)).toBeNull();
   });
 });

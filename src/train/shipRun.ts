@@ -71,21 +71,29 @@ export async function measureEncoding(o: StageOptions, out: string): Promise<Run
 
 /**
  * The encoding of a model shipped from a sweep's run (`tune --ship`), if `ship` holds the one of
- * this grid, configuration and seed: `quantize --to auto` measured it there as `measureEncoding`
- * would, so a sweep whose run folders are lost still knows it.
+ * this grid, configuration and seed beside `table` (k null: none): `quantize --to auto` measured
+ * it there as `measureEncoding` would, so a sweep whose run folders are lost still knows it.
  */
 export async function shippedEncoding(
   ship: string,
-  run: { grid: string; configuration: string; seed: number },
+  run: {
+    grid: string;
+    configuration: string;
+    seed: number;
+    table: { k: number | null; weight: number };
+  },
 ): Promise<RunEncoding | null> {
   if (!existsSync(join(ship, 'model.json'))) return null;
   const shipped = await readModelJson(ship);
   const selection = shipped.training.selection as Record<string, unknown> | undefined;
+  const encoding = encodingOf(shipped);
   const same =
     selection?.grid === run.grid &&
     selection.configuration === run.configuration &&
-    selection.seed === run.seed;
-  return same ? encodingOf(shipped) : null;
+    selection.seed === run.seed &&
+    encoding?.table.k === run.table.k &&
+    encoding.table.weight === run.table.weight;
+  return same ? encoding : null;
 }
 
 export async function shipRun(o: ShipOptions): Promise<void> {

@@ -255,6 +255,7 @@ export const command = defineCommand(
             grid: grid.name,
             configuration: row.configuration,
             seed: run.seed,
+            table,
           });
         }
         if (encoding) {
