@@ -16,30 +16,19 @@ import {
   chooseConfiguration,
   chooseRun,
   choiceRule,
-  gridConfigurations,
-  nearBest,
   rowTable,
-  runFolder,
   screenConfigurations,
   screenRule,
   shippedBytes,
   summarize,
-  type GridFile,
-  type SweepConfiguration,
 } from './sweep';
+import { gridConfigurations, runFolder, type GridFile, type SweepConfiguration } from './sweepGrid';
 import { sweepChart, sweepMarkdown, sweepMarkers, type SweepReport } from './sweepReport';
-import {
-  encodedDir,
-  FinishedRuns,
-  modelDir,
-  RunStopped,
-  train,
-  trainedOtherwise,
-  type Run,
-} from './sweepRun';
+import { FinishedRuns, modelDir, RunStopped, train, trainedOtherwise, type Run } from './sweepRun';
 import { machineDescription, measuredAcross, measuredHere, sharedCoresNote } from './measurement';
 import { fitDatasetKnnTable, type ItemKnnTable } from '../eval/baselines';
-import { measureEncoding, shipChosen, shippedEncoding } from './shipRun';
+import { shipChosen } from './shipRun';
+import { measureEncodings } from './sweepEncodings';
 import { TUNE_FLAGS } from './tuneFlags';
 import { runAsShipped } from './runAsShipped';
 
@@ -215,64 +204,21 @@ export const command = defineCommand(
       await trainAll(todoOf(runs));
     }
 
-    /**
-     * The encoding of the seed that would ship for every configuration the choice is among: the
-     * rule sizes them as they ship. Measured beside the run's weights, else taken from the model
-     * --ship holds when it is that run's; otherwise the configuration counts its float32 bytes.
-     */
-    const measureEncodings = async () => {
-      const outcomes = await Promise.all(runs.filter(isDone).map(outcomeOf));
-      const candidates = nearBest(
-        summarize(configurations, outcomes, seeds.length),
-        maxParameters,
-        true,
-      );
-      for (const row of candidates.filter((r) => !r.encoded)) {
-        const table = rowTable(row);
-        const best = table && chooseRun(outcomes, row.configuration, table);
-        const run =
-          best &&
-          runs.find((r) => r.configuration.name === row.configuration && r.seed === best.seed);
-        if (!table || !run) continue;
-        const label = `${row.configuration}, seed ${run.seed}`;
-        let encoding = null;
-        if (finishedRuns.onDisk(run)) {
-          console.error(
-            `${label}: measuring its encodings beside its item table in ${encodedDir(run)}`,
-          );
-          encoding = await measureEncoding(
-            {
-              runDir: run.dir,
-              dataArgv,
-              table: { configuration: row.configuration, rows: row.tables!, full: fullKnn() },
-              dataset: data.dataset,
-              keepSeen: row.flags['keep-seen'] === true,
-            },
-            encodedDir(run),
-          );
-        } else if (flags.ship !== undefined) {
-          encoding = await shippedEncoding(flags.ship, {
-            grid: grid.name,
-            configuration: row.configuration,
-            seed: run.seed,
-            table,
-          });
-        }
-        if (encoding) {
-          console.error(
-            `${label}: ${encoding.kind}, ${encoding.bytes.toLocaleString('en')} weight bytes as it ships`,
-          );
-          await finishedRuns.addEncoding(run, encoding);
-        } else {
-          console.error(
-            `note: ${label}: its encoding is not measured and its weights are not in ${flags.runs}, so the choice counts its float32 bytes`,
-          );
-        }
-      }
-    };
     if (asShipped) {
       await measureRunTables(runs);
-      await measureEncodings();
+      await measureEncodings({
+        runs,
+        finishedRuns,
+        configurations,
+        seedsWanted: seeds.length,
+        maxParameters,
+        dataArgv,
+        dataset: data.dataset,
+        knn: fullKnn,
+        ship: flags.ship,
+        grid: grid.name,
+        runsDir: flags.runs,
+      });
     }
     const finished = await Promise.all(runs.filter(isDone).map(outcomeOf));
     await finishedRuns.record(...finished);
