@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Dataset } from '../data/dataset';
 import type { ItemKnnTable } from '../eval/baselines';
 import { readModelJson, writeFileAtomic } from './modelFiles';
-import type { RunEncoding, SweepRow } from './sweep';
+import { sameTable, type RunEncoding, type SweepRow } from './sweep';
 import { encodingOf, runChild } from './sweepRun';
 import { ITEM_TABLE_FILE, shipTable, type TableRow } from './tableChoice';
 
@@ -91,8 +91,8 @@ export async function shippedEncoding(
     selection?.grid === run.grid &&
     selection.configuration === run.configuration &&
     selection.seed === run.seed &&
-    encoding?.table.k === run.table.k &&
-    encoding.table.weight === run.table.weight;
+    !!encoding &&
+    sameTable(encoding.table, run.table);
   return same ? encoding : null;
 }
 

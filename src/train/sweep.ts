@@ -119,7 +119,7 @@ export function summarize(
     const table = tables && chooseTable(tables);
     const shipping = table ? chooseRun(runs, c.name, table) : null;
     const encoded =
-      table && shipping?.encoded && key(shipping.encoded.table) === key(table)
+      table && shipping?.encoded && sameTable(shipping.encoded.table, table)
         ? { seed: shipping.seed, ...shipping.encoded }
         : undefined;
     return [
@@ -142,6 +142,11 @@ export function summarize(
 }
 
 const key = (t: { k: number | null; weight: number }) => `${t.k} ${t.weight}`;
+/** Whether two table candidates (or a candidate and an encoding's table) are the same table. */
+export const sameTable = (
+  a: { k: number | null; weight: number },
+  b: { k: number | null; weight: number },
+) => key(a) === key(b);
 
 /**
  * The runs' table candidates as TableRows (one figure per run), those of TABLE_GRID alone (runs
